@@ -1,0 +1,62 @@
+"""Markdown to safe HTML, with heading anchors and the table of contents they form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from slugify import slugify
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int  # 0-based line in the Markdown body
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    html: str
+    headings: tuple[Heading, ...]
+    tokens: tuple[Token, ...]
+
+
+def _parser() -> MarkdownIt:
+    # "html": False means raw HTML in the source is escaped, never passed through.
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser.enable("table").enable("strikethrough")
+    return parser.use(footnote_plugin).use(deflist_plugin)
+
+
+_PARSER = _parser()
+
+
+def _assign_anchors(tokens: list[Token]) -> list[Heading]:
+    """Give every heading a unique, readable id; the ids double as the table of contents."""
+    headings: list[Heading] = []
+    seen: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = tokens[index + 1].content
+        base = slugify(text, max_length=60, word_boundary=True) or "sectie"
+        anchor, counter = base, 2
+        while anchor in seen:
+            anchor, counter = f"{base}-{counter}", counter + 1
+        seen.add(anchor)
+        token.attrSet("id", anchor)
+        headings.append(Heading(int(token.tag[1]), text, anchor, token.map[0] if token.map else 0))
+    return headings
+
+
+def render_markdown(body: str) -> RenderedMarkdown:
+    env: dict = {}
+    tokens = _PARSER.parse(body, env)
+    headings = _assign_anchors(tokens)
+    html = _PARSER.renderer.render(tokens, _PARSER.options, env)
+    return RenderedMarkdown(html, tuple(headings), tuple(tokens))
