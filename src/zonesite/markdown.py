@@ -43,7 +43,7 @@ def _assign_anchors(tokens: list[Token]) -> list[Heading]:
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
-        text = tokens[index + 1].content
+        text = _plain_text(tokens[index + 1])
         base = slugify(text, max_length=60, word_boundary=True) or "sectie"
         anchor, counter = base, 2
         while anchor in seen:
@@ -54,9 +54,23 @@ def _assign_anchors(tokens: list[Token]) -> list[Heading]:
     return headings
 
 
+def _alignment_as_class(tokens: list[Token]) -> None:
+    """Table alignment becomes a class: the Content-Security-Policy forbids inline styles."""
+    for token in tokens:
+        style = token.attrGet("style") if token.type in ("th_open", "td_open") else None
+        if style and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrSet("class", "align-" + style.split(":", 1)[1])
+
+
+def _plain_text(inline: Token) -> str:
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")) or inline.content
+
+
 def render_markdown(body: str) -> RenderedMarkdown:
     env: dict = {}
     tokens = _PARSER.parse(body, env)
+    _alignment_as_class(tokens)
     headings = _assign_anchors(tokens)
     html = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return RenderedMarkdown(html, tuple(headings), tuple(tokens))

@@ -1,0 +1,42 @@
+# make site  - set up and build the whole site into _site/
+# make test  - set up (Python packages and the Debian tools the tests need) and run every test
+# make serve - preview with live reload on http://127.0.0.1:8000/
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEBIAN_TOOLS := chromium poppler-utils default-jre-headless
+
+.PHONY: site test serve check system-tools clean
+
+site: $(VENV)/.site
+	$(BIN)/python build.py
+
+test: $(VENV)/.test system-tools
+	$(BIN)/python -m pytest
+
+serve: $(VENV)/.site
+	$(BIN)/python build.py serve
+
+check: $(VENV)/.site
+	$(BIN)/python build.py check
+
+$(VENV)/.site: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.site
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The browser, PDF reader and Java the tests use as judges; installed only when missing.
+system-tools:
+	@if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null; then \
+		echo "Installing $(DEBIAN_TOOLS) ..."; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(DEBIAN_TOOLS); \
+	fi
+
+clean:
+	rm -rf _site .cache

@@ -1,0 +1,72 @@
+"""The build pipeline, top to bottom: load, model, render, write atomically, index."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import feeds
+from .config import Config
+from .content import load_site
+from .output import read_manifest, staged_output, write_manifest
+from .problems import Problem
+from .render import Renderer
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        pages = len(self.rendered) + len(self.reused)
+        return (f"built {pages} pages ({len(self.rendered)} rendered, {len(self.reused)} unchanged) "
+                f"into {self.out_dir}, {len(self.warnings)} warnings, in {self.seconds:.2f} s")
+
+
+def cache_dir(config: Config) -> Path:
+    return config.root / ".cache" / "zonesite"
+
+
+def build(config: Config, content_dir: Path, out_dir: Path) -> BuildResult:
+    started = time.perf_counter()
+    # 1. Read and validate every content file; errors stop here, before anything is written.
+    site, problems = load_site(config, content_dir)
+    # 2. Plan every page of every language.
+    renderer = Renderer(config, site, config.root / "templates")
+    pages = renderer.plan()
+    manifest_path = cache_dir(config) / f"pages-{_name(out_dir)}.json"
+    previous = read_manifest(manifest_path)
+    manifest: dict[str, str] = {}
+    result = BuildResult(out_dir, warnings=problems.warnings)
+    with staged_output(out_dir) as stage:
+        # 3. Static files.
+        shutil.copytree(config.root / "assets", stage.root / "assets")
+        # 4. Pages: reuse the previous build's file when nothing that goes into it changed.
+        for page in pages:
+            key = renderer.page_key(page)
+            manifest[page.path] = key
+            if previous.get(page.path) == key and stage.reuse(page.path):
+                continue
+            stage.write(page.path, renderer.render(page))
+        # 5. Sitemap, robots.txt and feeds.
+        stage.write("sitemap.xml", feeds.sitemap(config, pages))
+        stage.write("robots.txt", feeds.robots(config))
+        for lang in config.languages:
+            stage.write(f"{lang}/feed.xml", feeds.atom_feed(config, site, lang))
+        result.rendered = [p.path for p in pages if p.path in stage.written]
+        result.reused = list(stage.reused)
+    write_manifest(manifest_path, manifest)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _name(out_dir: Path) -> str:
+    """One manifest per output folder, so building into two folders never mixes their caches."""
+    return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:10]

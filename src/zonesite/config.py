@@ -1,0 +1,140 @@
+"""The site configuration: read site_config.yaml and the interface strings, and validate them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import ContentError, Problem, Problems
+from .schema import SLUG, Checker
+from .yamlsource import SourceError, parse_yaml, read_text
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
+PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
+TOP_KEYS = {
+    "title", "description", "base_url", "languages", "default_language", "output_dir",
+    "document_types", "statuses", "themes", "pages", "pdf", "serve", "locales_dir",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    root: Path  # folder of the config file; relative paths start here
+    languages: tuple[str, ...]
+    default_language: str
+    title: dict[str, str]
+    description: dict[str, str]
+    base_url: str
+    output_dir: Path
+    document_types: dict[str, dict[str, str]]
+    statuses: dict[str, dict[str, str]]
+    themes: dict[str, dict[str, str]]
+    page_slugs: dict[str, dict[str, str]]  # page key -> language -> slug
+    pdf_variant: str
+    serve_port: int
+    strings: dict[str, dict[str, str]]  # language -> key -> interface text
+    locales_dir: Path
+
+    @property
+    def translations(self) -> tuple[str, ...]:
+        return tuple(lang for lang in self.languages if lang != self.default_language)
+
+    def text(self, lang: str, key: str) -> str:
+        return self.strings[lang][key]
+
+
+def load_config(path: Path) -> Config:
+    problems = Problems()
+    try:
+        data = parse_yaml(read_text(path))
+    except FileNotFoundError:
+        raise ContentError([Problem(path, 0, "configuration file not found")]) from None
+    except SourceError as error:
+        raise ContentError([Problem(path, error.line, error.message)]) from None
+    check = Checker(path, data, problems)
+    check.mapping((), TOP_KEYS, {"pages", "title", "languages", "default_language", "themes", "document_types", "statuses", "base_url"})
+    languages = tuple(check.get(("languages",)) or ())
+    if not languages or not all(isinstance(lang, str) and SLUG.match(lang) for lang in languages):
+        check.fail(("languages",), "'languages' must be a list of language codes, like [nl, fr]")
+        raise ContentError(problems.items)
+    default = check.choice(("default_language",), set(languages)) or languages[0]
+    languages = (default,) + tuple(lang for lang in languages if lang != default)
+
+    def labelled(key: str) -> dict[str, dict[str, str]]:
+        entries = check.get((key,))
+        if not isinstance(entries, dict) or not entries:
+            check.fail((key,), f"'{key}' must map keys to labels per language")
+            return {}
+        for slug in entries:
+            if not SLUG.match(str(slug)):
+                check.fail((key, slug), f"'{slug}' is not a valid key: use lowercase letters, digits and hyphens")
+        return {str(slug): check.labels((key, slug), languages) for slug in entries}
+
+    pages = check.mapping(("pages",), set(PAGE_KEYS), set(PAGE_KEYS))
+    page_slugs = {key: check.labels(("pages", key), languages) for key in PAGE_KEYS if key in pages}
+    pdf = check.get(("pdf",)) or {}
+    if pdf:
+        check.mapping(("pdf",), {"variant"}, set())
+    variant = check.choice(("pdf", "variant"), set(PDF_VARIANTS), required=False) or PDF_VARIANTS[0]
+    port = check.get(("serve", "port")) or 8000
+    if not isinstance(port, int) or not 0 < port < 65536:
+        check.fail(("serve", "port"), "'serve.port' must be a port number")
+    root = path.resolve().parent
+    locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
+    strings = _load_strings(locales_dir, languages, problems)
+    config = Config(
+        path=path,
+        root=root,
+        languages=languages,
+        default_language=default,
+        title=check.labels(("title",), languages),
+        description=check.labels(("description",), languages) if "description" in data.value else dict.fromkeys(languages, ""),
+        base_url=(check.text(("base_url",)) or "/").rstrip("/") + "/",
+        output_dir=root / (check.text(("output_dir",), required=False) or "_site"),
+        document_types=labelled("document_types"),
+        statuses=labelled("statuses"),
+        themes=labelled("themes"),
+        page_slugs=page_slugs,
+        pdf_variant=variant,
+        serve_port=port if isinstance(port, int) else 8000,
+        strings=strings,
+        locales_dir=locales_dir,
+    )
+    if problems.errors:
+        raise ContentError(problems.errors)
+    return config
+
+
+def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems) -> dict[str, dict[str, str]]:
+    """One YAML catalogue of interface strings per language; every key must exist in every language."""
+    catalogues: dict[str, dict[str, str]] = {}
+    lines: dict[str, dict[str, int]] = {}
+    for lang in languages:
+        path = folder / f"{lang}.yaml"
+        try:
+            data = parse_yaml(read_text(path))
+        except FileNotFoundError:
+            problems.error(path, 0, f"no interface strings for language '{lang}'")
+            catalogues[lang] = {}
+            continue
+        except SourceError as error:
+            problems.error(path, error.line, error.message)
+            catalogues[lang] = {}
+            continue
+        if not isinstance(data.value, dict):
+            problems.error(path, 1, "the catalogue must map keys to texts")
+            data = parse_yaml("{}")
+        catalogues[lang] = {}
+        for key, text in data.value.items():
+            if not isinstance(text, str):
+                problems.error(path, data.line(key), f"string '{key}' must be text")
+                continue
+            catalogues[lang][str(key)] = text
+        lines[lang] = {str(key): data.line(key) for key in data.value}
+    every_key = set().union(*(set(c) for c in catalogues.values())) if catalogues else set()
+    for lang in languages:
+        for key in sorted(every_key - set(catalogues[lang])):
+            problems.error(folder / f"{lang}.yaml", 0, f"interface string '{key}' is missing in '{lang}'")
+    return catalogues
+

@@ -1,0 +1,90 @@
+"""Write the site into a staging folder and swap it in whole, so readers never see half a site."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+class Stage:
+    """The folder a build writes into; paths are checked so content can never write outside it."""
+
+    def __init__(self, root: Path, previous: Path):
+        self.root, self.previous = root, previous
+        self.written: list[str] = []  # pages rendered in this build
+        self.reused: list[str] = []  # pages taken unchanged from the previous build
+
+    def target(self, relative: str) -> Path:
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"refusing to write outside the output folder: {relative}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write(self, relative: str, data: str | bytes) -> None:
+        path = self.target(relative)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.written.append(relative)
+
+    def reuse(self, relative: str) -> bool:
+        """Take a file from the previous site (a hard link: no copy, no render); False if it is not there."""
+        old = self.previous / relative
+        if not old.is_file():
+            return False
+        target = self.target(relative)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copy2(old, target)
+        self.reused.append(relative)
+        return True
+
+
+@contextmanager
+def staged_output(out_dir: Path) -> Iterator[Stage]:
+    """On success the new folder replaces the old; on any failure the old one stays untouched."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    try:
+        yield Stage(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    os.rename(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out_dir: Path) -> None:
+    """A build killed between the two renames leaves the previous site in '.old': put it back."""
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if old.exists() and not out_dir.exists():
+        os.rename(old, out_dir)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest(path: Path, manifest: dict[str, str]) -> None:
+    """Written atomically too: a torn manifest would make the cache lie."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(manifest, sort_keys=True, indent=0), encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,198 @@
+"""Turn the site model into pages: plan every page per language, then render each through Jinja."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import __version__, urls
+from .config import Config
+from .markdown import RenderedMarkdown, render_markdown
+from .model import Document, Objective, Site, Version, Zone
+from .timeline import build_timeline
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document as shown in one language: the version shown, and whether it is a translation or a fallback."""
+
+    document: Document
+    lang: str  # language of the page
+    version: Version  # the text shown (the default language's when no translation exists)
+    source: Version  # the authoritative version
+    rendered: RenderedMarkdown
+
+    @property
+    def is_translation(self) -> bool:
+        return self.version.translated_from is not None
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.version.lang != self.lang
+
+    @property
+    def outdated(self) -> bool:
+        return self.is_translation and self.version.translated_from != self.source.source_text_hash
+
+
+@dataclass
+class Page:
+    path: str  # output path inside the site, e.g. "nl/aalst/index.html"
+    template: str
+    lang: str | None
+    context: dict[str, Any]
+    alternates: dict[str, str] = field(default_factory=dict)  # language -> path of the same page
+    inputs: tuple[str, ...] = ()  # fingerprints of what goes into the page, for the build cache
+    in_sitemap: bool = True
+
+
+class Renderer:
+    def __init__(self, config: Config, site: Site, templates: Path):
+        self.config, self.site = config, site
+        self.env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(config=config, site=site, version=__version__)
+        self.env.filters.update(date=self._date)
+        self.templates = templates
+        self._markdown: dict[Path, RenderedMarkdown] = {}
+
+    # --- helpers available to templates -------------------------------------------------
+    def _date(self, value: dt.date | None, lang: str) -> str:
+        return format_date(value, format="long", locale=self.config.text(lang, "locale")) if value else ""
+
+    def rendered(self, version: Version) -> RenderedMarkdown:
+        if version.path not in self._markdown:
+            self._markdown[version.path] = render_markdown(version.body)
+        return self._markdown[version.path]
+
+    def view(self, doc: Document, lang: str) -> DocumentView:
+        source = doc.versions[self.config.default_language]
+        version = doc.versions.get(lang, source)
+        return DocumentView(doc, lang, version, source, self.rendered(version))
+
+    @cached_property
+    def templates_fingerprint(self) -> str:
+        digest = hashlib.sha256(__version__.encode())
+        code = sorted(Path(__file__).parent.glob("*.py"))  # the generator's own code shapes every page too
+        for path in code + sorted(self.templates.rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+        digest.update(self.config.path.read_bytes())
+        for lang in self.config.languages:
+            digest.update((self.config.locales_dir / f"{lang}.yaml").read_bytes())
+        return digest.hexdigest()
+
+    @cached_property
+    def metadata_fingerprint(self) -> str:
+        """Changes when any list page could change: a zone file or any document's front matter."""
+        digest = hashlib.sha256()
+        for zone in self.site.zones:
+            digest.update(zone.path.read_bytes())
+            for doc in zone.documents:
+                for version in doc.versions.values():
+                    digest.update(repr((version.title, version.summary, version.author, version.objectives,
+                                        version.translated_from, doc.type, doc.status, doc.themes, doc.period,
+                                        doc.date, version.source_text_hash if version.translated_from else "")).encode())
+        return digest.hexdigest()
+
+    # --- planning -----------------------------------------------------------------------
+    def plan(self) -> list[Page]:
+        pages: list[Page] = []
+        config = self.config
+        every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
+        list_inputs = (self.metadata_fingerprint,)
+        for lang in config.languages:
+            pages.append(Page(urls.home(lang), "home.html", lang, {"timeline": build_timeline(self.site, lang)},
+                              every(urls.home), list_inputs))
+            for zone in self.site.zones:
+                pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {"zone": zone},
+                                  every(lambda l, z=zone: urls.zone(l, z)), list_inputs))
+                for doc in zone.documents:
+                    view = self.view(doc, lang)
+                    inputs = (self.metadata_fingerprint, view.version.source_text_hash, view.source.source_text_hash)
+                    context = {"zone": zone, "view": view, "structured_data": self.structured_data(view, zone)}
+                    pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
+                                      every(lambda l, d=doc: urls.document(l, d)), inputs))
+            for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
+                                  ("search", "search.html"), ("verify", "verify.html")):
+                pages.append(Page(urls.fixed_page(config, lang, key), template, lang, {"page_key": key},
+                                  every(lambda l, k=key: urls.fixed_page(config, l, k)), list_inputs))
+            pages.append(Page(f"{lang}/404.html", "404.html", lang, {}, every(lambda l: f"{l}/404.html"), (), False))
+        pages.append(Page("index.html", "root.html", None, {}, every(urls.home), ()))
+        pages.append(Page("404.html", "404.html", config.default_language, {}, {}, (), False))
+        return pages
+
+    def page_key(self, page: Page) -> str:
+        """Two renders with the same key produce the same bytes; the cache relies on it."""
+        digest = hashlib.sha256(self.templates_fingerprint.encode())
+        digest.update(repr((page.path, page.template, page.lang, sorted(page.alternates.items()), page.inputs)).encode())
+        return digest.hexdigest()
+
+    # --- rendering ----------------------------------------------------------------------
+    def render(self, page: Page, extra: dict[str, Any] | None = None) -> str:
+        lang = page.lang or self.config.default_language
+        link: Callable[[str], str] = lambda target: urls.relative(page.path, target)  # noqa: E731
+        context = {
+            "page": page,
+            "lang": lang,
+            "t": lambda key, **values: self.config.text(lang, key).format(**values) if values else self.config.text(lang, key),
+            "link": link,
+            "urls": urls,
+            "public": lambda path: urls.public(self.config, path),
+            "objectives_by_theme": self.objectives_by_theme,
+            "view_of": self.view,
+            "markdown": lambda text: Markup(render_markdown(text).html),
+            "pdf": None,
+            "pdfs": [],
+            "search_strings": {},
+            **page.context,
+            **(extra or {}),
+        }
+        return self.env.get_template(page.template).render(context)
+
+    def structured_data(self, view: DocumentView, zone: Zone) -> dict[str, Any]:
+        """schema.org description of a document and the zone that publishes it, for search engines."""
+        doc, version = view.document, view.version
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "DigitalDocument",
+            "name": version.title,
+            "description": version.summary,
+            "inLanguage": version.lang,
+            "author": {"@type": "Person", "name": version.author},
+            "publisher": {"@type": "GovernmentOrganization", "name": zone.names[view.lang]},
+            "url": urls.public(self.config, urls.document(view.lang, doc)),
+        }
+        if doc.date:
+            data["datePublished"] = doc.date.isoformat()
+        if doc.period:
+            data["temporalCoverage"] = f"{doc.period.start.isoformat()}/{doc.period.end.isoformat()}"
+        if view.is_translation:
+            data["translationOfWork"] = {"@type": "DigitalDocument", "inLanguage": view.source.lang,
+                                         "url": urls.public(self.config, urls.document(view.source.lang, doc))}
+        return data
+
+    def objectives_by_theme(self, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:
+        """For the themes page: theme -> zones -> (document, objective) in the page's language."""
+        table: dict[str, list] = {}
+        for theme in self.config.themes:
+            rows = []
+            for zone in self.site.zones:
+                found = [(doc, objective) for doc in zone.documents
+                         for objective in self.view(doc, lang).version.objectives if theme in objective.themes]
+                rows.append((zone, found))
+            table[theme] = rows
+        return table

@@ -1,0 +1,119 @@
+"""Small checks of YAML values against the shapes the site expects, reporting file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from .problems import Problems
+from .yamlsource import YamlData
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class Checker:
+    """Wraps one YAML file: each method checks one value, records a problem and returns a usable default."""
+
+    def __init__(self, path: Path, data: YamlData, problems: Problems):
+        self.path, self.data, self.problems = path, data, problems
+
+    def fail(self, key_path: tuple, message: str) -> None:
+        self.problems.error(self.path, self.data.line(*key_path), message)
+
+    def get(self, key_path: tuple) -> Any:
+        value = self.data.value
+        for part in key_path:
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def name(self, key_path: tuple) -> str:
+        return ".".join(str(part) for part in key_path)
+
+    def mapping(self, key_path: tuple, allowed: set[str], required: set[str]) -> dict:
+        value = self.get(key_path) if key_path else self.data.value
+        where = f"'{self.name(key_path)}'" if key_path else "the front matter"
+        if not isinstance(value, dict):
+            self.fail(key_path, f"{where} must be a mapping of keys to values")
+            return {}
+        for key in value:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.fail(key_path + (key,), f"unknown key '{key}' (known keys: {known})")
+        for key in sorted(required - set(value)):
+            self.fail(key_path, f"missing required key '{key}' in {where}")
+        return value
+
+    def text(self, key_path: tuple, required: bool = True) -> str | None:
+        value = self.get(key_path)
+        if value is None:
+            if required:
+                self.fail(key_path, f"'{self.name(key_path)}' is required")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key_path, f"'{self.name(key_path)}' must be text, not {_describe(value)}")
+            return None
+        return value.strip()
+
+    def date(self, key_path: tuple, required: bool = True) -> dt.date | None:
+        value = self.get(key_path)
+        if value is None:
+            if required:
+                self.fail(key_path, f"'{self.name(key_path)}' is required")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if not isinstance(value, dt.date):
+            self.fail(key_path, f"'{self.name(key_path)}' must be a date written YYYY-MM-DD, not {_describe(value)}")
+            return None
+        return value
+
+    def choice(self, key_path: tuple, choices: dict | set, required: bool = True) -> str | None:
+        value = self.text(key_path, required)
+        if value is not None and value not in choices:
+            self.fail(key_path, f"'{self.name(key_path)}': unknown value '{value}' (choose from {', '.join(sorted(choices))})")
+            return None
+        return value
+
+    def choices(self, key_path: tuple, choices: dict | set, required: bool = True) -> tuple[str, ...]:
+        value = self.get(key_path)
+        if value is None:
+            if required:
+                self.fail(key_path, f"'{self.name(key_path)}' is required")
+            return ()
+        if not isinstance(value, list):
+            self.fail(key_path, f"'{self.name(key_path)}' must be a list, like [a, b]")
+            return ()
+        return tuple(v for i, v in enumerate(value) if self.choice(key_path + (i,), choices) is not None)
+
+    def items(self, key_path: tuple) -> list:
+        value = self.get(key_path)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(key_path, f"'{self.name(key_path)}' must be a list")
+            return []
+        return value
+
+    def labels(self, key_path: tuple, languages: tuple[str, ...]) -> dict[str, str]:
+        """A value with one text per language, like {nl: ..., fr: ...}."""
+        self.mapping(key_path, set(languages), set(languages))
+        return {lang: self.text(key_path + (lang,)) or "" for lang in languages}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return f"{value!r}"

@@ -1,0 +1,47 @@
+"""Where each page of the site is written, and relative links between them."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .config import Config
+from .model import Document, Zone
+
+
+def home(lang: str) -> str:
+    return f"{lang}/index.html"
+
+
+def zone(lang: str, zone: Zone | str) -> str:
+    slug = zone if isinstance(zone, str) else zone.slug
+    return f"{lang}/{slug}/index.html"
+
+
+def document(lang: str, doc: Document) -> str:
+    return f"{lang}/{doc.zone}/{doc.slug}/index.html"
+
+
+def pdf(lang: str, doc: Document) -> str:
+    return f"{lang}/{doc.zone}/{doc.slug}/{doc.slug}.{lang}.pdf"
+
+
+def fixed_page(config: Config, lang: str, key: str) -> str:
+    return f"{lang}/{config.page_slugs[key][lang]}/index.html"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link that works from any base path: relative, and to the folder rather than index.html."""
+    target, _, anchor = to_path.partition("#")
+    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+    if link == "index.html":
+        link = "./"
+    elif link.endswith("/index.html"):
+        link = link[: -len("index.html")]
+    return link + (f"#{anchor}" if anchor else "")
+
+
+def public(config: Config, path: str) -> str:
+    """The absolute address of a page, for the sitemap, feeds and hreflang links."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return config.base_url + path
