@@ -97,7 +97,10 @@ def check_totals(version: Version, tokens: list[Token], problems: Problems) -> N
             rows, last_total = [], None
         if token.type == "tr_open":
             line = _line(version, token)
+            is_header = tokens[index + 1].type == "th_open"
             cells, index = _cells(tokens, index)
+            if is_header:
+                continue
             values = [_number(cell) for cell in cells]
             if cells and _TOTAL.match(cells[0]):
                 label = cells[0]

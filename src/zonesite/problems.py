@@ -14,9 +14,17 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}"
+
+
+def _shown(path: Path) -> Path:
+    """Paths relative to the working folder when inside it: shorter, and what an editor types."""
+    try:
+        return path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @dataclass

@@ -1,0 +1,71 @@
+"""Shared fixtures: the project's real configuration, small sites made from a dict of files, the built real site."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from zonesite.build import build
+from zonesite.config import load_config
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+ZONE_YAML = "name: {nl: Testzone, fr: Zone test}\n"
+DOCUMENT = """\
+---
+title: Testdocument
+type: opdrachtbrief
+period: {start: 2021-01-01, end: 2025-12-31}
+author: Test Auteur
+status: vastgesteld
+summary: Een document om te testen.
+themes: [drugs]
+objectives:
+  - {id: doel-1, title: Drugs aanpakken, themes: [drugs], priority: P}
+---
+## Eerste hoofdstuk
+
+Een zin in het eerste hoofdstuk.
+"""
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """A copy of the project's config, templates and assets with the given content files ({relative path: text})."""
+
+    def make(files: dict[str, str | bytes] | None = None) -> Path:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        for name in ("site_config.yaml",):
+            shutil.copy(PROJECT / name, root / name)
+        for folder in ("templates", "assets", "locales"):
+            if not (root / folder).exists():
+                shutil.copytree(PROJECT / folder, root / folder)
+        default = {"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT}
+        for name, data in (default if files is None else files).items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real content, built once for the whole test session."""
+    out = tmp_path_factory.mktemp("real") / "_site"
+    config = load_config(PROJECT / "site_config.yaml")
+    build(config, PROJECT / "content", out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_config():
+    return load_config(PROJECT / "site_config.yaml")

@@ -1,0 +1,100 @@
+"""Bad input: one clear line naming the file (and line), exit code 2, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DOCUMENT, ZONE_YAML
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args, "--config", str(root / "site_config.yaml")],
+                          capture_output=True, text=True, cwd=root)
+
+
+def site_with(make_site, document: str | bytes, name: str = "test.nl.md") -> Path:
+    return make_site({"content/testzone/zone.yaml": ZONE_YAML, f"content/testzone/{name}": document})
+
+
+BAD_DOCUMENTS = {
+    "yaml syntax": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: [drugs\nobjectives"), "YAML syntax error"),
+    "missing front matter": ("## Alleen tekst\n", "missing front matter"),
+    "invalid utf-8": (DOCUMENT.encode("utf-8").replace(b"Een zin", b"Een \xff zin"), "not valid UTF-8"),
+    "wrong type": (DOCUMENT.replace("title: Testdocument", "title: [a, b]"), "'title' must be text"),
+    "unknown theme": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: [sport]\nobjectives"), "unknown value 'sport'"),
+    "unknown key": (DOCUMENT.replace("author:", "auteur: x\nauthor:"), "unknown key 'auteur'"),
+    "impossible date": (DOCUMENT.replace("2021-01-01", "2021-02-30"), "day is out of range"),
+    "missing required": (DOCUMENT.replace("summary: Een document om te testen.\n", ""), "missing required key 'summary'"),
+    "unknown type": (DOCUMENT.replace("type: opdrachtbrief", "type: brief"), "unknown value 'brief'"),
+    "yaml alias": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: &t [drugs]\nx: *t\nobjectives"), "aliases"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DOCUMENTS))
+def test_bad_document_is_named_with_its_line(make_site, case):
+    document, expected = BAD_DOCUMENTS[case]
+    root = site_with(make_site, document)
+    for command in (["build"], ["check"]):
+        result = run(root, *command)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert expected in result.stderr
+        first = result.stderr.splitlines()[0]
+        assert first.startswith(str(Path("content/testzone/test.nl.md"))) or "content/testzone/test.nl.md:" in first
+        assert ":" in first.split("test.nl.md", 1)[1][:6], "the message carries a line number"
+    assert not (root / "_site").exists(), "nothing is written on error"
+
+
+def test_error_line_points_at_the_field(make_site):
+    root = site_with(make_site, DOCUMENT.replace("title: Testdocument", "title: [a, b]"))
+    assert "test.nl.md:2:" in run(root, "check").stderr
+
+
+def test_bom_and_crlf_are_accepted(make_site):
+    root = site_with(make_site, b"\xef\xbb\xbf" + DOCUMENT.replace("\n", "\r\n").encode("utf-8"))
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "Een zin in het eerste hoofdstuk." in (root / "_site/nl/testzone/test/index.html").read_text(encoding="utf-8")
+
+
+def test_symlink_out_of_content_is_refused(make_site, tmp_path):
+    outside = tmp_path / "secret.nl.md"
+    outside.write_text(DOCUMENT, encoding="utf-8")
+    root = make_site()
+    os.symlink(outside, root / "content/testzone/secret.nl.md")
+    result = run(root, "build")
+    assert result.returncode == 2
+    assert "secret.nl.md" in result.stderr and "outside the content folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_translation_without_source(make_site):
+    root = site_with(make_site, DOCUMENT.replace("summary:", "source_hash: abc\nsummary:"), name="test.fr.md")
+    result = run(root, "check")
+    assert result.returncode == 2
+    assert "test.fr.md:1: translation without its source" in result.stderr
+
+
+def test_failed_build_keeps_previous_site(make_site):
+    root = make_site()
+    assert run(root, "build").returncode == 0
+    page = root / "_site/nl/testzone/test/index.html"
+    before = page.read_text(encoding="utf-8")
+    (root / "content/testzone/test.nl.md").write_text("broken", encoding="utf-8")
+    assert run(root, "build").returncode == 2
+    assert page.read_text(encoding="utf-8") == before
+    assert not list(root.glob("._site.building-*"))
+
+
+def test_missing_config_is_a_clear_error(tmp_path):
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--config", str(tmp_path / "nope.yaml")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "nope.yaml: configuration file not found" in result.stderr

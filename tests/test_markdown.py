@@ -1,0 +1,30 @@
+"""The Markdown rules: safe HTML, anchors, footnotes, tables without inline styles."""
+
+from __future__ import annotations
+
+from zonesite.markdown import render_markdown
+
+
+def test_raw_html_is_escaped_not_passed_through():
+    html = render_markdown('Tekst <script>alert(1)</script> <img src=x onerror="alert(1)">').html
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_dangerous_link_schemes_are_not_links():
+    for href in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:x", "data:text/html,<script>x</script>"):
+        html = render_markdown(f"[klik]({href})").html
+        assert "<a " not in html, href
+
+
+def test_headings_get_unique_readable_anchors():
+    rendered = render_markdown("## 1 Voorwoord\n\n## Doelen\n\n### Doelen\n")
+    assert [h.anchor for h in rendered.headings] == ["1-voorwoord", "doelen", "doelen-2"]
+    assert '<h3 id="doelen-2">' in rendered.html
+
+
+def test_footnotes_tables_and_definition_lists():
+    html = render_markdown("Zin[^1].\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\nTerm\n: Uitleg\n\n[^1]: Noot.\n").html
+    assert 'class="footnote-ref"' in html and "Noot." in html
+    assert '<td class="align-right">2</td>' in html and "style=" not in html
+    assert "<dt>Term</dt>" in html and "<dd>Uitleg</dd>" in html
