@@ -11,6 +11,7 @@ from pathlib import Path
 from . import feeds
 from .config import Config
 from .content import load_site
+from .pdf import PdfBuilder
 from .output import read_manifest, staged_output, write_manifest
 from .problems import Problem
 from .render import Renderer
@@ -22,11 +23,14 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    pdfs: int = 0
+    pdfs_rendered: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
         pages = len(self.rendered) + len(self.reused)
-        return (f"built {pages} pages ({len(self.rendered)} rendered, {len(self.reused)} unchanged) "
+        return (f"built {pages} pages ({len(self.rendered)} rendered, {len(self.reused)} unchanged), "
+                f"{self.pdfs} PDFs ({self.pdfs_rendered} rendered, {self.pdfs - self.pdfs_rendered} unchanged) "
                 f"into {self.out_dir}, {len(self.warnings)} warnings, in {self.seconds:.2f} s")
 
 
@@ -34,28 +38,33 @@ def cache_dir(config: Config) -> Path:
     return config.root / ".cache" / "zonesite"
 
 
-def build(config: Config, content_dir: Path, out_dir: Path) -> BuildResult:
+def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = True, progress: bool = False) -> BuildResult:
     started = time.perf_counter()
     # 1. Read and validate every content file; errors stop here, before anything is written.
     site, problems = load_site(config, content_dir)
-    # 2. Plan every page of every language.
+    result = BuildResult(out_dir, warnings=problems.warnings)
     renderer = Renderer(config, site, config.root / "templates")
-    pages = renderer.plan()
+    # 2. Official PDF copies, rendered again only when one of their inputs changed.
+    pdfs, result.pdfs_rendered = PdfBuilder(config, renderer, cache_dir(config)).build(progress) if with_pdf else ({}, 0)
+    result.pdfs = len(pdfs)
+    # 3. Plan every page of every language.
+    pages = renderer.plan(pdfs)
     manifest_path = cache_dir(config) / f"pages-{_name(out_dir)}.json"
     previous = read_manifest(manifest_path)
     manifest: dict[str, str] = {}
-    result = BuildResult(out_dir, warnings=problems.warnings)
     with staged_output(out_dir) as stage:
-        # 3. Static files.
+        # 4. Static files and PDFs.
         shutil.copytree(config.root / "assets", stage.root / "assets")
-        # 4. Pages: reuse the previous build's file when nothing that goes into it changed.
+        for pdf in pdfs.values():
+            stage.link(pdf.cached, pdf.path)
+        # 5. Pages: reuse the previous build's file when nothing that goes into it changed.
         for page in pages:
             key = renderer.page_key(page)
             manifest[page.path] = key
             if previous.get(page.path) == key and stage.reuse(page.path):
                 continue
             stage.write(page.path, renderer.render(page))
-        # 5. Sitemap, robots.txt and feeds.
+        # 6. Sitemap, robots.txt and feeds.
         stage.write("sitemap.xml", feeds.sitemap(config, pages))
         stage.write("robots.txt", feeds.robots(config))
         for lang in config.languages:

@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     writes = argparse.ArgumentParser(add_help=False)
     writes.add_argument("--out", type=Path, default=None, help="output folder (default: output_dir of the config, _site/)")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
+    build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
+    build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
     commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
     return parser
 
@@ -71,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_OK
     from .build import build
 
-    result = build(config, content_dir, args.out or config.output_dir)
+    result = build(config, content_dir, args.out or config.output_dir, with_pdf=not args.no_pdf, progress=not args.quiet)
     for problem in result.warnings:
         print(problem, file=sys.stderr)
     if args.verbose:

@@ -31,6 +31,14 @@ class Stage:
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.written.append(relative)
 
+    def link(self, source: Path, relative: str) -> None:
+        """Place a file that already exists elsewhere (a cached PDF) without copying it when possible."""
+        target = self.target(relative)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
     def reuse(self, relative: str) -> bool:
         """Take a file from the previous site (a hard link: no copy, no render); False if it is not there."""
         old = self.previous / relative

@@ -87,7 +87,8 @@ class Renderer:
     def templates_fingerprint(self) -> str:
         digest = hashlib.sha256(__version__.encode())
         code = sorted(Path(__file__).parent.glob("*.py"))  # the generator's own code shapes every page too
-        for path in code + sorted(self.templates.rglob("*")):
+        pages_templates = [p for p in sorted(self.templates.rglob("*")) if "pdf" not in p.relative_to(self.templates).parts]
+        for path in code + pages_templates:
             if path.is_file():
                 digest.update(path.name.encode() + path.read_bytes())
         digest.update(self.config.path.read_bytes())
@@ -109,7 +110,8 @@ class Renderer:
         return digest.hexdigest()
 
     # --- planning -----------------------------------------------------------------------
-    def plan(self) -> list[Page]:
+    def plan(self, pdfs: dict[tuple[str, str, str], Any]) -> list[Page]:
+        """Every page of every language; `pdfs` are the official copies by (zone, document, language)."""
         pages: list[Page] = []
         config = self.config
         every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
@@ -128,8 +130,10 @@ class Renderer:
                                       every(lambda l, d=doc: urls.document(l, d)), inputs))
             for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
                                   ("search", "search.html"), ("verify", "verify.html")):
-                pages.append(Page(urls.fixed_page(config, lang, key), template, lang, {"page_key": key},
-                                  every(lambda l, k=key: urls.fixed_page(config, l, k)), list_inputs))
+                context = {"page_key": key, "pdfs": sorted(pdfs.values(), key=lambda pdf: pdf.path)}
+                inputs = list_inputs + tuple(pdf.sha256 for pdf in context["pdfs"]) if key == "verify" else list_inputs
+                pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
+                                  every(lambda l, k=key: urls.fixed_page(config, l, k)), inputs))
             pages.append(Page(f"{lang}/404.html", "404.html", lang, {}, every(lambda l: f"{l}/404.html"), (), False))
         pages.append(Page("index.html", "root.html", None, {}, every(urls.home), ()))
         pages.append(Page("404.html", "404.html", config.default_language, {}, {}, (), False))
