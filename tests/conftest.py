@@ -10,6 +10,7 @@ import pytest
 
 from zonesite.build import build
 from zonesite.config import load_config
+from zonesite.model import text_hash
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,18 @@ Een zin in het eerste hoofdstuk.
 """
 
 
+
+def translation_of(document: str) -> str:
+    """A French translation of the test document, stamped with the hash of the given Dutch text."""
+    return (document.replace("title: Testdocument", "title: Document de test")
+            .replace("summary: Een document om te testen.", f"summary: Un document pour tester.\nsource_hash: {text_hash(document)}")
+            .replace("Drugs aanpakken", "Lutter contre la drogue")
+            .replace("## Eerste hoofdstuk\n\nEen zin in het eerste hoofdstuk.", "## Premier chapitre\n\nUne phrase du premier chapitre."))
+
+
+TRANSLATION = translation_of(DOCUMENT)
+
+
 @pytest.fixture
 def make_site(tmp_path: Path):
     """A copy of the project's config, templates and assets with the given content files ({relative path: text})."""
@@ -44,7 +57,8 @@ def make_site(tmp_path: Path):
         for folder in ("templates", "assets", "locales"):
             if not (root / folder).exists():
                 shutil.copytree(PROJECT / folder, root / folder)
-        default = {"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT}
+        default = {"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                   "content/testzone/test.fr.md": TRANSLATION}
         for name, data in (default if files is None else files).items():
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)

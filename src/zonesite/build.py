@@ -15,6 +15,7 @@ from .pdf import PdfBuilder
 from .output import read_manifest, staged_output, write_manifest
 from .problems import Problem
 from .render import Renderer
+from .search import build_index
 
 
 @dataclass
@@ -25,20 +26,21 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     pdfs: int = 0
     pdfs_rendered: int = 0
+    indexed: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def summary(self) -> str:
         pages = len(self.rendered) + len(self.reused)
         return (f"built {pages} pages ({len(self.rendered)} rendered, {len(self.reused)} unchanged), "
                 f"{self.pdfs} PDFs ({self.pdfs_rendered} rendered, {self.pdfs - self.pdfs_rendered} unchanged) "
-                f"into {self.out_dir}, {len(self.warnings)} warnings, in {self.seconds:.2f} s")
+                f"{sum(self.indexed.values())} pages indexed for search, into {self.out_dir}, {len(self.warnings)} warnings, in {self.seconds:.2f} s")
 
 
 def cache_dir(config: Config) -> Path:
     return config.root / ".cache" / "zonesite"
 
 
-def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = True, progress: bool = False) -> BuildResult:
+def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
     started = time.perf_counter()
     # 1. Read and validate every content file; errors stop here, before anything is written.
     site, problems = load_site(config, content_dir)
@@ -69,6 +71,8 @@ def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = 
         stage.write("robots.txt", feeds.robots(config))
         for lang in config.languages:
             stage.write(f"{lang}/feed.xml", feeds.atom_feed(config, site, lang))
+        # 7. The search index, one per language, from the pages just written.
+        result.indexed = build_index(stage.root) if with_search else {}
         result.rendered = [p.path for p in pages if p.path in stage.written]
         result.reused = list(stage.reused)
     write_manifest(manifest_path, manifest)

@@ -13,6 +13,7 @@ from .content import load_site
 from .markdown import render_markdown
 from .model import Site, Version
 from .problems import ContentError, Problems
+from .translations import warn_about
 
 _NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
 _TOTAL = re.compile(r"^(totaal|total)\b", re.IGNORECASE)
@@ -26,6 +27,7 @@ def run_check(config: Config, content_dir: Path) -> Problems:
         problems.items.extend(error.problems)
         return problems
     problems.extend(warnings)
+    warn_about(config, site, problems)
     for doc in site.documents:
         for version in doc.versions.values():
             tokens = list(render_markdown(version.body).tokens)

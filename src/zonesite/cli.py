@@ -10,6 +10,7 @@ import jinja2
 
 from .config import load_config
 from .problems import ContentError
+from .yamlsource import SourceError
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
     build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
     commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
+    translations = commands.add_parser("translations", parents=[common], help="show which translations are up to date, outdated or missing")
+    translations.add_argument("--stamp", type=Path, metavar="FILE", help="record in translation FILE that it matches its source as it is now")
     return parser
 
 
@@ -49,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except jinja2.TemplateError as error:
         print(f"template error: {error}", file=sys.stderr)
         return EXIT_ERRORS
+    except SourceError as error:
+        print(f"{getattr(args, 'stamp', '') or ''}: {error.message}", file=sys.stderr)
+        return EXIT_ERRORS
     except KeyboardInterrupt:
         print("interrupted; the previous site is unchanged.", file=sys.stderr)
         return 130
@@ -70,6 +76,8 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet or problems.items:
             print(f"checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_OK
+    if args.command == "translations":
+        return _translations(args, config, content_dir)
     from .build import build
 
     result = build(config, content_dir, args.out or config.output_dir, with_pdf=not args.no_pdf, progress=not args.quiet)
@@ -81,6 +89,25 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(result.summary())
     return EXIT_OK
+
+
+def _translations(args: argparse.Namespace, config, content_dir: Path) -> int:
+    from .content import load_site
+    from .translations import MISSING, OUTDATED, stamp, statuses
+
+    if args.stamp:
+        new_hash = stamp(config, args.stamp)
+        print(f"{args.stamp}: source_hash set to {new_hash}")
+        return EXIT_OK
+    site, _ = load_site(config, content_dir)
+    rows = statuses(config, site, with_changes=True)
+    width = max((len(f"{s.document.zone}/{s.document.slug}") for s in rows), default=8)
+    print(f"{'document':<{width}}  lang  status")
+    for status in rows:
+        print(f"{status.document.zone + '/' + status.document.slug:<{width}}  {status.lang:<4}  {status.state}")
+        if status.changes and not args.quiet:
+            print("    " + status.changes.replace("\n", "\n    "))
+    return EXIT_WARNINGS if any(s.state in (MISSING, OUTDATED) for s in rows) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ class Renderer:
                                       every(lambda l, d=doc: urls.document(l, d)), inputs))
             for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
                                   ("search", "search.html"), ("verify", "verify.html")):
-                context = {"page_key": key, "pdfs": sorted(pdfs.values(), key=lambda pdf: pdf.path)}
+                context = {"page_key": key, "pdfs": sorted(pdfs.values(), key=lambda pdf: pdf.path),
+                           "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")}}
                 inputs = list_inputs + tuple(pdf.sha256 for pdf in context["pdfs"]) if key == "verify" else list_inputs
                 pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
                                   every(lambda l, k=key: urls.fixed_page(config, l, k)), inputs))
@@ -161,7 +162,6 @@ class Renderer:
             "markdown": lambda text: Markup(render_markdown(text).html),
             "pdf": None,
             "pdfs": [],
-            "search_strings": {},
             **page.context,
             **(extra or {}),
         }

@@ -37,6 +37,8 @@ def relative(from_path: str, to_path: str) -> str:
         link = "./"
     elif link.endswith("/index.html"):
         link = link[: -len("index.html")]
+    elif target.endswith("/") and not link.endswith("/"):
+        link += "/"
     return link + (f"#{anchor}" if anchor else "")
 
 
