@@ -44,6 +44,8 @@ def test_broken_anchor_and_document_link_are_errors(make_site):
     assert "test.nl.md:16:" in result.stderr  # the body line in the file
 
 
-def test_good_anchor_passes(make_site):
+def test_good_anchor_passes_and_a_translation_needs_its_own_anchors(make_site):
     result = run(site(make_site, "\nZie [hier](#eerste-hoofdstuk).\n"), "check")
-    assert result.returncode == 0, result.stderr
+    assert "test.nl.md" not in result.stderr
+    # The French headings are translated, so the same anchor is broken there, and check says so.
+    assert "test.fr.md:17: link to '#eerste-hoofdstuk'" in result.stderr
