@@ -10,6 +10,7 @@ import jinja2
 
 from .config import load_config
 from .problems import ContentError
+from .scaffold import ScaffoldError, new_document, new_zone
 from .yamlsource import SourceError
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
@@ -28,6 +29,16 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
     build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
     commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
+    new = commands.add_parser("new", parents=[common], help="scaffold a new document (or zone) with valid front matter")
+    new.add_argument("kind", nargs="?", choices=["document", "zone"], default="document")
+    new.add_argument("name", nargs="?", help="for a zone: its folder name, like 'mechelen'")
+    new.add_argument("--zone", help="zone folder of the new document")
+    new.add_argument("--type", dest="doc_type", help="document type, a key of document_types")
+    new.add_argument("--title", help="the document's title")
+    new.add_argument("--start", type=_date, help="start of the period, YYYY-MM-DD")
+    new.add_argument("--end", type=_date, help="end of the period, YYYY-MM-DD")
+    new.add_argument("--slug", help="file name without language and extension (default: from type and period)")
+    new.add_argument("--names", help="for a zone: names per language, like 'nl=Mechelen,fr=Malines'")
     translations = commands.add_parser("translations", parents=[common], help="show which translations are up to date, outdated or missing")
     translations.add_argument("--stamp", type=Path, metavar="FILE", help="record in translation FILE that it matches its source as it is now")
     return parser
@@ -51,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERRORS
     except jinja2.TemplateError as error:
         print(f"template error: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    except ScaffoldError as error:
+        print(f"new: {error}", file=sys.stderr)
         return EXIT_ERRORS
     except SourceError as error:
         print(f"{getattr(args, 'stamp', '') or ''}: {error.message}", file=sys.stderr)
@@ -76,6 +90,8 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet or problems.items:
             print(f"checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_OK
+    if args.command == "new":
+        return _new(args, config, content_dir)
     if args.command == "translations":
         return _translations(args, config, content_dir)
     from .build import build
@@ -88,6 +104,43 @@ def _run(args: argparse.Namespace) -> int:
             print(f"rendered {path}")
     if not args.quiet:
         print(result.summary())
+    return EXIT_OK
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _ask(value: str | None, question: str) -> str:
+    """Take the option when given; otherwise ask on a terminal, or fail clearly when there is none."""
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ScaffoldError(f"missing {question} (give it as an option, see --help)")
+    answer = input(f"{question}: ").strip()
+    if not answer:
+        raise ScaffoldError(f"no {question} given")
+    return answer
+
+
+def _new(args: argparse.Namespace, config, content_dir: Path) -> int:
+    if args.kind == "zone":
+        slug = _ask(args.name, "zone folder name (like mechelen)")
+        names = dict(pair.split("=", 1) for pair in args.names.split(",")) if args.names else {}
+        if config.default_language not in names:
+            names[config.default_language] = _ask(None, f"name of the zone in {config.default_language}")
+        path = new_zone(config, content_dir, slug, names)
+    else:
+        zone = _ask(args.zone, f"zone ({', '.join(sorted(p.name for p in content_dir.iterdir() if p.is_dir()))})")
+        doc_type = _ask(args.doc_type, f"type ({', '.join(config.document_types)})")
+        title = _ask(args.title, "title")
+        path = new_document(config, content_dir, zone, doc_type, title, args.start, args.end, args.slug)
+    print(f"created {path}; edit it, then run: python build.py check")
     return EXIT_OK
 
 
