@@ -96,18 +96,20 @@ class Renderer:
             digest.update((self.config.locales_dir / f"{lang}.yaml").read_bytes())
         return digest.hexdigest()
 
-    @cached_property
-    def metadata_fingerprint(self) -> str:
-        """Changes when any list page could change: a zone file or any document's front matter."""
-        digest = hashlib.sha256()
-        for zone in self.site.zones:
-            digest.update(zone.path.read_bytes())
-            for doc in zone.documents:
-                for version in doc.versions.values():
-                    digest.update(repr((version.title, version.summary, version.author, version.objectives,
-                                        version.translated_from, doc.type, doc.status, doc.themes, doc.period,
-                                        doc.date, version.source_text_hash if version.translated_from else "")).encode())
+    def zone_fingerprint(self, zone: Zone) -> str:
+        """Changes when a page listing this zone's documents could change: its zone file or any front matter."""
+        digest = hashlib.sha256(zone.path.read_bytes())
+        for doc in zone.documents:
+            for version in doc.versions.values():
+                digest.update(repr((doc.slug, version.title, version.summary, version.author, version.objectives,
+                                    version.translated_from, doc.type, doc.status, doc.themes, doc.period, doc.date,
+                                    doc.versions[self.config.default_language].source_text_hash)).encode())
         return digest.hexdigest()
+
+    @cached_property
+    def site_fingerprint(self) -> str:
+        """For pages that list every zone: home, themes."""
+        return hashlib.sha256("".join(self.zone_fingerprint(zone) for zone in self.site.zones).encode()).hexdigest()
 
     # --- planning -----------------------------------------------------------------------
     def plan(self, pdfs: dict[tuple[str, str, str], Any]) -> list[Page]:
@@ -115,17 +117,22 @@ class Renderer:
         pages: list[Page] = []
         config = self.config
         every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
-        list_inputs = (self.metadata_fingerprint,)
+        list_inputs = (self.site_fingerprint,)
         for lang in config.languages:
             pages.append(Page(urls.home(lang), "home.html", lang, {"timeline": build_timeline(self.site, lang)},
                               every(urls.home), list_inputs))
             for zone in self.site.zones:
+                zone_inputs = (self.zone_fingerprint(zone),)
+                zone_file_hash = hashlib.sha256(zone.path.read_bytes()).hexdigest()
                 pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {"zone": zone},
-                                  every(lambda l, z=zone: urls.zone(l, z)), list_inputs))
+                                  every(lambda l, z=zone: urls.zone(l, z)), zone_inputs))
                 for doc in zone.documents:
                     view = self.view(doc, lang)
-                    inputs = (self.metadata_fingerprint, view.version.source_text_hash, view.source.source_text_hash)
-                    context = {"zone": zone, "view": view, "structured_data": self.structured_data(view, zone)}
+                    pdf = pdfs.get((doc.zone, doc.slug, lang))
+                    context = {"zone": zone, "view": view, "structured_data": self.structured_data(view, zone), "pdf": pdf}
+                    # Only what this page shows: the zone file, its own text and its source's, its PDF.
+                    inputs = (zone_file_hash, view.version.source_text_hash, view.source.source_text_hash,
+                              pdf.sha256 if pdf else "")
                     pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                       every(lambda l, d=doc: urls.document(l, d)), inputs))
             for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
