@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
     build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
     commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
+    serve = commands.add_parser("serve", parents=[common], help="preview with live reload on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="port (default: serve.port of the config, 8000)")
     new = commands.add_parser("new", parents=[common], help="scaffold a new document (or zone) with valid front matter")
     new.add_argument("kind", nargs="?", choices=["document", "zone"], default="document")
     new.add_argument("name", nargs="?", help="for a zone: its folder name, like 'mechelen'")
@@ -90,6 +92,11 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet or problems.items:
             print(f"checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_OK
+    if args.command == "serve":
+        from .serve import serve
+
+        serve(args.config, args.content, args.port)
+        return EXIT_OK
     if args.command == "new":
         return _new(args, config, content_dir)
     if args.command == "translations":

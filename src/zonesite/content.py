@@ -18,23 +18,43 @@ LEVELS = {"strategisch", "tactisch"}
 PRIORITIES = {"P", "A"}
 
 
-def load_site(config: Config, content_dir: Path) -> tuple[Site, Problems]:
-    """Every problem in every file is collected; errors raise ContentError, warnings are returned."""
+def load_site(config: Config, content_dir: Path, known: dict[Path, tuple] | None = None) -> tuple[Site, Problems]:
+    """Every problem in every file is collected; errors raise ContentError, warnings are returned.
+
+    `known` lets a long-running preview keep zones between calls: {zone folder: (signature, zone, problems)};
+    a zone whose files did not change (same names, sizes and modification times) is not read again.
+    """
     problems = Problems()
     if not content_dir.is_dir():
         raise ContentError([Problem(content_dir, 0, "content folder not found")])
     root = content_dir.resolve()
+    cache = {} if known is None else known
     zones = []
-    for zone_dir in sorted(p for p in content_dir.iterdir() if not p.name.startswith(".")):
-        if not _inside(zone_dir, root, problems):
+    folders = sorted(p for p in content_dir.iterdir() if not p.name.startswith("."))
+    for zone_dir in folders:
+        if not _inside(zone_dir, root, problems) or not zone_dir.is_dir():
             continue
-        if zone_dir.is_dir():
-            zone = _load_zone(zone_dir, root, config, problems)
-            if zone:
-                zones.append(zone)
+        signature = _signature(zone_dir)
+        if zone_dir not in cache or cache[zone_dir][0] != signature:
+            zone_problems = Problems()
+            cache[zone_dir] = (signature, _load_zone(zone_dir, root, config, zone_problems), zone_problems)
+        _, zone, zone_problems = cache[zone_dir]
+        problems.extend(zone_problems)
+        if zone:
+            zones.append(zone)
+    for gone in set(cache) - set(folders):
+        del cache[gone]
     if problems.errors:
         raise ContentError(problems.errors)
     return Site(tuple(zones)), problems
+
+
+def _signature(folder: Path) -> tuple:
+    entries = []
+    for path in sorted(folder.iterdir()):
+        stat = path.lstat()
+        entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
 
 
 def _inside(path: Path, root: Path, problems: Problems) -> bool:

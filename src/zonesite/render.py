@@ -55,7 +55,8 @@ class Page:
 
 
 class Renderer:
-    def __init__(self, config: Config, site: Site, templates: Path):
+    def __init__(self, config: Config, site: Site, templates: Path, *, preview: bool = False,
+                 markdown_cache: dict[tuple[Path, str], RenderedMarkdown] | None = None):
         self.config, self.site = config, site
         self.env = Environment(
             loader=FileSystemLoader(templates),
@@ -67,16 +68,18 @@ class Renderer:
         self.env.globals.update(config=config, site=site, version=__version__)
         self.env.filters.update(date=self._date)
         self.templates = templates
-        self._markdown: dict[Path, RenderedMarkdown] = {}
+        self.preview = preview  # pages of `serve` carry a script that shows content errors
+        self._markdown = {} if markdown_cache is None else markdown_cache
 
     # --- helpers available to templates -------------------------------------------------
     def _date(self, value: dt.date | None, lang: str) -> str:
         return format_date(value, format="long", locale=self.config.text(lang, "locale")) if value else ""
 
     def rendered(self, version: Version) -> RenderedMarkdown:
-        if version.path not in self._markdown:
-            self._markdown[version.path] = render_markdown(version.body)
-        return self._markdown[version.path]
+        key = (version.path, version.source_text_hash)
+        if key not in self._markdown:
+            self._markdown[key] = render_markdown(version.body)
+        return self._markdown[key]
 
     def view(self, doc: Document, lang: str) -> DocumentView:
         source = doc.versions[self.config.default_language]
@@ -102,8 +105,7 @@ class Renderer:
         for doc in zone.documents:
             for version in doc.versions.values():
                 digest.update(repr((doc.slug, version.title, version.summary, version.author, version.objectives,
-                                    version.translated_from, doc.type, doc.status, doc.themes, doc.period, doc.date,
-                                    doc.versions[self.config.default_language].source_text_hash)).encode())
+                                    doc.type, doc.status, doc.themes, doc.period, doc.date)).encode())
         return digest.hexdigest()
 
     @cached_property
@@ -150,7 +152,8 @@ class Renderer:
     def page_key(self, page: Page) -> str:
         """Two renders with the same key produce the same bytes; the cache relies on it."""
         digest = hashlib.sha256(self.templates_fingerprint.encode())
-        digest.update(repr((page.path, page.template, page.lang, sorted(page.alternates.items()), page.inputs)).encode())
+        digest.update(repr((page.path, page.template, page.lang, sorted(page.alternates.items()), page.inputs,
+                            self.preview)).encode())
         return digest.hexdigest()
 
     # --- rendering ----------------------------------------------------------------------
@@ -168,6 +171,7 @@ class Renderer:
             "view_of": self.view,
             "markdown": lambda text: Markup(render_markdown(text).html),
             "pdf": None,
+            "preview": self.preview,
             "pdfs": [],
             **page.context,
             **(extra or {}),
