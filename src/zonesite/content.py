@@ -112,7 +112,7 @@ def _read_zone_file(path: Path, config: Config, problems: Problems) -> dict | No
     for index, line in enumerate(address):
         check.text(("address", index))
     return {
-        "names": check.labels(("name",), config.languages),
+        "names": check.labels(("name",), config.languages, required=(config.default_language,)),
         "address": tuple(str(line) for line in address),
         "phone": check.text(("phone",), required=False),
         "email": check.text(("email",), required=False),

@@ -103,10 +103,12 @@ class Checker:
             return []
         return value
 
-    def labels(self, key_path: tuple, languages: tuple[str, ...]) -> dict[str, str]:
-        """A value with one text per language, like {nl: ..., fr: ...}."""
-        self.mapping(key_path, set(languages), set(languages))
-        return {lang: self.text(key_path + (lang,)) or "" for lang in languages}
+    def labels(self, key_path: tuple, languages: tuple[str, ...], required: tuple[str, ...] | None = None) -> dict[str, str]:
+        """A value with one text per language, like {nl: ..., fr: ...}; a language not required falls back to the first."""
+        required = languages if required is None else required
+        given = self.mapping(key_path, set(languages), set(required))
+        texts = {lang: self.text(key_path + (lang,)) or "" for lang in languages if lang in given}
+        return {lang: texts.get(lang) or texts.get(languages[0], "") for lang in languages}
 
 
 def _describe(value: Any) -> str:
