@@ -1,0 +1,133 @@
+"""The official PDF copies, read by real PDF readers: pikepdf and poppler's pdfinfo, pdffonts, pdftotext."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+from tests.test_cli_errors import run
+from zonesite.markdown import render_markdown
+from zonesite.yamlsource import read_text, split_front_matter
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def poppler(tool: str, *args: str) -> str:
+    if not shutil.which(tool):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} is not installed; `make test` installs poppler-utils")
+        pytest.skip(f"{tool} is not installed; `make test` installs poppler-utils")
+    return subprocess.run([tool, *args], capture_output=True, text=True, check=True).stdout
+
+
+def real_pdfs(site: Path) -> list[Path]:
+    return sorted(site.glob("*/*/*/*.pdf"))
+
+
+def source_of(pdf: Path) -> Path:
+    """content/<zone>/<doc>.<lang>.md for a PDF; the Dutch file when there is no translation."""
+    zone, name = pdf.parent.parent.name, pdf.name.removesuffix(".pdf")
+    path = PROJECT / "content" / zone / f"{name}.md"
+    return path if path.exists() else path.with_name(name.rsplit(".", 1)[0] + ".nl.md")
+
+
+def outline_titles(pdf: pikepdf.Pdf) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            titles.append(item.title)
+            walk(item.children)
+
+    with pdf.open_outline() as outline:
+        walk(outline.root)
+    return titles
+
+
+def test_every_document_has_a_pdf_per_language(real_site, real_config):
+    pdfs = real_pdfs(real_site)
+    documents = list((PROJECT / "content").glob("*/*.nl.md"))
+    assert len(pdfs) == len(documents) * len(real_config.languages)
+
+
+@pytest.fixture(scope="module")
+def pdf_facts(real_site):
+    return {pdf: pikepdf.open(pdf) for pdf in real_pdfs(real_site)}
+
+
+def test_tagged_with_language_title_and_outline(pdf_facts):
+    for path, pdf in pdf_facts.items():
+        lang = path.name.split(".")[-2]
+        assert pdf.Root.MarkInfo.Marked, path.name
+        assert "/StructTreeRoot" in pdf.Root, path.name
+        assert str(pdf.Root.Lang) == lang, path.name
+        body = split_front_matter(read_text(source_of(path)))[1]
+        headings = [heading.text for heading in render_markdown(body).headings]
+        with pdf.open_metadata() as meta:
+            assert meta.get("dc:title"), path.name
+        assert outline_titles(pdf) == headings, path.name
+
+
+def test_fonts_are_embedded_and_are_the_bundled_font(real_site):
+    for path in real_pdfs(real_site):
+        rows = poppler("pdffonts", str(path)).splitlines()[2:]
+        assert rows, path.name
+        for row in rows:
+            assert "Atkinson-Hyperlegible" in row and " yes yes yes " in row, row
+
+
+def test_metadata_and_page_count(real_site):
+    for path in real_pdfs(real_site):
+        info = poppler("pdfinfo", str(path))
+        assert re.search(r"^Tagged:\s+yes", info, re.M)
+        assert re.search(r"^Page size:\s+595.* x 841.* \(A4\)", info, re.M)
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        size = path.stat().st_size
+        assert 3 <= pages <= 60 and pages * 1500 < size, path.name
+        assert re.search(r"^Title:\s+\S", info, re.M) and re.search(r"^Author:\s+\S", info, re.M)
+
+
+def test_text_in_reading_order_and_toc_numbers_match_the_pages(real_site):
+    path = real_site / "nl/gent/opdrachtbrief-2021-2025/opdrachtbrief-2021-2025.nl.pdf"
+    text = " ".join(poppler("pdftotext", str(path), "-").split())
+    first = text.find("Wet van 5 augustus 1992 op het politieambt.")
+    later = text.find("Zonaal Veiligheidsplan voor Politiezone Gent 2020-2025.")
+    assert 0 <= first < later
+    pages = poppler("pdftotext", "-layout", str(path), "-").split("\f")
+    toc = [(m.group(1).strip(" ."), int(m.group(2))) for m in re.finditer(r"^\s*(\S.*?)[ .]{3,}(\d+)\s*$", pages[1], re.M)]
+    assert len(toc) >= 5
+    for title, number in toc:
+        words = " ".join(title.split()[:4])
+        assert words in " ".join(pages[number - 1].split()), f"'{title}' is not on page {number}"
+
+
+def test_french_pdf_says_it_is_a_translation(real_site):
+    path = real_site / "fr/gent/opdrachtbrief-2021-2025/opdrachtbrief-2021-2025.fr.pdf"
+    assert "Seul le texte néerlandais fait foi" in " ".join(poppler("pdftotext", str(path), "-").split())
+
+
+def test_verification_page_lists_every_pdf_with_its_checksum(real_site):
+    import hashlib
+
+    page = (real_site / "nl/verificatie/index.html").read_text(encoding="utf-8")
+    for path in real_pdfs(real_site):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in page
+
+
+def test_only_changed_documents_are_rendered_again(make_site):
+    other = DOCUMENT.replace("Testdocument", "Ander document")
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML,
+                      "content/testzone/test.nl.md": DOCUMENT, "content/testzone/test.fr.md": translation_of(DOCUMENT),
+                      "content/testzone/ander.nl.md": other, "content/testzone/ander.fr.md": translation_of(other)})
+    assert "4 PDFs (4 rendered, 0 unchanged)" in run(root, "build").stdout
+    assert "4 PDFs (0 rendered, 4 unchanged)" in run(root, "build").stdout
+    source = root / "content/testzone/ander.nl.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nEen nieuwe alinea.\n", encoding="utf-8")
+    assert "4 PDFs (2 rendered, 2 unchanged)" in run(root, "build").stdout  # its Dutch and French copies
