@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import urls
 from .model import Site
 
 WIDTH = 800
@@ -20,7 +19,6 @@ class Bar:
     width: float
     y: float
     label: str
-    href: str  # site path of the document page
     start: dt.date
     end: dt.date
 
@@ -54,6 +52,6 @@ def build_timeline(site: Site, lang: str) -> Timeline | None:
                 start, end = x_of(doc.period.start), x_of(doc.period.end + dt.timedelta(days=1))
                 version = doc.versions.get(lang) or next(iter(doc.versions.values()))
                 bars.append(Bar(start, round(end - start, 1), AXIS_HEIGHT + index * ROW_HEIGHT + 6,
-                                version.title, urls.document(lang, doc), doc.period.start, doc.period.end))
+                                version.title, doc.period.start, doc.period.end))
     ticks = tuple((year, x_of(dt.date(year, 1, 1))) for year in range(first, last + 1))
     return Timeline(rows, tuple(bars), ticks, AXIS_HEIGHT + len(zones) * ROW_HEIGHT + 8)
