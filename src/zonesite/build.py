@@ -53,29 +53,31 @@ def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = 
     pages = renderer.plan(pdfs)
     manifest_path = cache_dir(config) / f"pages-{_name(out_dir)}.json"
     previous = read_manifest(manifest_path)
-    manifest: dict[str, str] = {}
+    keys = {page.path: renderer.page_key(page) for page in pages}
+    unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
+    # 4. The Markdown of the pages to render, across all cores when there are many.
+    renderer.prerender([page.context["view"].version for page in pages
+                        if page.path not in unchanged and "view" in page.context])
     with staged_output(out_dir) as stage:
-        # 4. Static files and PDFs.
+        # 5. Static files and PDFs.
         shutil.copytree(config.root / "assets", stage.root / "assets")
         for pdf in pdfs.values():
             stage.link(pdf.cached, pdf.path)
-        # 5. Pages: reuse the previous build's file when nothing that goes into it changed.
+        # 6. Pages: reuse the previous build's file when nothing that goes into it changed.
         for page in pages:
-            key = renderer.page_key(page)
-            manifest[page.path] = key
-            if previous.get(page.path) == key and stage.reuse(page.path):
+            if page.path in unchanged and stage.reuse(page.path):
                 continue
             stage.write(page.path, renderer.render(page))
-        # 6. Sitemap, robots.txt and feeds.
+        # 7. Sitemap, robots.txt and feeds.
         stage.write("sitemap.xml", feeds.sitemap(config, pages))
         stage.write("robots.txt", feeds.robots(config))
         for lang in config.languages:
             stage.write(f"{lang}/feed.xml", feeds.atom_feed(config, site, lang))
-        # 7. The search index, one per language, from the pages just written.
+        # 8. The search index, one per language, from the pages just written.
         result.indexed = build_index(stage.root) if with_search else {}
         result.rendered = [p.path for p in pages if p.path in stage.written]
         result.reused = list(stage.reused)
-    write_manifest(manifest_path, manifest)
+    write_manifest(manifest_path, keys)
     result.seconds = time.perf_counter() - started
     return result
 

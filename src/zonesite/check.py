@@ -10,7 +10,7 @@ from markdown_it.token import Token
 
 from .config import Config
 from .content import load_site
-from .markdown import render_markdown
+from .markdown import heading_anchors, parse_markdown
 from .model import Site, Version
 from .problems import ContentError, Problems
 from .translations import warn_about
@@ -30,7 +30,8 @@ def run_check(config: Config, content_dir: Path) -> Problems:
     warn_about(config, site, problems)
     for doc in site.documents:
         for version in doc.versions.values():
-            tokens = list(render_markdown(version.body).tokens)
+            tokens, _ = parse_markdown(version.body)
+            heading_anchors(tokens)
             check_links(site, version, tokens, problems)
             if version.lang == config.default_language:  # translations repeat the official figures
                 check_totals(version, tokens, problems)

@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
     build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
+    build.add_argument("--no-search", action="store_true", help="build the site without the search index")
     commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
     serve = commands.add_parser("serve", parents=[common], help="preview with live reload on 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="port (default: serve.port of the config, 8000)")
@@ -103,7 +104,8 @@ def _run(args: argparse.Namespace) -> int:
         return _translations(args, config, content_dir)
     from .build import build
 
-    result = build(config, content_dir, args.out or config.output_dir, with_pdf=not args.no_pdf, progress=not args.quiet)
+    result = build(config, content_dir, args.out or config.output_dir, with_pdf=not args.no_pdf,
+                   with_search=not args.no_search, progress=not args.quiet)
     for problem in result.warnings:
         print(problem, file=sys.stderr)
     if args.verbose:

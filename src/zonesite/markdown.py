@@ -23,7 +23,6 @@ class Heading:
 class RenderedMarkdown:
     html: str
     headings: tuple[Heading, ...]
-    tokens: tuple[Token, ...]
 
 
 def _parser() -> MarkdownIt:
@@ -36,7 +35,7 @@ def _parser() -> MarkdownIt:
 _PARSER = _parser()
 
 
-def _assign_anchors(tokens: list[Token]) -> list[Heading]:
+def heading_anchors(tokens: list[Token]) -> list[Heading]:
     """Give every heading a unique, readable id; the ids double as the table of contents."""
     headings: list[Heading] = []
     seen: set[str] = set()
@@ -67,10 +66,16 @@ def _plain_text(inline: Token) -> str:
     return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")) or inline.content
 
 
-def render_markdown(body: str) -> RenderedMarkdown:
+def parse_markdown(body: str) -> tuple[list[Token], dict]:
+    """Tokens (with their source lines, for `check`) and the parser's environment (footnotes)."""
     env: dict = {}
     tokens = _PARSER.parse(body, env)
     _alignment_as_class(tokens)
-    headings = _assign_anchors(tokens)
+    return tokens, env
+
+
+def render_markdown(body: str) -> RenderedMarkdown:
+    tokens, env = parse_markdown(body)
+    headings = heading_anchors(tokens)
     html = _PARSER.renderer.render(tokens, _PARSER.options, env)
-    return RenderedMarkdown(html, tuple(headings), tuple(tokens))
+    return RenderedMarkdown(html, tuple(headings))

@@ -80,6 +80,7 @@ class PdfBuilder:
         jobs = self.jobs()
         todo = [job for job in jobs if not self._info_path(job).exists() or not self._pdf_path(job).exists()]
         if todo:
+            self.renderer.prerender([self.renderer.view(job.doc, job.lang).version for job in todo])
             css = (self.templates / "document.css").read_text(encoding="utf-8")
             tasks = [(self.html(job), css, str(self.assets) + "/", self.config.pdf_variant, str(self._pdf_path(job)))
                      for job in todo]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +22,9 @@ from .model import Document, Objective, Site, Version, Zone
 from .timeline import build_timeline
 
 
+PARALLEL_FROM = 40  # below this many documents, starting worker processes costs more than it saves
+
+
 @dataclass(frozen=True)
 class DocumentView:
     """A document as shown in one language: the version shown, and whether it is a translation or a fallback."""
@@ -28,7 +33,12 @@ class DocumentView:
     lang: str  # language of the page
     version: Version  # the text shown (the default language's when no translation exists)
     source: Version  # the authoritative version
-    rendered: RenderedMarkdown
+    renderer: "Renderer" = field(compare=False, repr=False)
+
+    @property
+    def rendered(self) -> RenderedMarkdown:
+        """Rendered on first use only: a page taken unchanged from the cache never needs its Markdown."""
+        return self.renderer.rendered(self.version)
 
     @property
     def is_translation(self) -> bool:
@@ -81,10 +91,20 @@ class Renderer:
             self._markdown[key] = render_markdown(version.body)
         return self._markdown[key]
 
+    def prerender(self, versions: list[Version], workers: int | None = None) -> None:
+        """Render many Markdown texts in parallel processes (a cold build of a big site); few, here."""
+        todo = {(v.path, v.source_text_hash): v.body for v in versions if (v.path, v.source_text_hash) not in self._markdown}
+        workers = workers or os.cpu_count() or 1
+        if len(todo) < PARALLEL_FROM or workers < 2:
+            return  # rendered on first use
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for key, rendered in zip(todo, pool.map(render_markdown, todo.values(), chunksize=16)):
+                self._markdown[key] = rendered
+
     def view(self, doc: Document, lang: str) -> DocumentView:
         source = doc.versions[self.config.default_language]
         version = doc.versions.get(lang, source)
-        return DocumentView(doc, lang, version, source, self.rendered(version))
+        return DocumentView(doc, lang, version, source, self)
 
     @cached_property
     def templates_fingerprint(self) -> str:
