@@ -11,6 +11,7 @@ from pathlib import Path
 from . import feeds
 from .config import Config
 from .content import load_site
+from .modelcache import ModelCache
 from .pdf import PdfBuilder
 from .output import read_manifest, staged_output, write_manifest
 from .problems import Problem
@@ -43,7 +44,10 @@ def cache_dir(config: Config) -> Path:
 def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
     started = time.perf_counter()
     # 1. Read and validate every content file; errors stop here, before anything is written.
-    site, problems = load_site(config, content_dir)
+    #    Zones whose files did not change since the last build come from the model cache.
+    model_cache = ModelCache(cache_dir(config), config)
+    site, problems = load_site(config, content_dir, known=model_cache.zones)
+    model_cache.save()
     result = BuildResult(out_dir, warnings=problems.warnings)
     renderer = Renderer(config, site, config.root / "templates")
     # 2. Official PDF copies, rendered again only when one of their inputs changed.
