@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -139,6 +140,8 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str) -> 
     path.with_suffix(".json.tmp").write_text(json.dumps(info))
     os.replace(temporary, path)
     os.replace(path.with_suffix(".json.tmp"), path.with_suffix(".json"))
+    del document, stylesheet, fonts
+    gc.collect()  # the font configuration removes its temporary folder when collected
     return target
 
 

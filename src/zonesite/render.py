@@ -62,6 +62,7 @@ class Page:
     alternates: dict[str, str] = field(default_factory=dict)  # language -> path of the same page
     inputs: tuple[str, ...] = ()  # fingerprints of what goes into the page, for the build cache
     in_sitemap: bool = True
+    absolute_links: bool = False  # a 404 page is served at any address, so relative links would break
 
 
 class Renderer:
@@ -164,9 +165,9 @@ class Renderer:
                 inputs = list_inputs + tuple(pdf.sha256 for pdf in context["pdfs"]) if key == "verify" else list_inputs
                 pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
                                   every(lambda l, k=key: urls.fixed_page(config, l, k)), inputs))
-            pages.append(Page(f"{lang}/404.html", "404.html", lang, {}, every(lambda l: f"{l}/404.html"), (), False))
+            pages.append(Page(f"{lang}/404.html", "404.html", lang, {}, every(lambda l: f"{l}/404.html"), (), False, True))
         pages.append(Page("index.html", "root.html", None, {}, every(urls.home), ()))
-        pages.append(Page("404.html", "404.html", config.default_language, {}, {}, (), False))
+        pages.append(Page("404.html", "404.html", config.default_language, {}, {}, (), False, True))
         return pages
 
     def page_key(self, page: Page) -> str:
@@ -179,7 +180,10 @@ class Renderer:
     # --- rendering ----------------------------------------------------------------------
     def render(self, page: Page, extra: dict[str, Any] | None = None) -> str:
         lang = page.lang or self.config.default_language
-        link: Callable[[str], str] = lambda target: urls.relative(page.path, target)  # noqa: E731
+        if page.absolute_links:
+            link: Callable[[str], str] = lambda target: urls.absolute(self.config, target)  # noqa: E731
+        else:
+            link = lambda target: urls.relative(page.path, target)  # noqa: E731
         context = {
             "page": page,
             "lang": lang,

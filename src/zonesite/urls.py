@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlparse
 
 from .config import Config
 from .model import Document, Zone
@@ -40,6 +41,11 @@ def relative(from_path: str, to_path: str) -> str:
     elif target.endswith("/") and not link.endswith("/"):
         link += "/"
     return link + (f"#{anchor}" if anchor else "")
+
+
+def absolute(config: Config, path: str) -> str:
+    """A link from the server's root, for pages that may be served at any address (404)."""
+    return urlparse(public(config, path)).path
 
 
 def public(config: Config, path: str) -> str:
