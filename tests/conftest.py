@@ -36,8 +36,9 @@ Een zin in het eerste hoofdstuk.
 
 def translation_of(document: str) -> str:
     """A French translation of the test document, stamped with the hash of the given Dutch text."""
-    return (document.replace("title: Testdocument", "title: Document de test")
-            .replace("summary: Een document om te testen.", f"summary: Un document pour tester.\nsource_hash: {text_hash(document)}")
+    return (document.replace("---\n", f"---\nsource_hash: {text_hash(document)}\n", 1)
+            .replace("title: Testdocument", "title: Document de test")
+            .replace("summary: Een document om te testen.", "summary: Un document pour tester.")
             .replace("Drugs aanpakken", "Lutter contre la drogue")
             .replace("## Eerste hoofdstuk\n\nEen zin in het eerste hoofdstuk.", "## Premier chapitre\n\nUne phrase du premier chapitre."))
 

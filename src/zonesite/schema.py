@@ -18,9 +18,14 @@ class Checker:
 
     def __init__(self, path: Path, data: YamlData, problems: Problems):
         self.path, self.data, self.problems = path, data, problems
+        self.missing: set[tuple] = set()  # reported once, by `mapping`
 
     def fail(self, key_path: tuple, message: str) -> None:
         self.problems.error(self.path, self.data.line(*key_path), message)
+
+    def _absent(self, key_path: tuple, required: bool) -> None:
+        if required and key_path not in self.missing:
+            self.fail(key_path, f"'{self.name(key_path)}' is required")
 
     def get(self, key_path: tuple) -> Any:
         value = self.data.value
@@ -48,13 +53,13 @@ class Checker:
                 self.fail(key_path + (key,), f"unknown key '{key}' (known keys: {known})")
         for key in sorted(required - set(value)):
             self.fail(key_path, f"missing required key '{key}' in {where}")
+            self.missing.add(key_path + (key,))
         return value
 
     def text(self, key_path: tuple, required: bool = True) -> str | None:
         value = self.get(key_path)
         if value is None:
-            if required:
-                self.fail(key_path, f"'{self.name(key_path)}' is required")
+            self._absent(key_path, required)
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
@@ -66,8 +71,7 @@ class Checker:
     def date(self, key_path: tuple, required: bool = True) -> dt.date | None:
         value = self.get(key_path)
         if value is None:
-            if required:
-                self.fail(key_path, f"'{self.name(key_path)}' is required")
+            self._absent(key_path, required)
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -86,8 +90,7 @@ class Checker:
     def choices(self, key_path: tuple, choices: dict | set, required: bool = True) -> tuple[str, ...]:
         value = self.get(key_path)
         if value is None:
-            if required:
-                self.fail(key_path, f"'{self.name(key_path)}' is required")
+            self._absent(key_path, required)
             return ()
         if not isinstance(value, list):
             self.fail(key_path, f"'{self.name(key_path)}' must be a list, like [a, b]")
