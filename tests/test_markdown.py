@@ -28,3 +28,10 @@ def test_footnotes_tables_and_definition_lists():
     assert 'class="footnote-ref"' in html and "Noot." in html
     assert '<td class="align-right">2</td>' in html and "style=" not in html
     assert "<dt>Term</dt>" in html and "<dd>Uitleg</dd>" in html
+
+
+def test_links_to_document_files_become_links_to_their_pages():
+    html = render_markdown("[a](../gent/opdrachtbrief-2021-2025.nl.md#doel) [b](beleid-2018.nl.md) [c](https://x.be/y.md)").html
+    assert 'href="../../gent/opdrachtbrief-2021-2025/#doel"' in html
+    assert 'href="../beleid-2018/"' in html
+    assert 'href="https://x.be/y.md"' in html

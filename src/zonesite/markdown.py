@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -62,6 +63,23 @@ def _alignment_as_class(tokens: list[Token]) -> None:
             token.attrSet("class", "align-" + style.split(":", 1)[1])
 
 
+_DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
+
+
+def _document_links_to_pages(tokens: list[Token]) -> None:
+    """A link to another document's file ('doc.nl.md', '../zone/doc.nl.md') becomes a link to its page.
+
+    Document pages live at <lang>/<zone>/<doc>/, so the target is the same-language page: ../doc/ or ../../zone/doc/.
+    """
+    for block in tokens:
+        for token in block.children or ():
+            href = token.attrGet("href") if token.type == "link_open" else None
+            match = _DOCUMENT_LINK.match(str(href)) if href else None
+            if match:
+                zone, document, anchor = match.groups()
+                token.attrSet("href", f"../../{zone}/{document}/{anchor or ''}" if zone else f"../{document}/{anchor or ''}")
+
+
 def _plain_text(inline: Token) -> str:
     return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")) or inline.content
 
@@ -76,6 +94,7 @@ def parse_markdown(body: str) -> tuple[list[Token], dict]:
 
 def render_markdown(body: str) -> RenderedMarkdown:
     tokens, env = parse_markdown(body)
+    _document_links_to_pages(tokens)
     headings = heading_anchors(tokens)
     html = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return RenderedMarkdown(html, tuple(headings))
