@@ -13,6 +13,7 @@ from .config import Config
 from .content import load_site
 from .modelcache import ModelCache
 from .pdf import PdfBuilder
+from .progress import Progress
 from .output import read_manifest, staged_output, write_manifest
 from .problems import Problem
 from .render import Renderer
@@ -31,10 +32,13 @@ class BuildResult:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        pages = len(self.rendered) + len(self.reused)
-        return (f"built {pages} pages ({len(self.rendered)} rendered, {len(self.reused)} unchanged), "
-                f"{self.pdfs} PDFs ({self.pdfs_rendered} rendered, {self.pdfs - self.pdfs_rendered} unchanged) "
-                f"{sum(self.indexed.values())} pages indexed for search, into {self.out_dir}, {len(self.warnings)} warnings, in {self.seconds:.2f} s")
+        parts = [f"{len(self.rendered) + len(self.reused)} pages ({len(self.rendered)} rendered, {len(self.reused)} unchanged)"]
+        if self.pdfs:
+            parts.append(f"{self.pdfs} PDFs ({self.pdfs_rendered} rendered, {self.pdfs - self.pdfs_rendered} unchanged)")
+        if self.indexed:
+            parts.append(f"{sum(self.indexed.values())} pages indexed for search")
+        parts.append(f"{len(self.warnings)} warnings")
+        return f"built {', '.join(parts)} into {self.out_dir} in {self.seconds:.2f} s"
 
 
 def cache_dir(config: Config) -> Path:
@@ -68,10 +72,13 @@ def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = 
         for pdf in pdfs.values():
             stage.link(pdf.cached, pdf.path)
         # 6. Pages: reuse the previous build's file when nothing that goes into it changed.
+        bar = Progress(len(pages) - len(unchanged), "pages", enabled=progress and len(pages) - len(unchanged) > 100, every=500)
         for page in pages:
             if page.path in unchanged and stage.reuse(page.path):
                 continue
             stage.write(page.path, renderer.render(page))
+            bar.step()
+        bar.done()
         # 7. Sitemap, robots.txt and feeds.
         stage.write("sitemap.xml", feeds.sitemap(config, pages))
         stage.write("robots.txt", feeds.robots(config))

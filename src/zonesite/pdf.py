@@ -7,7 +7,6 @@ import gc
 import hashlib
 import json
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from . import __version__, urls
 from .config import Config
 from .model import Document
+from .progress import Progress
 from .render import Renderer
 
 PDF_CODE = ("pdf.py", "markdown.py")
@@ -157,26 +157,3 @@ def _counter_css(template: str) -> str:
         name, _, rest = tail.partition("}")
         parts.append(f"counter({'pages' if name == 'pages' else 'page'})")
     return " ".join(parts)
-
-
-class Progress:
-    """A progress bar on a terminal, plain lines otherwise (logs stay readable)."""
-
-    def __init__(self, total: int, label: str, enabled: bool):
-        self.total, self.label, self.enabled, self.count = total, label, enabled, 0
-        self.tty = sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.count += 1
-        if not self.enabled:
-            return
-        if self.tty:
-            filled = int(30 * self.count / self.total)
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{' ' * (30 - filled)}] {self.count}/{self.total}")
-            sys.stderr.flush()
-        else:
-            print(f"{self.label} {self.count}/{self.total}", file=sys.stderr)
-
-    def done(self) -> None:
-        if self.enabled and self.tty:
-            sys.stderr.write("\n")
