@@ -16,17 +16,19 @@ from pathlib import Path
 FURNITURE_DIR = Path(__file__).parent / "furniture"
 
 _TAG = re.compile(r"<[^>]+>")
-_BULLETS = re.compile(r"[▪•●◦■□▫]")
-_MARKUP = re.compile(r"[*_`#>|^\[\]]")
+_BULLETS = re.compile(r"[▪•●◦■□▫▶➢➤►✓✔]")
+_MARKUP = re.compile(r"[*_`#>|\[\]]")
 _SPACE = re.compile(r"\s+")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+o]|->|\d{1,2}[.)])\s+")
 
 
 def normalise(text: str) -> str:
     """Reduce text to words and punctuation, so markup and spacing differences do not count."""
     text = html.unescape(_TAG.sub(" ", text))
+    text = re.sub(r"\\([\\`*_{}\[\]()#+.!|-])", r"\1", text)  # Markdown escapes
     text = unicodedata.normalize("NFC", text)
     text = _BULLETS.sub(" ", text)
-    text = _MARKUP.sub(" ", text)
+    text = _MARKUP.sub(" ", text).replace("^", "")  # "1^e" (superscript) is published as "1e"
     text = text.replace("\u00a0", " ").replace("\u00ad", "")
     text = _SPACE.sub(" ", text)
     # Spaces before punctuation vary between extraction and Markdown.
@@ -41,6 +43,9 @@ def seed_phrases(seed_text: str) -> list[tuple[int, str]]:
     for number, line in enumerate(seed_text.splitlines(), start=1):
         pieces = re.split(r"\t|<li[^>]*>|</?p>|</?ul[^>]*>|[▪•]", line)
         for piece in pieces:
+            # List markers of the extraction ("- ", "1. ", Word's "o ", arrows) become real list items.
+            while _LIST_MARKER.match(piece):
+                piece = _LIST_MARKER.sub("", piece, count=1)
             phrase = normalise(piece)
             # Dot leaders of a table of contents: "Title ..... 4"
             if re.search(r"\.{4,}", phrase):
