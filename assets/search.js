@@ -113,22 +113,26 @@ async function start() {
   await run(state);
 }
 
-form.addEventListener("submit", (event) => {
+const ready = start();  // a search typed before the index is loaded waits for it
+
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const state = currentState();
   writeState(state, true);
+  await ready;
   run(state);
 });
-filterBox.addEventListener("change", () => {
+filterBox.addEventListener("change", async () => {
   const state = currentState();
   writeState(state, false);
+  await ready;
   run(state);
 });
-window.addEventListener("popstate", () => {
+window.addEventListener("popstate", async () => {
+  await ready;
   const state = readState();
   input.value = state.query;
   for (const box of filterBox.querySelectorAll("input[type=checkbox]")) box.checked = (state.filters[box.name] || []).includes(box.value);
   run(state);
 });
 
-start();

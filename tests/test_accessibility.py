@@ -42,7 +42,7 @@ def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(real_site, site_url, co
             targets = [node["target"] for node in violation["nodes"]][:3]
             violations.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
     print(f"axe-core checked {len(pages)} pages")
-    assert len(pages) > 40
+    assert len(pages) >= 30
     assert not violations, "\n".join(violations[:20])
 
 

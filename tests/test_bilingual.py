@@ -46,7 +46,7 @@ def test_every_page_has_its_equivalent_and_hreflang_is_reciprocal(real_site, rea
             assert other.is_file(), f"{relative} -> {links[lang]}"
             assert alternates(other)[relative.parts[0]] == links[relative.parts[0]], f"{other} does not link back"
         checked += 1
-    assert checked > 30
+    assert checked >= 20
 
 
 def test_language_switch_goes_to_the_same_page(real_site):

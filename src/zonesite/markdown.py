@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -95,6 +96,31 @@ def parse_markdown(body: str) -> tuple[list[Token], dict]:
 def render_markdown(body: str) -> RenderedMarkdown:
     tokens, env = parse_markdown(body)
     _document_links_to_pages(tokens)
+    _label_tables(tokens)
     headings = heading_anchors(tokens)
     html = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return RenderedMarkdown(html, tuple(headings))
+
+
+def _table_open(self, tokens: list[Token], index: int, options, env) -> str:
+    """Wide tables scroll inside a region that keyboard users can reach and screen readers can name."""
+    label = tokens[index].meta.get("label", "")
+    return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{escapeHtml(label)}">\n<table>\n'
+
+
+def _table_close(self, tokens: list[Token], index: int, options, env) -> str:
+    return "</table>\n</div>\n"
+
+
+def _label_tables(tokens: list[Token]) -> None:
+    """Each table is named after the heading it stands under, for the scroll region's label."""
+    heading = ""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = _plain_text(tokens[index + 1])
+        elif token.type == "table_open":
+            token.meta["label"] = heading or "Tabel"
+
+
+_PARSER.add_render_rule("table_open", _table_open)
+_PARSER.add_render_rule("table_close", _table_close)

@@ -18,6 +18,7 @@ class Bar:
     x: float
     width: float
     y: float
+    zone: str
     label: str
     start: dt.date
     end: dt.date
@@ -52,6 +53,6 @@ def build_timeline(site: Site, lang: str) -> Timeline | None:
                 start, end = x_of(doc.period.start), x_of(doc.period.end + dt.timedelta(days=1))
                 version = doc.versions.get(lang) or next(iter(doc.versions.values()))
                 bars.append(Bar(start, round(end - start, 1), AXIS_HEIGHT + index * ROW_HEIGHT + 6,
-                                version.title, doc.period.start, doc.period.end))
+                                zone.names[lang], version.title, doc.period.start, doc.period.end))
     ticks = tuple((year, x_of(dt.date(year, 1, 1))) for year in range(first, last + 1))
     return Timeline(rows, tuple(bars), ticks, AXIS_HEIGHT + len(zones) * ROW_HEIGHT + 8)
