@@ -19,7 +19,7 @@ _TAG = re.compile(r"<[^>]+>")
 _BULLETS = re.compile(r"[▪•●◦■□▫▶➢➤►✓✔]")
 _MARKUP = re.compile(r"[*_`#>|\[\]]")
 _SPACE = re.compile(r"\s+")
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+o]|->|\d{1,2}[.)]|<sup>\d+</sup>)\s+")  # the last: a footnote's number
+_LIST_MARKER = re.compile(r"^\s*(?:[-*o]|->|\d{1,2}[.)]|<sup>\d+</sup>)\s+")  # the last: a footnote's number
 
 
 def normalise(text: str) -> str:
