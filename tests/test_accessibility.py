@@ -99,3 +99,16 @@ def test_layout_holds_narrow_and_zoomed(real_site, site_url, context, width, zoo
         tab.goto(site_url + path)
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px / {zoom * 100}%"
+
+
+def test_no_request_leaves_the_site(site_url, context):
+    """Fonts, scripts, styles, the search index: everything comes from the site's own origin."""
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    for path in ("", "nl/", "nl/gent/opdrachtbrief-2021-2025/", "fr/recherche/?q=drogue", "nl/themas/"):
+        tab.goto(site_url + path)
+        tab.wait_for_load_state("networkidle")
+    assert requests
+    outside = [url for url in requests if not url.startswith(site_url)]
+    assert not outside, outside
