@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -110,7 +111,9 @@ def serve_latency(corpus: Path, samples: int = 5) -> list[float]:
     from tornado.websocket import websocket_connect
 
     root = corpus / "zonesite"
-    port = 8765
+    with socket.socket() as probe:  # a free port, so an unrelated server cannot answer for ours
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port)], cwd=root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -167,8 +170,48 @@ def search_and_pdf(corpus: Path) -> dict:
     pdf_warm = measure([sys.executable, str(PROJECT / "build.py"), "--no-search", "-q"], real)
     html_only = measure([sys.executable, str(PROJECT / "build.py"), "--no-search", "--no-pdf", "-q"], real)
     pdf_count = len(list((real / "_site").rglob("*.pdf")))
-    return {"index_build": index, "bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
+    measure([sys.executable, str(PROJECT / "build.py"), "-q"], real)  # with its search index
+    queries = {"nl/zoeken/": "inbraak", "fr/recherche/": "cambriolage"}
+    return {"search_real": search_in_browser(real / "_site", queries), "bundle_real": bundle_sizes(real / "_site"),
+            "search_corpus": search_in_browser(root / "_site", {"nl/zoeken/": "veiligheid", "fr/recherche/": "sécurité"}),
+            "bundle_corpus": bundle_sizes(root / "_site"),"index_build": index, "bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
             "pdf_cold": pdf_cold, "pdf_warm": pdf_warm, "html_only_real": html_only, "pdf_count": pdf_count}
+
+
+def search_in_browser(site: Path, queries: dict[str, str]) -> dict[str, dict]:
+    """Per language: bytes the browser downloads for the search page and its first query, and the time to results."""
+    sys.path.insert(0, str(PROJECT))
+    from tests.browser import browser, serve
+
+    found = {}
+    with serve(site) as base, browser() as chromium:
+        for path, query in queries.items():
+            page = chromium.new_page()
+            sizes: dict[str, int] = {}
+            page.on("requestfinished", lambda request: sizes.__setitem__(request.url, request.sizes()["responseBodySize"]))
+            started = time.perf_counter()
+            page.goto(f"{base}{path}?q={query}")
+            page.locator(".search-results li").first.wait_for(timeout=60_000)
+            elapsed = (time.perf_counter() - started) * 1000
+            page.wait_for_load_state("networkidle")
+            index_bytes = sum(size for url, size in sizes.items() if "/pagefind/" in url)
+            found[path] = {"query": query, "ms": elapsed, "index_bytes": index_bytes, "all_bytes": sum(sizes.values()),
+                           "results": page.locator(".search-results li").count()}
+            page.close()
+    return found
+
+
+def bundle_sizes(site: Path) -> dict[str, int]:
+    """Bytes of the search bundle that belong to each language (its WebAssembly and metadata) and shared."""
+    bundle = site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    sizes = {}
+    for lang, info in entry["languages"].items():
+        files = list(bundle.glob(f"pagefind.{info['hash']}.pf_meta")) + list(bundle.glob(f"wasm.{info['wasm']}.pagefind"))
+        sizes[lang] = sum(p.stat().st_size for p in files)
+    sizes["index, fragments and filters (all languages)"] = sum(
+        p.stat().st_size for folder in ("index", "fragment", "filter") for p in (bundle / folder).glob("*"))
+    return sizes
 
 
 def write_results(results, latencies, extra, versions, zones, runs) -> None:
@@ -215,7 +258,24 @@ def write_results(results, latencies, extra, versions, zones, runs) -> None:
         f"({(extra['pdf_cold'].wall - extra['html_only_real'].wall) / max(extra['pdf_count'], 1):.2f} s per PDF on {os.cpu_count()} cores, "
         f"{extra['pdf_cold'].cpu / max(extra['pdf_count'], 1):.2f} s of CPU per PDF), warm {extra['pdf_warm'].wall:.2f} s (no PDF rendered).",
         "",
-        "Reproduce: `python bench/run.py` (needs `make site` first; installs MkDocs, Pelican and Hugo into bench/work/ and Debian).",
+        "",
+        "## Search in a real browser",
+        "",
+        "Time from opening the search page with `?q=` to the first result shown (headless Chromium, site served on 127.0.0.1),",
+        "and the bytes of the search bundle the browser downloaded for it (Pagefind loads only the index chunks and",
+        "fragments a query needs).",
+        "",
+        "| site | page | query | results | time to results (ms) | search bytes downloaded | all bytes downloaded |",
+        "|---|---|---|--:|--:|--:|--:|",
+        *[f"| {site_name} | {path} | {m['query']} | {m['results']} | {m['ms']:.0f} | {m['index_bytes']:,} | {m['all_bytes']:,} |"
+          for site_name, key in (("real content", "search_real"), (f"corpus ({zones} zones)", "search_corpus"))
+          for path, m in extra[key].items()],
+        "",
+        "Search bundle on disk: " + "; ".join(
+            f"{site_name}: " + ", ".join(f"{lang} {size:,} bytes" for lang, size in extra[key].items())
+            for site_name, key in (("real content", "bundle_real"), ("corpus", "bundle_corpus"))) + ".",
+        "",
+        "Reproduce: `python bench/run.py` (after `make test`, whose Playwright and Chromium it uses; it installs MkDocs and Pelican into bench/work/ and Debian's hugo).",
     ]
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -215,6 +215,13 @@ def tree_fingerprint(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def test_a_killed_build_leaves_the_previous_site_and_a_usable_cache(tmp_path):
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(PROJECT / "bench/generate.py"), str(corpus), "--zones", "12"], check=True)
@@ -241,6 +248,9 @@ def test_a_killed_build_leaves_the_previous_site_and_a_usable_cache(tmp_path):
             before = tree_fingerprint(site)
         survived += 1
     assert survived == 8
+    time.sleep(0.5)
+    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _cmdline(pid).count(str(root / "site_config.yaml"))], \
+        "worker processes outlived the killed build"
     assert subprocess.run(command, cwd=root).returncode == 0
     assert "Wijziging 1.6." in (root / "_site/nl/zone-003/beleidsplan-2020-2025/index.html").read_text(encoding="utf-8")
     assert not list(root.glob("._site.*"))

@@ -108,12 +108,10 @@ def _read_zone_file(path: Path, config: Config, problems: Problems) -> dict | No
         return None
     check = Checker(path, data, problems)
     check.mapping((), ZONE_KEYS, {"name"})
-    address = check.items(("address",))
-    for index, line in enumerate(address):
-        check.text(("address", index))
+    address = [check.text(("address", index)) or "" for index in range(len(check.items(("address",))))]
     return {
         "names": check.labels(("name",), config.languages, required=(config.default_language,)),
-        "address": tuple(str(line) for line in address),
+        "address": tuple(address),
         "phone": check.text(("phone",), required=False),
         "email": check.text(("email",), required=False),
         "website": check.text(("website",), required=False),

@@ -7,7 +7,7 @@ import gc
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .config import Config
 from .model import Document
 from .progress import Progress
 from .render import Renderer
+from .workers import worker_pool
 
 PDF_CODE = ("pdf.py", "markdown.py")
 
@@ -92,7 +93,7 @@ class PdfBuilder:
                     write_pdf(*task)
                     bar.step()
             else:
-                with ProcessPoolExecutor(max_workers=count) as pool:
+                with worker_pool(count) as pool:
                     for future in as_completed([pool.submit(write_pdf, *task) for task in tasks]):
                         future.result()
                         bar.step()

@@ -39,7 +39,7 @@ class Problems:
     def warning(self, path: Path, line: int, message: str) -> None:
         self.items.append(Problem(path, line, message, "warning"))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     @property

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,6 +20,7 @@ from .config import Config
 from .markdown import RenderedMarkdown, render_markdown
 from .model import Document, Objective, Site, Version, Zone
 from .timeline import build_timeline
+from .workers import worker_pool
 
 
 PARALLEL_FROM = 40  # below this many documents, starting worker processes costs more than it saves
@@ -33,7 +34,7 @@ class DocumentView:
     lang: str  # language of the page
     version: Version  # the text shown (the default language's when no translation exists)
     source: Version  # the authoritative version
-    renderer: "Renderer" = field(compare=False, repr=False)
+    renderer: Renderer = field(compare=False, repr=False)
 
     @property
     def rendered(self) -> RenderedMarkdown:
@@ -98,7 +99,7 @@ class Renderer:
         workers = workers or os.cpu_count() or 1
         if len(todo) < PARALLEL_FROM or workers < 2:
             return  # rendered on first use
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             for key, rendered in zip(todo, pool.map(render_markdown, todo.values(), chunksize=16)):
                 self._markdown[key] = rendered
 
