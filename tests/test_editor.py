@@ -152,3 +152,17 @@ def test_second_build_renders_nothing_and_one_edit_renders_one_document(make_sit
                         "nl/testzone/ander/index.html", "nl/verificatie/index.html"]
     assert "PDFs (2 rendered" in third.stdout
     assert not list(root.glob("._site.*"))  # the swap left nothing behind
+
+
+def test_a_build_with_nothing_changed_leaves_the_site_untouched(make_site):
+    root = make_site()
+    assert run(root, "build").returncode == 0
+    site = root / "_site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    inode = site.stat().st_ino
+    again = run(root, "build")
+    assert "(0 rendered" in again.stdout and "PDFs (0 rendered" in again.stdout and "indexed for search" in again.stdout
+    assert site.stat().st_ino == inode and {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
+    (site / "nl/testzone/test/index.html").unlink()  # a page lost from the output is noticed and written again
+    assert "(1 rendered" in run(root, "build").stdout
+    assert (site / "nl/testzone/test/index.html").is_file()

@@ -17,7 +17,7 @@ from .progress import Progress
 from .output import read_manifest, staged_output, write_manifest
 from .problems import Problem
 from .render import Renderer
-from .search import build_index
+from .search import BUNDLE, build_index, existing_index
 
 
 @dataclass
@@ -63,6 +63,18 @@ def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = 
     previous = read_manifest(manifest_path)
     keys = {page.path: renderer.page_key(page) for page in pages}
     unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
+    extra_files = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config),
+                   **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
+    search_key = _fingerprint(with_search, sorted(keys[p.path] for p in pages if p.template == "document.html"))
+    site_key = _fingerprint(search_key, sorted(keys.items()), sorted(extra_files.items()), _folder_fingerprint(config.root / "assets"),
+                            sorted((pdf.path, pdf.sha256) for pdf in pdfs.values()))
+    keys.update({SITE_KEY: site_key, SEARCH_KEY: search_key})
+    if previous.get(SITE_KEY) == site_key and len(unchanged) == len(pages):
+        # Nothing that goes into the site changed: the site on disk is already this build's output.
+        result.reused = [page.path for page in pages]
+        result.indexed = existing_index(out_dir) if with_search else {}
+        result.seconds = time.perf_counter() - started
+        return result
     # 4. The Markdown of the pages to render, across all cores when there are many.
     renderer.prerender([page.context["view"].version for page in pages
                         if page.path not in unchanged and "view" in page.context])
@@ -80,17 +92,33 @@ def build(config: Config, content_dir: Path, out_dir: Path, *, with_pdf: bool = 
             bar.step()
         bar.done()
         # 7. Sitemap, robots.txt and feeds.
-        stage.write("sitemap.xml", feeds.sitemap(config, pages))
-        stage.write("robots.txt", feeds.robots(config))
-        for lang in config.languages:
-            stage.write(f"{lang}/feed.xml", feeds.atom_feed(config, site, lang))
-        # 8. The search index, one per language, from the pages just written.
-        result.indexed = build_index(stage.root) if with_search else {}
+        for path, text in extra_files.items():
+            stage.write(path, text)
+        # 8. The search index, one per language: the previous one when no indexed page changed.
+        if with_search and previous.get(SEARCH_KEY) == search_key and stage.reuse_tree(BUNDLE):
+            result.indexed = existing_index(stage.root)
+        elif with_search:
+            result.indexed = build_index(stage.root)
         result.rendered = [p.path for p in pages if p.path in stage.written]
-        result.reused = list(stage.reused)
+        result.reused = [p.path for p in pages if p.path in stage.reused]
     write_manifest(manifest_path, keys)
     result.seconds = time.perf_counter() - started
     return result
+
+
+SITE_KEY, SEARCH_KEY = "#site", "#search"  # manifest entries beside the pages' paths
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _name(out_dir: Path) -> str:

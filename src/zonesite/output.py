@@ -35,24 +35,31 @@ class Stage:
 
     def link(self, source: Path, relative: str) -> None:
         """Place a file that already exists elsewhere (a cached PDF) without copying it when possible."""
-        target = self.target(relative)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        _link_or_copy(source, self.target(relative))
+
+    def reuse_tree(self, relative: str) -> bool:
+        """Take a whole folder from the previous site (the search bundle), file by file as hard links."""
+        old = self.previous / relative
+        if not old.is_dir():
+            return False
+        shutil.copytree(old, self.target(relative), dirs_exist_ok=True, copy_function=_link_or_copy)
+        return True
 
     def reuse(self, relative: str) -> bool:
         """Take a file from the previous site (a hard link: no copy, no render); False if it is not there."""
         old = self.previous / relative
         if not old.is_file():
             return False
-        target = self.target(relative)
-        try:
-            os.link(old, target)
-        except OSError:
-            shutil.copy2(old, target)
+        _link_or_copy(old, self.target(relative))
         self.reused.append(relative)
         return True
+
+
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 @contextmanager

@@ -82,6 +82,7 @@ class Renderer:
         self.templates = templates
         self.preview = preview  # pages of `serve` carry a script that shows content errors
         self._markdown = {} if markdown_cache is None else markdown_cache
+        self._zone_fingerprints: dict[str, str] = {}
 
     # --- helpers available to templates -------------------------------------------------
     def _date(self, value: dt.date | None, lang: str) -> str:
@@ -123,6 +124,11 @@ class Renderer:
 
     def zone_fingerprint(self, zone: Zone) -> str:
         """Changes when a page listing this zone's documents could change: its zone file or any front matter."""
+        if zone.slug not in self._zone_fingerprints:
+            self._zone_fingerprints[zone.slug] = self._hash_zone(zone)
+        return self._zone_fingerprints[zone.slug]
+
+    def _hash_zone(self, zone: Zone) -> str:
         digest = hashlib.sha256(zone.path.read_bytes())
         for doc in zone.documents:
             for version in doc.versions.values():

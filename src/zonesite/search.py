@@ -21,5 +21,10 @@ async def _index(site_root: Path) -> None:
 def build_index(site_root: Path) -> dict[str, int]:
     """Index the pages that mark their content with data-pagefind-body; returns pages indexed per language."""
     asyncio.run(_index(site_root))
+    return existing_index(site_root)
+
+
+def existing_index(site_root: Path) -> dict[str, int]:
+    """Pages indexed per language, as recorded in the bundle."""
     entry = json.loads((site_root / BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
     return {lang: info["page_count"] for lang, info in entry["languages"].items()}
