@@ -25,6 +25,10 @@ class ModelCache:
         self.path = folder / f"model-{digest.hexdigest()[:16]}.pickle"
         self.folder = folder
         self.zones: dict = self._load()
+        self._loaded = self._signatures()
+
+    def _signatures(self) -> dict:
+        return {folder: entry[0] for folder, entry in self.zones.items()}
 
     def _load(self) -> dict:
         try:
@@ -35,6 +39,9 @@ class ModelCache:
             return {}
 
     def save(self) -> None:
+        """Written only when a zone was read again: an unchanged site costs no write."""
+        if self._signatures() == self._loaded and self.path.exists():
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         for stale in self.folder.glob("model-*.pickle"):
             if stale != self.path:
