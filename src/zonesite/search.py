@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -21,6 +22,13 @@ async def _index(site_root: Path) -> None:
 def build_index(site_root: Path) -> dict[str, int]:
     """Index the pages that mark their content with data-pagefind-body; returns pages indexed per language."""
     asyncio.run(_index(site_root))
+    # Under load the service has answered before its last file is complete (seen on a 2-core machine):
+    # wait for the entry file to be whole rather than read half of it.
+    for _ in range(100):
+        try:
+            return existing_index(site_root)
+        except (OSError, ValueError):
+            time.sleep(0.05)
     return existing_index(site_root)
 
 
