@@ -24,13 +24,14 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     common.add_argument("-v", "--verbose", action="store_true", help="print every page written")
     writes = argparse.ArgumentParser(add_help=False)
-    writes.add_argument("--out", type=Path, default=None, help="output folder (default: output_dir of the config, _site/)")
+    writes.add_argument("--out", type=Path, default=None,
+                        help="output folder (build: output_dir of the config, _site/; serve: a preview folder under .cache/)")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
     build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
     build.add_argument("--no-search", action="store_true", help="build the site without the search index")
     commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
-    serve = commands.add_parser("serve", parents=[common], help="preview with live reload on 127.0.0.1")
+    serve = commands.add_parser("serve", parents=[common, writes], help="preview with live reload on 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="port (default: serve.port of the config, 8000)")
     new = commands.add_parser("new", parents=[common], help="scaffold a new document (or zone) with valid front matter")
     new.add_argument("kind", nargs="?", choices=["document", "zone"], default="document")
@@ -96,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        serve(args.config, args.content, args.port)
+        serve(args.config, args.content, args.port, args.out)
         return EXIT_OK
     if args.command == "new":
         return _new(args, config, content_dir)

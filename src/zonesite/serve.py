@@ -128,7 +128,8 @@ class SlowWork:
             log.exception("background refresh failed")
 
 
-def serve(config_path: Path, content_dir: Path | None, port: int | None, host: str = "127.0.0.1") -> None:
+def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir: Path | None = None,
+          host: str = "127.0.0.1") -> None:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from tornado import ioloop
@@ -136,7 +137,7 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, host: s
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     log.setLevel(logging.INFO)
-    preview = Preview(config_path, content_dir)
+    preview = Preview(config_path, content_dir, out_dir)
     started = time.perf_counter()
     written = preview.refresh()
     log.info("preview of %d pages ready in %.2f s", len(written), time.perf_counter() - started)
