@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -76,7 +77,9 @@ def test_preview_shows_a_content_error_and_keeps_the_last_good_pages(make_site, 
 
 def test_serve_survives_a_broken_file_and_reloads(make_site):
     root = two_zones(make_site)
-    port = 18765 + os.getpid() % 1000
+    with socket.socket() as probe:  # a port nobody uses
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port),
                                "--config", str(root / "site_config.yaml")], cwd=root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
