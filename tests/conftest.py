@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from zonesite.build import build
 from zonesite.config import load_config
+from zonesite.pipeline import Pipeline
 from zonesite.model import text_hash
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -75,10 +75,10 @@ def make_site(tmp_path: Path):
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real content, built once for the whole test session."""
-    out = tmp_path_factory.mktemp("real") / "_site"
+    folder = tmp_path_factory.mktemp("real")
     config = load_config(PROJECT / "site_config.yaml")
-    build(config, PROJECT / "content", out)
-    return out
+    Pipeline(config, PROJECT / "content", folder / "cache").build(folder / "_site")  # never the repository's cache
+    return folder / "_site"
 
 
 @pytest.fixture(scope="session")

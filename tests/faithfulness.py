@@ -79,7 +79,7 @@ def missing_phrases(seed_path: Path, published_text: str) -> list[tuple[int, str
 
 
 def _markdown_to_text(markdown_path: Path) -> str:
-    from zonesite.markdown import render_markdown
+    from zonesite.source.markdown import render_markdown
 
     source = markdown_path.read_text(encoding="utf-8")
     front, _, body = source.partition("\n---\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
 from tests.test_cli_errors import run
-from zonesite.serve import Preview
+from zonesite.commands.serve import Preview
 
 PROJECT = Path(__file__).resolve().parent.parent
 OTHER = DOCUMENT.replace("Testdocument", "Ander document")
@@ -46,7 +46,7 @@ def test_preview_rerenders_only_what_an_edit_affects(make_site, tmp_path):
 
     # A change in the body: only that document's pages, in each language (the French shows it may be outdated).
     edit(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
-    written = set(preview.refresh())
+    written = {path for path in preview.refresh() if path.endswith(".html")}
     assert written == {"nl/testzone/test/index.html", "fr/testzone/test/index.html"}
     assert "Een andere zin" in (tmp_path / "preview/nl/testzone/test/index.html").read_text(encoding="utf-8")
 
@@ -67,12 +67,12 @@ def test_preview_shows_a_content_error_and_keeps_the_last_good_pages(make_site, 
     assert "assets/preview.js" in good  # the script that shows errors on the page
     edit(root / "content/testzone/test.nl.md", "themes: [drugs]\nobjectives", "themes: [drugs\nobjectives")
     assert preview.refresh() == []
-    report = json.loads((tmp_path / "preview/_preview/errors.json").read_text(encoding="utf-8"))
-    assert report["problems"] and "test.nl.md" in report["problems"][0] and "YAML" in report["problems"][0]
+    report = json.loads((tmp_path / "preview/_preview/problems.json").read_text(encoding="utf-8"))
+    assert report["errors"] and "test.nl.md" in report["errors"][0] and "YAML" in report["errors"][0]
     assert page.read_text(encoding="utf-8") == good
     edit(root / "content/testzone/test.nl.md", "themes: [drugs\nobjectives", "themes: [drugs]\nobjectives")
     preview.refresh()
-    assert json.loads((tmp_path / "preview/_preview/errors.json").read_text(encoding="utf-8"))["problems"] == []
+    assert json.loads((tmp_path / "preview/_preview/problems.json").read_text(encoding="utf-8"))["errors"] == []
 
 
 def test_serve_survives_a_broken_file_and_reloads(make_site):
@@ -98,10 +98,10 @@ def test_serve_survives_a_broken_file_and_reloads(make_site):
         source = root / "content/testzone/test.nl.md"
         source.write_text("---\ntitle: [\n", encoding="utf-8")
         for _ in range(50):
-            if json.loads(get("_preview/errors.json"))["problems"]:
+            if json.loads(get("_preview/problems.json"))["errors"]:
                 break
             time.sleep(0.1)
-        assert "test.nl.md" in json.loads(get("_preview/errors.json"))["problems"][0]
+        assert "test.nl.md" in json.loads(get("_preview/problems.json"))["errors"][0]
         assert server.poll() is None, "the server stopped on a content error"
         source.write_text(DOCUMENT.replace("Een zin", "Weer een zin"), encoding="utf-8")
         for _ in range(50):
@@ -109,7 +109,7 @@ def test_serve_survives_a_broken_file_and_reloads(make_site):
                 break
             time.sleep(0.1)
         assert "Weer een zin" in get("nl/testzone/test/")
-        assert json.loads(get("_preview/errors.json"))["problems"] == []
+        assert json.loads(get("_preview/problems.json"))["errors"] == []
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -145,11 +145,11 @@ def test_second_build_renders_nothing_and_one_edit_renders_one_document(make_sit
     first = run(root, "build", "--no-search", "-v")
     assert first.returncode == 0
     second = run(root, "build", "--no-search", "-v")
-    assert "rendered " not in second.stdout.replace("rendered,", "")  # -v lists every page rendered: none
+    assert "written " not in second.stdout  # -v lists every file written: none
     assert "(0 rendered" in second.stdout and "PDFs (0 rendered" in second.stdout
     edit(root / "content/testzone/ander.nl.md", "Een zin", "Een nieuwe zin")
     third = run(root, "build", "--no-search", "-v")
-    rendered = sorted(line.split()[1] for line in third.stdout.splitlines() if line.startswith("rendered "))
+    rendered = sorted(line.split()[1] for line in third.stdout.splitlines() if line.startswith("written ") and line.endswith(".html"))
     # Its pages in each language, and the pages listing the PDFs' checksums, which changed with it.
     assert rendered == ["fr/testzone/ander/index.html", "fr/verification/index.html",
                         "nl/testzone/ander/index.html", "nl/verificatie/index.html"]

@@ -13,8 +13,8 @@ import pytest
 
 from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
 from tests.test_cli_errors import run
-from zonesite.markdown import render_markdown
-from zonesite.yamlsource import read_text, split_front_matter
+from zonesite.source.markdown import render_markdown
+from zonesite.source.text import read_text, split_front_matter
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import jinja2
 
+from .commands.new import ScaffoldError, new_document, new_zone
 from .config import load_config
-from .problems import ContentError
-from .scaffold import ScaffoldError, new_document, new_zone
-from .yamlsource import SourceError
+from .pipeline import Pipeline, default_cache
+from .problems import ERROR, ContentError, Problem
+from .source.text import SourceError
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
@@ -21,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="site configuration (default: site_config.yaml)")
     common.add_argument("--content", type=Path, default=None, help="content folder (default: content/ beside the config)")
+    common.add_argument("--cache", type=Path, default=None, help="cache folder (default: .cache/zonesite/ beside the config)")
     common.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     common.add_argument("-v", "--verbose", action="store_true", help="print every page written")
     writes = argparse.ArgumentParser(add_help=False)
@@ -57,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} error(s); nothing was written.", file=sys.stderr)
+        _print_problems(error.problems)
+        errors = sum(1 for problem in error.problems if problem.severity == ERROR)
+        print(f"{errors} error(s); nothing was written.", file=sys.stderr)
         return EXIT_ERRORS
     except jinja2.TemplateSyntaxError as error:
         print(f"{error.filename}:{error.lineno}: template error: {error.message}", file=sys.stderr)
@@ -81,37 +83,40 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERRORS
 
 
+def _print_problems(problems: list[Problem]) -> None:
+    """Errors first, then warnings, then acknowledged findings; the same lines in build, check and the preview."""
+    order = {"error": 0, "warning": 1, "note": 2}
+    for problem in sorted(problems, key=lambda p: order[p.severity]):
+        print(problem, file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     content_dir = args.content or config.root / "content"
+    cache_dir = args.cache or default_cache(config)
     if args.command == "check":
-        from .check import run_check
-
-        problems = run_check(config, content_dir)
-        for problem in problems.items:
-            print(problem, file=sys.stderr)
+        _, problems = Pipeline(config, content_dir, cache_dir).validate()
+        _print_problems(problems.items)
         errors, warnings = len(problems.errors), len(problems.warnings)
-        if not args.quiet or problems.items:
-            print(f"checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        if not args.quiet or problems.errors or problems.warnings:
+            notes = f", {len(problems.notes)} acknowledged" if problems.notes else ""
+            print(f"checked: {errors} error(s), {warnings} warning(s){notes}", file=sys.stderr)
         return EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_OK
     if args.command == "serve":
-        from .serve import serve
+        from .commands.serve import serve
 
-        serve(args.config, args.content, args.port, args.out)
+        serve(args.config, args.content, args.port, args.out, args.cache)
         return EXIT_OK
     if args.command == "new":
         return _new(args, config, content_dir)
     if args.command == "translations":
-        return _translations(args, config, content_dir)
-    from .build import build
-
-    result = build(config, content_dir, args.out or config.output_dir, with_pdf=not args.no_pdf,
-                   with_search=not args.no_search, progress=not args.quiet)
-    for problem in result.warnings:
-        print(problem, file=sys.stderr)
+        return _translations(args, config, Pipeline(config, content_dir, cache_dir))
+    result = Pipeline(config, content_dir, cache_dir).build(args.out or config.output_dir, with_pdf=not args.no_pdf,
+                                                            with_search=not args.no_search, progress=not args.quiet)
+    _print_problems(result.problems.items)
     if args.verbose:
         for path in result.rendered:
-            print(f"rendered {path}")
+            print(f"written {path}")
     if not args.quiet:
         print(result.summary())
     return EXIT_OK
@@ -154,15 +159,16 @@ def _new(args: argparse.Namespace, config, content_dir: Path) -> int:
     return EXIT_OK
 
 
-def _translations(args: argparse.Namespace, config, content_dir: Path) -> int:
-    from .content import load_site
-    from .translations import MISSING, OUTDATED, stamp, statuses
+def _translations(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
+    from .commands.translations import MISSING, OUTDATED, stamp, statuses
 
     if args.stamp:
         new_hash = stamp(config, args.stamp)
         print(f"{args.stamp}: source_hash set to {new_hash}")
         return EXIT_OK
-    site, _ = load_site(config, content_dir)
+    site, problems = pipeline.validate()
+    if problems.errors:
+        raise ContentError(problems.errors)
     rows = statuses(config, site, with_changes=True)
     width = max((len(f"{s.document.zone}/{s.document.slug}") for s in rows), default=8)
     print(f"{'document':<{width}}  lang  status")

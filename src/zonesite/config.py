@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import ContentError, Problem, Problems
-from .schema import SLUG, Checker
-from .yamlsource import SourceError, parse_yaml, read_text
+from .source.schema import SLUG, Checker
+from .source.text import SourceError, parse_yaml, read_text
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
 PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
-    "document_types", "statuses", "themes", "pages", "pdf", "serve", "locales_dir",
+    "document_types", "statuses", "draft_statuses", "themes", "pages", "pdf", "serve", "locales_dir",
 }
 
 
@@ -29,6 +29,7 @@ class Config:
     output_dir: Path
     document_types: dict[str, dict[str, str]]
     statuses: dict[str, dict[str, str]]
+    draft_statuses: tuple[str, ...]  # documents with these statuses are never published, only previewed
     themes: dict[str, dict[str, str]]
     page_slugs: dict[str, dict[str, str]]  # page key -> language -> slug
     pdf_variant: str
@@ -83,6 +84,7 @@ def load_config(path: Path) -> Config:
     root = path.resolve().parent
     locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
     strings = _load_strings(locales_dir, languages, problems)
+    statuses = labelled("statuses")
     config = Config(
         path=path,
         root=root,
@@ -93,7 +95,8 @@ def load_config(path: Path) -> Config:
         base_url=(check.text(("base_url",)) or "/").rstrip("/") + "/",
         output_dir=root / (check.text(("output_dir",), required=False) or "_site"),
         document_types=labelled("document_types"),
-        statuses=labelled("statuses"),
+        statuses=statuses,
+        draft_statuses=check.choices(("draft_statuses",), statuses, required=False),
         themes=labelled("themes"),
         page_slugs=page_slugs,
         pdf_variant=variant,

@@ -1,10 +1,10 @@
-"""The site as data: zones, their documents, and each document's language versions."""
+"""The site as data: zones, their documents, and each document's language versions, as read and validated."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -30,8 +30,50 @@ class Period:
 
 
 @dataclass(frozen=True)
+class EditorNote:
+    """An editor's remark beside the official text, never part of it; it may acknowledge a finding of `check`."""
+
+    section: str  # anchor of the heading of the Dutch text the note belongs to
+    text: dict[str, str]  # language -> the note
+    acknowledges: tuple[str, ...] = ()  # codes of warnings in that section, like "table-total"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int  # 0-based line in the Markdown body
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    html: str
+    headings: tuple[Heading, ...]
+
+
+@dataclass(frozen=True)
+class Media:
+    """A file a document shows or links to (an image, an annex), published beside its page."""
+
+    source: Path
+    target: str  # path relative to the document's page folder, as written in the Markdown
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """A link in a text to another document's file, checked once every document is known."""
+
+    line: int
+    href: str  # as written
+    target: Path  # the linked Markdown file, resolved
+    anchor: str  # without '#'; empty for the top of the page
+
+
+@dataclass(frozen=True)
 class Version:
-    """One language version of a document, as read from its file."""
+    """One language version of a document, as read from its file, with its Markdown already rendered."""
 
     lang: str
     path: Path
@@ -39,10 +81,14 @@ class Version:
     summary: str
     author: str
     objectives: tuple[Objective, ...]
-    body: str
-    body_line: int  # line of the file where the Markdown body starts
-    source_text_hash: str  # fingerprint of this file's text
+    body: str = field(repr=False)  # left out of fingerprints of listings: a body edit changes only its own pages
+    body_line: int = field(repr=False)  # line of the file where the Markdown body starts
+    source_text_hash: str = field(repr=False)  # fingerprint of this file's text; pages that show the text list it
     translated_from: str | None = None  # for a translation: fingerprint of the source it was made from
+    rendered: RenderedMarkdown = field(default=RenderedMarkdown("", ()), repr=False, compare=False)
+    media: tuple[Media, ...] = ()
+    anchors: frozenset[str] = field(default=frozenset(), repr=False)  # heading ids and footnotes, which links may point at
+    links: tuple[DocumentLink, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -55,6 +101,11 @@ class Document:
     period: Period | None
     date: dt.date | None
     versions: dict[str, Version]  # language -> version; the default language is always present
+    editor_notes: tuple[EditorNote, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.zone}/{self.slug}"
 
     @property
     def sort_date(self) -> dt.date:
@@ -88,3 +139,8 @@ class Site:
 
     def zone(self, slug: str) -> Zone:
         return next(zone for zone in self.zones if zone.slug == slug)
+
+    def without(self, statuses: tuple[str, ...]) -> Site:
+        """The site as published: documents with a draft status are left out of everything."""
+        return Site(tuple(replace(zone, documents=tuple(d for d in zone.documents if d.status not in statuses))
+                          for zone in self.zones))

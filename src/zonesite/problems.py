@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
 @dataclass(frozen=True)
@@ -11,12 +13,16 @@ class Problem:
     path: Path
     line: int  # 1-based; 0 when the problem concerns the whole file
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str = ERROR  # an error stops the build; a warning is published as it is; a note is an acknowledged warning
+    code: str = ""  # for warnings an editor can acknowledge: the kind of finding, e.g. "table-total"
 
     def __str__(self) -> str:
         where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "" if self.severity == ERROR else f"{self.severity}: "
         return f"{where}: {prefix}{self.message}"
+
+    def acknowledged(self, reason: str) -> Problem:
+        return replace(self, severity=NOTE, message=f"{self.message}; acknowledged by an editor's note: {reason}")
 
 
 def _shown(path: Path) -> Path:
@@ -34,21 +40,28 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(self, path: Path, line: int, message: str) -> None:
-        self.items.append(Problem(path, line, message, "error"))
+        self.items.append(Problem(path, line, message, ERROR))
 
-    def warning(self, path: Path, line: int, message: str) -> None:
-        self.items.append(Problem(path, line, message, "warning"))
+    def warning(self, path: Path, line: int, message: str, code: str = "") -> None:
+        self.items.append(Problem(path, line, message, WARNING, code))
 
-    def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
+    def extend(self, other: Problems | list[Problem]) -> None:
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
+    def of(self, severity: str) -> list[Problem]:
+        return [p for p in self.items if p.severity == severity]
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
+        return self.of(ERROR)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "warning"]
+        return self.of(WARNING)
+
+    @property
+    def notes(self) -> list[Problem]:
+        return self.of(NOTE)
 
 
 class ContentError(Exception):

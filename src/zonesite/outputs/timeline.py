@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import Site
+from ..model import Site
 
 WIDTH = 800
 LABEL_WIDTH = 130

@@ -6,9 +6,9 @@ import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
-from .config import Config
-from .model import Site
-from .render import Page
+from ..config import Config
+from ..model import Site
+from .pages import Page
 
 
 def sitemap(config: Config, pages: list[Page]) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlparse
 
-from .config import Config
-from .model import Document, Zone
+from ..config import Config
+from ..model import Document, Zone
 
 
 def home(lang: str) -> str:

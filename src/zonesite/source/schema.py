@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .problems import Problems
-from .yamlsource import YamlData
+from ..problems import Problems
+from .text import YamlData
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import sys
 import shutil
@@ -104,19 +103,3 @@ def _recover(out_dir: Path) -> None:
         os.rename(old, out_dir)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def read_manifest(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def write_manifest(path: Path, manifest: dict[str, str]) -> None:
-    """Written atomically too: a torn manifest would make the cache lie."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(manifest, sort_keys=True, indent=0), encoding="utf-8")
-    os.replace(temporary, path)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .config import Config
+from ..config import Config
+from ..source.validate import PLACEHOLDERS
 
 
 class ScaffoldError(Exception):
@@ -34,21 +35,23 @@ def new_document(config: Config, content_dir: Path, zone: str, doc_type: str, ti
     period = f"period:\n  start: {start.isoformat()}\n  end: {end.isoformat()}\n" if start and end else \
         "# period:                 # the period the document covers\n#   start: 2025-01-01\n#   end: 2030-12-31\n"
     first_theme = next(iter(config.themes))
+    draft = config.draft_statuses[0] if config.draft_statuses else next(iter(config.statuses))
+    ready = [status for status in config.statuses if status not in config.draft_statuses]
     text = (
         "---\n"
         f"title: {_quoted(title)}\n"
         f"type: {doc_type}              # one of: {', '.join(config.document_types)}\n"
         f"{period}"
         "# date: 2025-03-01          # date of adoption, when known\n"
-        'author: "Voornaam Naam, korpschef"   # who signs the document\n'
-        f"status: ontwerp            # one of: {', '.join(config.statuses)}\n"
-        'summary: "Wat dit document is, in één of twee zinnen."\n'
+        f"author: {_quoted(PLACEHOLDERS['author'])}   # who signs the document\n"
+        f"status: {draft}            # a draft is never published; when it is ready: {', '.join(ready)}\n"
+        f"summary: {_quoted(PLACEHOLDERS['summary'])}\n"
         f"themes: [{first_theme}]          # keys of site_config.yaml themes: {', '.join(config.themes)}\n"
         "objectives:                # the zone's goals as data; level, parent and priority are optional\n"
-        f'  - {{id: doel-1, title: "Eerste doelstelling", themes: [{first_theme}]}}\n'
+        f"  - {{id: doel-1, title: {_quoted(PLACEHOLDERS['objective'])}, themes: [{first_theme}]}}\n"
         "---\n"
         "## 1 Inleiding\n\n"
-        "De tekst van het document, woordelijk zoals hij werd vastgesteld.\n"
+        f"{PLACEHOLDERS['body']}\n"
     )
     path.write_text(text, encoding="utf-8")
     return path

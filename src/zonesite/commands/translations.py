@@ -8,10 +8,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .model import Document, Site, text_hash
-from .problems import Problems
-from .yamlsource import SourceError, read_text, split_front_matter
+from ..config import Config
+from ..model import Document, Site, text_hash
+from ..source.text import SourceError, read_text, split_front_matter
 
 UP_TO_DATE, OUTDATED, MISSING = "up to date", "outdated", "missing"
 
@@ -38,17 +37,6 @@ def statuses(config: Config, site: Site, with_changes: bool = False) -> list[Sta
                 changes = source_changes(source.path, version.translated_from or "") if with_changes else ""
                 result.append(Status(doc, lang, OUTDATED, changes))
     return result
-
-
-def warn_about(config: Config, site: Site, problems: Problems) -> None:
-    """For `check`: outdated and missing translations are warnings, not errors."""
-    for status in statuses(config, site):
-        source = status.document.versions[config.default_language]
-        if status.state == MISSING:
-            problems.warning(source.path, 0, f"no '{status.lang}' translation yet")
-        elif status.state == OUTDATED:
-            path = status.document.versions[status.lang].path
-            problems.warning(path, 0, f"translation is outdated: {source.path.name} changed since it was translated")
 
 
 def source_changes(source: Path, old_hash: str) -> str:

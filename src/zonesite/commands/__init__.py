@@ -1,0 +1,1 @@
+"""The commands besides build and check: the preview, scaffolding, translation status."""

@@ -1,0 +1,1 @@
+"""Change tracking, the cache, staging and the atomic swap: what makes a build write only what changed."""

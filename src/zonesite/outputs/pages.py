@@ -1,0 +1,127 @@
+"""Plan every page of every language: where it goes, the data it shows, and a fingerprint of that data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..config import Config
+from ..engine.fingerprint import fingerprint
+from ..model import Document, Objective, Site, Version, Zone
+from ..source.markdown import render_markdown
+from . import urls
+from .timeline import build_timeline
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document as shown in one language: the version shown, and whether it is a translation or a fallback."""
+
+    document: Document
+    lang: str  # language of the page
+    version: Version  # the text shown (the default language's when no translation exists)
+    source: Version  # the authoritative version
+    is_draft: bool = False
+
+    @property
+    def rendered(self):
+        return self.version.rendered
+
+    @property
+    def is_translation(self) -> bool:
+        return self.version.translated_from is not None
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.version.lang != self.lang
+
+    @property
+    def outdated(self) -> bool:
+        return self.is_translation and self.version.translated_from != self.source.source_text_hash
+
+
+def view(config: Config, doc: Document, lang: str) -> DocumentView:
+    source = doc.versions[config.default_language]
+    return DocumentView(doc, lang, doc.versions.get(lang, source), source, doc.status in config.draft_statuses)
+
+
+@dataclass
+class Page:
+    path: str  # output path inside the site, e.g. "nl/aalst/index.html"
+    template: str
+    lang: str | None
+    context: dict[str, Any]
+    alternates: dict[str, str] = field(default_factory=dict)  # language -> path of the same page
+    inputs: str = ""  # fingerprint of the data the page shows
+    in_sitemap: bool = True
+    absolute_links: bool = False  # a 404 page is served at any address, so relative links would break
+
+
+def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> list[Page]:
+    """Every page of every language; `pdfs` are the official copies by (zone, document, language)."""
+    pages: list[Page] = []
+    every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
+    all_pdfs = sorted(pdfs.values(), key=lambda pdf: pdf.path)
+    listing = fingerprint(site.zones)  # the model without texts: a text edit re-renders only its own pages
+    with_pdfs = fingerprint(listing, all_pdfs)
+    for lang in config.languages:
+        views = {doc.key: view(config, doc, lang) for doc in site.documents}
+        shared = {"views": views}
+        pages.append(Page(urls.home(lang), "home.html", lang,
+                          {**shared, "site": site, "timeline": build_timeline(site, lang)}, every(urls.home), listing))
+        for zone in site.zones:
+            pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone},
+                              every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone)))
+            for doc in zone.documents:
+                pdf = pdfs.get((doc.zone, doc.slug, lang))
+                shown = views[doc.key]
+                context = {**shared, "zone": zone, "view": shown, "pdf": pdf,
+                           "structured_data": structured_data(config, shown, zone)}
+                inputs = fingerprint(replace(zone, documents=()), doc, shown.version.source_text_hash,
+                                     shown.source.source_text_hash, pdf)
+                pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
+                                  every(lambda l, d=doc: urls.document(l, d)), inputs))
+        for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
+                              ("search", "search.html"), ("verify", "verify.html")):
+            context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_by_theme(config, site, lang),
+                       "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
+                       "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html}
+            pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
+                              every(lambda l, k=key: urls.fixed_page(config, l, k)), with_pdfs if key == "verify" else listing))
+        pages.append(Page(f"{lang}/404.html", "404.html", lang, shared, every(lambda l: f"{l}/404.html"), "", False, True))
+    pages.append(Page("index.html", "root.html", None, {}, every(urls.home), ""))
+    pages.append(Page("404.html", "404.html", config.default_language, {"views": {}}, {}, "", False, True))
+    return pages
+
+
+def structured_data(config: Config, shown: DocumentView, zone: Zone) -> dict[str, Any]:
+    """schema.org description of a document and the zone that publishes it, for search engines."""
+    doc, version = shown.document, shown.version
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "DigitalDocument",
+        "name": version.title,
+        "description": version.summary,
+        "inLanguage": version.lang,
+        "author": {"@type": "Person", "name": version.author},
+        "publisher": {"@type": "GovernmentOrganization", "name": zone.names[shown.lang]},
+        "url": urls.public(config, urls.document(shown.lang, doc)),
+    }
+    if doc.date:
+        data["datePublished"] = doc.date.isoformat()
+    if doc.period:
+        data["temporalCoverage"] = f"{doc.period.start.isoformat()}/{doc.period.end.isoformat()}"
+    if shown.is_translation:
+        data["translationOfWork"] = {"@type": "DigitalDocument", "inLanguage": shown.source.lang,
+                                     "url": urls.public(config, urls.document(shown.source.lang, doc))}
+    return data
+
+
+def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:
+    """For the themes page: theme -> zones -> (document, objective) in the page's language."""
+    table: dict[str, list] = {}
+    for theme in config.themes:
+        table[theme] = [(zone, [(doc, objective) for doc in zone.documents
+                                for objective in view(config, doc, lang).version.objectives if theme in objective.themes])
+                        for zone in site.zones]
+    return table

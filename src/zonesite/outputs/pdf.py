@@ -1,0 +1,145 @@
+"""Official PDF copies: one per document and language, rendered by WeasyPrint into the cache, in parallel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+import os
+from concurrent.futures import as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import __version__
+from ..config import Config
+from ..engine.cache import Cache, write_atomically
+from ..engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
+from ..engine.progress import Progress
+from ..engine.workers import worker_pool
+from ..model import Document, Site, Zone
+from . import urls
+from .pages import view
+from .templates import Templates
+
+KIND = "pdf"  # the cache's folder of rendered PDFs
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    """A rendered PDF as the site shows it: where it goes, its size, pages and checksum."""
+
+    path: str  # inside the site
+    cached: Path
+    pages: int
+    size: int
+    sha256: str
+
+    @property
+    def filename(self) -> str:
+        return self.path.rsplit("/", 1)[1]
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.size / 1024:.0f} kB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    zone: Zone
+    doc: Document
+    lang: str
+    key: str
+
+
+def jobs(config: Config, site: Site) -> list[PdfJob]:
+    """Every PDF of the site with the fingerprint of all that goes into it."""
+    shared = fingerprint(code_fingerprint(), config, files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
+    found = []
+    for zone in site.zones:
+        zone_facts = replace(zone, documents=())
+        for doc in zone.documents:
+            for lang in config.languages:
+                shown = view(config, doc, lang)
+                key = fingerprint(shared, zone_facts, doc, lang, shown.version.source_text_hash, shown.source.source_text_hash)
+                found.append(PdfJob(zone, doc, lang, key[:32]))
+    return found
+
+
+def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True, progress: bool = False,
+               workers: int | None = None) -> tuple[dict[tuple[str, str, str], PdfFile], int]:
+    """The PDFs of the site by (zone, document, language) and how many were rendered now.
+
+    With `render` false, only those already in the cache are returned.
+    """
+    all_jobs = jobs(config, site)
+    todo = [job for job in all_jobs if cache.read_json(KIND, job.key) is None or not cache.path(KIND, job.key, ".pdf").exists()]
+    if todo and render:
+        templates = Templates(config, config.root / "templates")
+        css = (config.root / "templates" / "pdf" / "document.css").read_text(encoding="utf-8")
+        assets = str(config.root / "assets") + "/"
+        tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf"))) for job in todo]
+        count = workers or min(len(tasks), os.cpu_count() or 1)
+        bar = Progress(len(tasks), "PDF", enabled=progress)
+        if count == 1:
+            for task in tasks:
+                write_pdf(*task)
+                bar.step()
+        else:
+            with worker_pool(count) as pool:
+                for future in as_completed([pool.submit(write_pdf, *task) for task in tasks]):
+                    future.result()
+                    bar.step()
+        bar.done()
+    files = {}
+    for job in all_jobs:
+        info = cache.read_json(KIND, job.key)
+        if info is not None:
+            files[(job.doc.zone, job.doc.slug, job.lang)] = PdfFile(urls.pdf(job.lang, job.doc), cache.path(KIND, job.key, ".pdf"),
+                                                                    info["pages"], info["size"], info["sha256"])
+    return files, len(todo) if render else 0
+
+
+def html(config: Config, templates: Templates, job: PdfJob) -> str:
+    shown = view(config, job.doc, job.lang)
+    keywords = [config.themes[theme][job.lang] for theme in job.doc.themes]
+    return templates.env.get_template("pdf/document.html").render(
+        lang=job.lang, view=shown, version=shown.version, doc=job.doc, zone=job.zone,
+        headings=shown.rendered.headings, body_html=shown.rendered.html, keywords=keywords,
+        t=templates.translate(job.lang), page_counter_css=_counter_css(config.text(job.lang, "pdf_page")),
+        built=dt.date.today(), package_version=__version__,
+        document_url=urls.public(config, urls.document(job.lang, job.doc)),
+    )
+
+
+def write_pdf(html: str, css: str, base_url: str, variant: str, target: str) -> str:
+    """Runs in a worker process: render one PDF and write it, then its facts, atomically into the cache."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # needed for the stylesheet's @font-face to be used
+    stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
+    document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=fonts,
+                                                          pdf_variant=variant, pdf_tags=True)
+    data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    path = Path(target)
+    write_atomically(path, data)
+    info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    write_atomically(path.with_suffix(".json"), json.dumps(info))  # last: its presence says the PDF is complete
+    del document, stylesheet, fonts
+    gc.collect()  # the font configuration removes its temporary folder when collected
+    return target
+
+
+def _counter_css(template: str) -> str:
+    """'pagina {page} van {pages}' -> CSS content: "pagina " counter(page) " van " counter(pages)."""
+    parts, rest = [], template
+    while rest:
+        head, brace, tail = rest.partition("{")
+        if head:
+            parts.append(json.dumps(head))
+        if not brace:
+            break
+        name, _, rest = tail.partition("}")
+        parts.append(f"counter({'pages' if name == 'pages' else 'page'})")
+    return " ".join(parts)

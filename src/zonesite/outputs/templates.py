@@ -1,0 +1,49 @@
+"""The Jinja environment and the rendering of one planned page; templates get data, never call back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .. import __version__
+from ..config import Config
+from . import urls
+from .pages import Page
+
+
+class Templates:
+    def __init__(self, config: Config, folder: Path, *, preview: bool = False):
+        self.config, self.folder, self.preview = config, folder, preview
+        self.env = Environment(
+            loader=FileSystemLoader(folder),
+            autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview)
+        self.env.filters.update(date=self.date)
+
+    def date(self, value: dt.date | None, lang: str) -> str:
+        return format_date(value, format="long", locale=self.config.text(lang, "locale")) if value else ""
+
+    def translate(self, lang: str) -> Callable[..., str]:
+        return lambda key, **values: self.config.text(lang, key).format(**values) if values else self.config.text(lang, key)
+
+    def render(self, page: Page) -> str:
+        lang = page.lang or self.config.default_language
+        if page.absolute_links:
+            link: Callable[[str], str] = lambda target: urls.absolute(self.config, target)  # noqa: E731
+        else:
+            link = lambda target: urls.relative(page.path, target)  # noqa: E731
+        context: dict[str, Any] = {
+            "page": page, "lang": lang, "t": self.translate(lang), "link": link,
+            "public": lambda path: urls.public(self.config, path), "pdf": None, "pdfs": [],
+            **page.context,
+        }
+        return self.env.get_template(page.template).render(context)

@@ -1,0 +1,157 @@
+"""The pipeline every command runs: read and validate → model → outputs → write only what changed, atomically.
+
+`check` stops after validation, `build` writes the site, `serve` runs the same build into a preview folder
+on every change. So the three can never disagree about what is valid or what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .engine.cache import Cache
+from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
+from .engine.writer import Output, TreeOutput, write_site
+from .model import Site
+from .outputs import feeds
+from .outputs.pages import Page, plan, view
+from .outputs.pdf import KIND as PDF_KIND
+from .outputs.pdf import PdfFile, build_pdfs
+from .outputs.search import BUNDLE, build_index, existing_index
+from .outputs.templates import Templates
+from .problems import ContentError, Problems
+from .source.reader import read_site
+
+PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    problems: Problems
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    pages: int = 0
+    pdfs: int = 0
+    pdfs_rendered: int = 0
+    indexed: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        rendered = sum(1 for path in self.rendered if path.endswith(".html"))
+        parts = [f"{self.pages} pages ({rendered} rendered, {self.pages - rendered} unchanged)"]
+        if self.pdfs:
+            parts.append(f"{self.pdfs} PDFs ({self.pdfs_rendered} rendered, {self.pdfs - self.pdfs_rendered} unchanged)")
+        if self.indexed:
+            parts.append(f"{sum(self.indexed.values())} pages indexed for search")
+        parts.append(f"{len(self.problems.warnings)} warnings")
+        if self.problems.notes:
+            parts.append(f"{len(self.problems.notes)} acknowledged")
+        return f"built {', '.join(parts)} into {self.out_dir} in {self.seconds:.2f} s"
+
+
+def default_cache(config: Config) -> Path:
+    return config.root / ".cache" / "zonesite"
+
+
+class Pipeline:
+    """One per command; the preview keeps one between changes, and with it the cache's objects in memory."""
+
+    def __init__(self, config: Config, content_dir: Path, cache_dir: Path, *, preview: bool = False):
+        self.config, self.content_dir, self.preview = config, content_dir, preview
+        self.cache = Cache(cache_dir)
+
+    def validate(self) -> tuple[Site, Problems]:
+        """The one validation pass; errors are in the problems, not raised."""
+        site, problems = read_site(self.config, self.content_dir, self.cache)
+        self.cache.prune("zones")
+        return site, problems
+
+    def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
+        started = time.perf_counter()
+        site, problems = self.validate()
+        if problems.errors:
+            raise ContentError(problems.items)
+        if not self.preview:
+            site = site.without(self.config.draft_statuses)
+        result = BuildResult(out_dir, problems)
+        manifest_name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+        previous = self.cache.read_json("manifests", manifest_name) or {}
+        pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
+        if with_pdf:
+            self.cache.prune(PDF_KIND)
+        else:
+            pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
+        result.pdfs = len(pdfs)
+        pages = plan(self.config, site, pdfs)
+        outputs = self._outputs(site, pages, pdfs, problems)
+        search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
+        trees = [TreeOutput(BUNDLE, search_key, build_index if with_search else None)]
+        written, files = write_site(out_dir, outputs, trees, previous.get("files", {}), progress)
+        pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256} for pdf in pdfs.values()}
+        self.cache.write_json("manifests", manifest_name, {"files": files, "pdf": pdf_facts})
+        result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
+        if BUNDLE in files and (out_dir / BUNDLE).is_dir():
+            result.indexed = existing_index(out_dir)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def forget(self, out_dir: Path, path: str) -> None:
+        """Something other than a build wrote `path` in the output folder (the preview's error report)."""
+        name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+        manifest = self.cache.read_json("manifests", name)
+        if manifest and manifest.get("files", {}).pop(path, None) is not None:
+            self.cache.write_json("manifests", name, manifest)
+
+    def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
+        """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
+        kept = dict(pdfs)
+        for zone in site.zones:
+            for doc in zone.documents:
+                for lang in self.config.languages:
+                    path = f"{lang}/{doc.zone}/{doc.slug}/{doc.slug}.{lang}.pdf"
+                    if (doc.zone, doc.slug, lang) not in kept and path in facts and (out_dir / path).is_file():
+                        info = facts[path]
+                        kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"])
+        return kept
+
+    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems) -> list[Output]:
+        """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
+        config, root = self.config, self.config.root
+        templates = Templates(config, root / "templates", preview=self.preview)
+        shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview)
+        outputs = [Output(page.path, fingerprint(shared, page.path, page.template, page.lang, page.alternates, page.inputs),
+                          make=lambda page=page: templates.render(page)) for page in pages]
+        for path in sorted((root / "assets").rglob("*")):
+            if path.is_file():
+                outputs.append(Output(f"assets/{path.relative_to(root / 'assets').as_posix()}", files_fingerprint(path), source=path))
+        for pdf in pdfs.values():
+            outputs.append(Output(pdf.path, pdf.sha256, source=pdf.cached))
+        for doc in site.documents:
+            for lang in config.languages:
+                folder = f"{lang}/{doc.zone}/{doc.slug}"
+                for media in view(config, doc, lang).version.media:
+                    outputs.append(Output(f"{folder}/{media.target}", files_fingerprint(media.source), source=media.source))
+        texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config),
+                 **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
+        if self.preview:
+            texts[PREVIEW_PROBLEMS] = problems_json(problems)
+        outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
+        return _unique(outputs)
+
+
+def _unique(outputs: list[Output]) -> list[Output]:
+    """Two documents may use the same file name for media in one folder only if it is the same file."""
+    seen: dict[str, Output] = {}
+    for output in outputs:
+        seen.setdefault(output.path, output)
+    return list(seen.values())
+
+
+def problems_json(problems: Problems) -> str:
+    return json.dumps({"errors": [str(p) for p in problems.errors], "warnings": [str(p) for p in problems.warnings],
+                       "notes": [str(p) for p in problems.notes]}, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Reading and validating content: the only place that decides what is valid."""

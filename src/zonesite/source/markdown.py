@@ -1,0 +1,168 @@
+"""Markdown to safe HTML: one parse gives the tokens that validation inspects and that are then rendered."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from slugify import slugify
+
+from ..model import Heading, RenderedMarkdown
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def _parser() -> MarkdownIt:
+    # "html": False means raw HTML in the source is escaped, never passed through.
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser.enable("table").enable("strikethrough")
+    # Every link is kept as a link so validation can name a refused scheme; rendering drops unsafe ones.
+    parser.validateLink = lambda url: True
+    return parser.use(footnote_plugin).use(deflist_plugin)
+
+
+_PARSER = _parser()
+
+
+def parse(body: str) -> tuple[list[Token], dict]:
+    """Tokens with their source lines, heading ids set, and the parser's environment (footnotes)."""
+    env: dict = {}
+    tokens = _PARSER.parse(body, env)
+    return tokens, env
+
+
+def scheme(href: str) -> str | None:
+    match = SCHEME.match(href.strip())
+    return match.group(1).lower() if match else None
+
+
+def plain_text(inline: Token) -> str:
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")) or inline.content
+
+
+def headings(tokens: list[Token]) -> tuple[Heading, ...]:
+    """Give every heading a unique, readable id; the ids double as the table of contents."""
+    found: list[Heading] = []
+    seen: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = plain_text(tokens[index + 1])
+        base = slugify(text, max_length=60, word_boundary=True) or "sectie"
+        anchor, counter = base, 2
+        while anchor in seen:
+            anchor, counter = f"{base}-{counter}", counter + 1
+        seen.add(anchor)
+        token.attrSet("id", anchor)
+        found.append(Heading(int(token.tag[1]), text, anchor, token.map[0] if token.map else 0))
+    return tuple(found)
+
+
+def footnote_anchors(tokens: list[Token]) -> set[str]:
+    count = sum(1 for token in tokens if token.type == "footnote_open")
+    return {f"fn{n}" for n in range(1, count + 1)} | {f"fnref{n}" for n in range(1, count + 1)}
+
+
+def inline_tokens(tokens: list[Token]):
+    """(block token, inline child) for every child of every inline block: links, images, text."""
+    for block in tokens:
+        for child in block.children or ():
+            yield block, child
+
+
+_DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
+
+
+def render(tokens: list[Token], env: dict, notes: dict[int, list[str]], note_label: str) -> RenderedMarkdown:
+    """HTML of parsed tokens; `notes` are editor's notes by the index of the heading whose section they close."""
+    found = headings(tokens)
+    for _, child in inline_tokens(tokens):
+        _rewrite_link(child)
+    _alignment_as_class(tokens)
+    _label_tables(tokens)
+    _insert_notes(tokens, notes, note_label)
+    return RenderedMarkdown(_PARSER.renderer.render(tokens, _PARSER.options, env), found)
+
+
+def _rewrite_link(token: Token) -> None:
+    """Another document's file becomes its page (../doc/, ../../zone/doc/); an unsafe scheme loses its link."""
+    attribute = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+    target = str(token.attrGet(attribute) or "") if attribute else ""
+    if not attribute:
+        return
+    if scheme(target) and scheme(target) not in SAFE_SCHEMES:
+        del token.attrs[attribute]  # validation refuses these; a preview of broken content must not run them either
+        return
+    match = _DOCUMENT_LINK.match(target) if token.type == "link_open" else None
+    if match:
+        zone, document, anchor = match.groups()
+        token.attrSet("href", f"../../{zone}/{document}/{anchor or ''}" if zone else f"../{document}/{anchor or ''}")
+
+
+def _alignment_as_class(tokens: list[Token]) -> None:
+    """Table alignment becomes a class: the Content-Security-Policy forbids inline styles."""
+    for token in tokens:
+        style = token.attrGet("style") if token.type in ("th_open", "td_open") else None
+        if style and str(style).startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrSet("class", "align-" + str(style).split(":", 1)[1])
+
+
+def _label_tables(tokens: list[Token]) -> None:
+    """Each table is named after the heading it stands under, for the scroll region's label."""
+    heading = ""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = plain_text(tokens[index + 1])
+        elif token.type == "table_open":
+            token.meta["label"] = heading or "Tabel"
+
+
+def section_end(tokens: list[Token], heading_index: int) -> int:
+    """Index of the token after the section that the given heading (counted from 0) opens."""
+    positions = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
+    start = positions[heading_index]
+    level = int(tokens[start].tag[1])
+    return next((i for i in positions if i > start and int(tokens[i].tag[1]) <= level), len(tokens))
+
+
+def _insert_notes(tokens: list[Token], notes: dict[int, list[str]], label: str) -> None:
+    for heading_index in sorted(notes, reverse=True):  # from the end, so earlier positions stay valid
+        at = section_end(tokens, heading_index)
+        for text in reversed(notes[heading_index]):
+            note = Token("editor_note", "aside", 0)
+            note.content, note.meta = text, {"label": label}
+            tokens.insert(at, note)
+
+
+def _editor_note(self, tokens: list[Token], index: int, options, env) -> str:
+    token = tokens[index]
+    label = escapeHtml(token.meta["label"])
+    return (f'<aside class="editor-note" role="note" aria-label="{label}" data-pagefind-ignore>\n'
+            f'<p class="editor-note-label">{label}</p>\n<p>{escapeHtml(token.content)}</p>\n</aside>\n')
+
+
+def _table_open(self, tokens: list[Token], index: int, options, env) -> str:
+    """Wide tables scroll inside a region that keyboard users can reach and screen readers can name."""
+    label = tokens[index].meta.get("label", "")
+    return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{escapeHtml(label)}">\n<table>\n'
+
+
+def _table_close(self, tokens: list[Token], index: int, options, env) -> str:
+    return "</table>\n</div>\n"
+
+
+def render_markdown(body: str) -> RenderedMarkdown:
+    """A text without editor's notes: the interface's own prose (about, accessibility)."""
+    tokens, env = parse(body)
+    return render(tokens, env, {}, "")
+
+
+_PARSER.add_render_rule("table_open", _table_open)
+_PARSER.add_render_rule("table_close", _table_close)
+_PARSER.add_render_rule("editor_note", _editor_note)

@@ -1,0 +1,299 @@
+"""Read the content folder into the site model: zone files and documents, each validated as it is read.
+
+A zone whose files did not change is taken from the cache whole, with the problems found in it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..config import Config
+from ..engine.cache import Cache
+from ..engine.fingerprint import code_fingerprint, fingerprint
+from ..engine.workers import worker_pool
+from ..model import Document, EditorNote, Objective, Period, Site, Version, Zone, text_hash
+from ..problems import Problems
+from . import markdown, validate
+from .schema import SLUG, Checker
+from .text import SourceError, parse_yaml, read_text, split_front_matter
+
+DOCUMENT_KEYS = {"title", "type", "period", "date", "author", "status", "summary", "themes", "objectives", "editor_notes"}
+TRANSLATION_KEYS = DOCUMENT_KEYS - {"editor_notes"} | {"source_hash"}
+REQUIRED_KEYS = {"title", "type", "author", "status", "summary", "themes"}
+OBJECTIVE_KEYS = {"id", "title", "themes", "level", "parent", "priority"}
+NOTE_KEYS = {"section", "acknowledges", "text"}
+ZONE_KEYS = {"name", "address", "phone", "email", "website", "chief"}
+LEVELS = {"strategisch", "tactisch"}
+PRIORITIES = {"P", "A"}
+PARALLEL_FROM = 40  # documents to read before worker processes pay for their start
+
+
+def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Problems]:
+    """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected."""
+    problems = Problems()
+    if not content_dir.is_dir():
+        problems.error(content_dir, 0, "content folder not found")
+        return Site(()), problems
+    root = content_dir.resolve()
+    folders = []
+    for path in sorted(content_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.error(path, 0, f"symbolic link points outside the content folder (to {path.resolve()}); refusing it")
+        elif path.is_dir():
+            folders.append(path)
+        else:
+            problems.warning(path, 0, "not published: the content folder holds only zone folders")
+    base = fingerprint(code_fingerprint(), config)
+    keys = {folder: fingerprint(base, str(folder.resolve()), _signature(folder)) for folder in folders}
+    loaded = {folder: cache.get_object("zones", keys[folder]) for folder in folders}
+    todo = [folder for folder in folders if loaded[folder] is None]
+    for folder, result in zip(todo, _read_zones(todo, root, config)):
+        cache.put_object("zones", keys[folder], result)
+        loaded[folder] = result
+    zones = []
+    for folder in folders:
+        zone, zone_problems = loaded[folder]
+        problems.extend(zone_problems)
+        if zone:
+            zones.append(zone)
+    site = Site(tuple(zones))
+    problems.extend(validate.check_site(site, config))
+    return site, problems
+
+
+def _signature(folder: Path) -> tuple:
+    """Names, sizes and modification times of everything in a zone folder, subfolders included."""
+    entries = []
+    for directory, subfolders, files in os.walk(folder):
+        subfolders.sort()
+        for name in sorted(files) + subfolders:
+            stat = os.lstat(os.path.join(directory, name))
+            entries.append((os.path.relpath(os.path.join(directory, name), folder), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
+def _read_zones(folders: list[Path], root: Path, config: Config) -> list[tuple[Zone | None, Problems]]:
+    documents = sum(1 for folder in folders for _ in folder.glob("*.md"))
+    if documents < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or len(folders) < 2:
+        return [read_zone(folder, root, config) for folder in folders]
+    with worker_pool(os.cpu_count() or 1) as pool:
+        return list(pool.map(read_zone, folders, [root] * len(folders), [config] * len(folders), chunksize=4))
+
+
+def _inside(path: Path, root: Path, problems: Problems) -> bool:
+    """Symlinks may not lead out of the content folder: a build must only publish what is in it."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        problems.error(path, 0, f"symbolic link points outside the content folder (to {path.resolve()}); refusing it")
+        return False
+    return True
+
+
+def read_zone(folder: Path, root: Path, config: Config) -> tuple[Zone | None, Problems]:
+    problems = Problems()
+    slug = folder.name
+    reserved = {slugs[lang] for slugs in config.page_slugs.values() for lang in config.languages}
+    if not SLUG.match(slug) or slug in reserved:
+        problems.error(folder, 0, f"zone folder name '{slug}' must be lowercase letters, digits and hyphens, and not a page name ({', '.join(sorted(reserved))})")
+        return None, problems
+    zone_file = folder / "zone.yaml"
+    zone_fields = _read_zone_file(zone_file, config, problems) if _inside(zone_file, root, problems) else None
+    files: dict[str, dict[str, Path]] = {}
+    others = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or path == zone_file or not _inside(path, root, problems):
+            continue
+        if path.is_dir():
+            continue
+        if path.suffix != ".md":
+            others.append(path)
+        elif len(relative.parts) > 1:
+            problems.error(path, 0, f"documents must be directly in the zone folder: move it to {folder.name}/{path.name}")
+        else:
+            _sort_document_file(path, config, files, problems)
+    documents = [doc for stem, by_lang in files.items() if (doc := _load_document(slug, stem, by_lang, config, problems))]
+    used = {media.source for doc in documents for version in doc.versions.values() for media in version.media}
+    for path in others:
+        if path.resolve() not in used:
+            problems.warning(path, 0, "not published: no document links to this file")
+    if zone_fields is None:
+        return None, problems
+    documents.sort(key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
+    return Zone(slug=slug, path=zone_file, documents=tuple(documents), **zone_fields), problems
+
+
+def _sort_document_file(path: Path, config: Config, files: dict[str, dict[str, Path]], problems: Problems) -> None:
+    stem, _, lang = path.stem.rpartition(".")
+    if not stem or lang not in config.languages:
+        problems.error(path, 0, f"a document file is named <document>.<language>.md with a language of {', '.join(config.languages)}")
+    elif not SLUG.match(stem):
+        problems.error(path, 0, f"document name '{stem}' must be lowercase letters, digits and hyphens")
+    else:
+        files.setdefault(stem, {})[lang] = path
+
+
+def _read_zone_file(path: Path, config: Config, problems: Problems) -> dict | None:
+    try:
+        data = parse_yaml(read_text(path))
+    except FileNotFoundError:
+        problems.error(path, 0, "every zone folder needs a zone.yaml with at least the zone's name per language")
+        return None
+    except SourceError as error:
+        problems.error(path, error.line, error.message)
+        return None
+    check = Checker(path, data, problems)
+    check.mapping((), ZONE_KEYS, {"name"})
+    address = [check.text(("address", index)) or "" for index in range(len(check.items(("address",))))]
+    website = check.text(("website",), required=False)
+    if website and markdown.scheme(website) not in ("http", "https"):
+        check.fail(("website",), f"'website' must be an address starting with https:// or http://, not '{website}'")
+        website = None
+    email = check.text(("email",), required=False)
+    if email and (markdown.scheme(email) or "@" not in email):
+        check.fail(("email",), f"'email' must be an e-mail address like info@example.be, not '{email}'")
+        email = None
+    return {
+        "names": check.labels(("name",), config.languages, required=(config.default_language,)),
+        "address": tuple(address),
+        "phone": check.text(("phone",), required=False),
+        "email": email,
+        "website": website,
+        "chief": check.text(("chief",), required=False),
+    }
+
+
+def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config, problems: Problems) -> Document | None:
+    default = config.default_language
+    if default not in files:
+        for path in files.values():
+            problems.error(path, 1, f"translation without its source: {zone}/{slug}.{default}.md does not exist")
+        return None
+    source = _read_front_matter(files[default], config, problems, translation=False)
+    if source is None:
+        return None
+    shared, notes = source["shared"], source["notes"]
+    source_problems = Problems()
+    tokens, env = markdown.parse(source["body"])
+    headings = markdown.headings(tokens)
+    versions = {default: _version(source, default, tokens, env, headings, (), notes, config, source_problems)}
+    for lang in config.translations:
+        translated = _read_front_matter(files[lang], config, problems, translation=True) if lang in files else None
+        if translated:
+            _compare_shared(files[lang], shared, translated, problems)
+            versions[lang] = _version(translated, lang, *markdown.parse(translated["body"]), None, headings, notes,
+                                      config, problems)
+    document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, **shared)
+    validate.check_notes(document, headings, source_problems)
+    validate.check_placeholders(document, config, source_problems, source["lines"].line)
+    problems.extend(source_problems)
+    return document
+
+
+def _version(read: dict, lang: str, tokens, env, headings, source_headings, notes: tuple[EditorNote, ...],
+             config: Config, problems: Problems) -> Version:
+    """Validate and render one text; notes are placed in the section with the same position as in the Dutch."""
+    headings = headings if headings is not None else markdown.headings(tokens)
+    path, body, body_line = read["path"], read["body"], read["body_line"]
+    found = validate.check_text(path, body, body_line, tokens, headings, config, lang)
+    problems.extend(found.problems)
+    positions = {h.anchor: index for index, h in enumerate(source_headings or headings)}
+    by_heading: dict[int, list[str]] = {}
+    for note in notes:
+        if note.section in positions and positions[note.section] < len(headings):
+            by_heading.setdefault(positions[note.section], []).append(note.text[lang])
+    rendered = markdown.render(tokens, env, by_heading, config.text(lang, "editor_note_label"))
+    anchors = frozenset(h.anchor for h in headings) | markdown.footnote_anchors(tokens)
+    return Version(lang=lang, path=path, body=body, body_line=body_line, rendered=rendered, media=tuple(found.media),
+                   anchors=anchors, links=tuple(found.links), **read["fields"])
+
+
+def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool) -> dict | None:
+    try:
+        text = read_text(path)
+        front, body, body_line = split_front_matter(text)
+        data = parse_yaml(front, line_offset=1)
+    except SourceError as error:
+        problems.error(path, error.line, error.message)
+        return None
+    check = Checker(path, data, problems)
+    before = len(problems.errors)
+    check.mapping((), TRANSLATION_KEYS if translation else DOCUMENT_KEYS, REQUIRED_KEYS | ({"source_hash"} if translation else set()))
+    if not isinstance(data.value, dict):
+        return None
+    period = None
+    if check.get(("period",)) is not None:
+        check.mapping(("period",), {"start", "end"}, {"start", "end"})
+        start, end = check.date(("period", "start")), check.date(("period", "end"))
+        if start and end and end < start:
+            check.fail(("period", "end"), "'period.end' is before 'period.start'")
+        period = Period(start, end) if start and end else None
+    shared = {
+        "type": check.choice(("type",), config.document_types),
+        "status": check.choice(("status",), config.statuses),
+        "themes": check.choices(("themes",), config.themes),
+        "period": period,
+        "date": check.date(("date",), required=False),
+    }
+    fields = {
+        "title": check.text(("title",)) or "",
+        "summary": check.text(("summary",)) or "",
+        "author": check.text(("author",)) or "",
+        "objectives": _read_objectives(check, config),
+        "source_text_hash": text_hash(text),
+        "translated_from": check.text(("source_hash",)) if translation else None,
+    }
+    notes = () if translation else _read_notes(check, config)
+    if len(problems.errors) > before:
+        return None
+    return {"path": path, "body": body, "body_line": body_line, "shared": shared, "fields": fields, "notes": notes,
+            "lines": data}
+
+
+def _read_notes(check: Checker, config: Config) -> tuple[EditorNote, ...]:
+    notes = []
+    for index, _ in enumerate(check.items(("editor_notes",))):
+        at = ("editor_notes", index)
+        check.mapping(at, NOTE_KEYS, {"section", "text"})
+        notes.append(EditorNote(
+            section=check.text(at + ("section",)) or "",
+            text=check.labels(at + ("text",), config.languages),
+            acknowledges=check.choices(at + ("acknowledges",), set(validate.ACKNOWLEDGEABLE), required=False),
+            line=check.data.line(*at),
+        ))
+    return tuple(notes)
+
+
+def _read_objectives(check: Checker, config: Config) -> tuple[Objective, ...]:
+    objectives = []
+    seen: set[str] = set()
+    for index, _ in enumerate(check.items(("objectives",))):
+        at = ("objectives", index)
+        check.mapping(at, OBJECTIVE_KEYS, {"id", "title", "themes"})
+        ident = check.text(at + ("id",))
+        if ident and not SLUG.match(ident):
+            check.fail(at + ("id",), f"objective id '{ident}' must be lowercase letters, digits and hyphens")
+        elif ident in seen:
+            check.fail(at + ("id",), f"objective id '{ident}' is used twice")
+        seen.add(ident or "")
+        objectives.append(Objective(
+            id=ident or "",
+            title=check.text(at + ("title",)) or "",
+            themes=check.choices(at + ("themes",), config.themes),
+            level=check.choice(at + ("level",), LEVELS, required=False),
+            parent=check.text(at + ("parent",), required=False),
+            priority=check.choice(at + ("priority",), PRIORITIES, required=False),
+        ))
+    for index, objective in enumerate(objectives):
+        if objective.parent and objective.parent not in seen:
+            check.fail(("objectives", index, "parent"), f"parent '{objective.parent}' is not an objective id in this file")
+    return tuple(objectives)
+
+
+def _compare_shared(path: Path, source: dict, translated: dict, problems: Problems) -> None:
+    """A translation repeats the facts of its source; they must agree, or the two pages would contradict."""
+    for key, value in translated["shared"].items():
+        if value != source[key]:
+            problems.error(path, translated["lines"].line(key), f"'{key}' differs from the Dutch source ({value!r} here, {source[key]!r} there)")

@@ -1,0 +1,263 @@
+"""The one validation pass: every rule about what may be published, for build, check and the preview alike.
+
+`check_text` runs on each file as it is read; `check_site` runs once every document is known.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+
+from babel.numbers import NumberFormatError, parse_decimal
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
+
+from ..config import Config
+from ..model import Document, DocumentLink, EditorNote, Heading, Media, Site
+from ..problems import WARNING, Problem, Problems
+from . import markdown
+
+TABLE_TOTAL = "table-total"  # the code of a warning an editor can acknowledge
+ACKNOWLEDGEABLE = (TABLE_TOTAL,)
+_TOTAL = re.compile(r"^(totaal|total)\b", re.IGNORECASE)
+
+# What `new` writes into a document; a document that is not a draft may not contain any of it.
+PLACEHOLDERS = {
+    "author": "Voornaam Naam, korpschef",
+    "summary": "Wat dit document is, in één of twee zinnen.",
+    "objective": "Eerste doelstelling",
+    "body": "De tekst van het document, woordelijk zoals hij werd vastgesteld.",
+}
+
+
+class TextFindings:
+    """What validating one text gives besides problems: its anchors, links to other documents, files it uses."""
+
+    def __init__(self) -> None:
+        self.problems = Problems()
+        self.links: list[DocumentLink] = []
+        self.media: list[Media] = []
+
+
+def check_text(path: Path, body: str, body_line: int, tokens: list[Token], headings: tuple[Heading, ...],
+               config: Config, lang: str) -> TextFindings:
+    found = TextFindings()
+    line_of = lambda token: body_line + (token.map[0] if token.map else 0)  # noqa: E731
+    _check_headings(path, body_line, headings, found.problems)
+    _check_blocks(path, body, tokens, line_of, found.problems)
+    _check_links(path, tokens, headings, line_of, found)
+    if lang == config.default_language:  # translations repeat the official figures
+        _check_totals(path, tokens, line_of, config.text(lang, "locale"), found.problems)
+    return found
+
+
+def _check_headings(path: Path, body_line: int, headings: tuple[Heading, ...], problems: Problems) -> None:
+    previous = 1  # the page's own title is the only level-1 heading
+    for heading in headings:
+        line = body_line + heading.line
+        if heading.level == 1:
+            problems.error(path, line, f"heading '# {heading.text}': a '#' heading would be a second page title "
+                                       "(the title comes from the front matter); start chapters with '##'")
+        elif heading.level > previous + 1:
+            problems.error(path, line, f"heading '{heading.text}' jumps from level {previous} to {heading.level}; "
+                                       f"use '{'#' * (previous + 1)}' so screen readers and the table of contents follow")
+        previous = max(heading.level, 2)
+
+
+def _check_blocks(path: Path, body: str, tokens: list[Token], line_of, problems: Problems) -> None:
+    lines = body.split("\n")
+    for token in tokens:
+        if token.type == "code_block":
+            problems.error(path, line_of(token), "this text is indented (a tab or four spaces at the start of the line) "
+                                                 "and would show as program code; remove the indentation")
+        elif token.type == "table_open" and token.map:
+            start, end = token.map
+            expected = _cell_count(lines[start])
+            for offset in range(start + 2, end):
+                count = _cell_count(lines[offset])
+                if count != expected:
+                    problems.error(path, line_of(token) + offset - start,
+                                   f"table row has {count} cells but the header has {expected}: "
+                                   f"{'the extra cells would be lost' if count > expected else 'cells are missing'}; "
+                                   "give every row as many cells as the header (empty cells are allowed)")
+
+
+def _cell_count(line: str) -> int:
+    """Cells of a table row as the GFM table rule splits them (escaped pipes stay in their cell)."""
+    cells = escapedSplit(line.strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return len(cells)
+
+
+def _check_links(path: Path, tokens: list[Token], headings: tuple[Heading, ...], line_of, found: TextFindings) -> None:
+    anchors = {heading.anchor for heading in headings} | markdown.footnote_anchors(tokens)
+    for block, token in markdown.inline_tokens(tokens):
+        if token.type not in ("link_open", "image"):
+            continue
+        is_image = token.type == "image"
+        target = str(token.attrGet("src" if is_image else "href") or "")
+        line, scheme = line_of(block), markdown.scheme(target)
+        if is_image and not token.children and not token.content.strip():
+            found.problems.error(path, line, f"image '{target}' has no description: write it between the brackets, ![like this]({target})")
+        if scheme:
+            if scheme not in markdown.SAFE_SCHEMES:
+                found.problems.error(path, line, f"link to '{target}': the scheme '{scheme}:' is not allowed "
+                                                 f"(only {', '.join(s + ':' for s in markdown.SAFE_SCHEMES)})")
+            elif is_image:
+                found.problems.error(path, line, f"image '{target}' is on another site; put the file beside the document")
+        elif target.startswith("#"):
+            if target[1:] not in anchors:
+                found.problems.error(path, line, f"link to '{target}': no heading or footnote has that anchor")
+        elif target:
+            _check_file_link(path, target, line, found)
+
+
+def _check_file_link(path: Path, target: str, line: int, found: TextFindings) -> None:
+    name, _, anchor = target.partition("#")
+    relative = PurePosixPath(name)
+    resolved = (path.parent / relative).resolve()
+    if name.endswith(".md"):
+        found.links.append(DocumentLink(line, target, resolved, anchor))
+    elif ".." in relative.parts or relative.is_absolute():
+        found.problems.error(path, line, f"'{target}': a document's files must be in its zone folder, beside it or below it")
+    elif not resolved.is_file():
+        found.problems.error(path, line, f"'{target}' does not exist (looked for {relative} beside {path.name})")
+    else:
+        found.media.append(Media(resolved, str(relative)))
+
+
+def _cells(tokens: list[Token], start: int) -> tuple[list[str], int]:
+    """Texts of the cells of the row starting at tokens[start]; returns them and the index after the row."""
+    cells, index = [], start + 1
+    while tokens[index].type != "tr_close":
+        if tokens[index].type == "inline":
+            cells.append(re.sub(r"[*_]", "", tokens[index].content).strip())
+        index += 1
+    return cells, index + 1
+
+
+def _number(text: str, locale: str) -> Decimal | None:
+    text = text.replace(" ", "").replace("\u00a0", "").replace("€", "")
+    try:
+        return parse_decimal(text, locale=locale, strict=True) if text else None
+    except NumberFormatError:
+        return None
+
+
+def _check_totals(path: Path, tokens: list[Token], line_of, locale: str, problems: Problems) -> None:
+    """A row labelled TOTAAL must equal the column sums above it; 'TOTAAL X' with one value, the sum of that row."""
+    index, rows, last_total = 0, [], None
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "table_open":
+            rows, last_total = [], None
+        if token.type != "tr_open":
+            index += 1
+            continue
+        line = line_of(token)
+        is_header = tokens[index + 1].type == "th_open"
+        cells, index = _cells(tokens, index)
+        if is_header:
+            continue
+        values = [_number(cell, locale) for cell in cells]
+        if not (cells and _TOTAL.match(cells[0])):
+            rows.append(values)
+            continue
+        numbers = [(col, v) for col, v in enumerate(values) if col and v is not None]
+        if len(numbers) == 1 and last_total:
+            _compare(path, line, cells[0], numbers[0][0], numbers[0][1], sum(v for _, v in last_total), len(last_total),
+                     problems, "the row total above adds")
+            continue
+        for col, value in numbers:
+            column = [row[col] for row in rows if col < len(row) and row[col] is not None]
+            if column:
+                _compare(path, line, cells[0], col, value, sum(column), len(column), problems, "the rows above add")
+        last_total = numbers
+
+
+def _format(value: Decimal) -> str:
+    whole, _, cents = f"{value:.2f}".partition(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + cents
+
+
+def _compare(path: Path, line: int, label: str, column: int, stated: Decimal, computed: Decimal,
+             terms: int, problems: Problems, what: str) -> None:
+    if abs(stated - computed) > Decimal("0.01") * terms:  # each term may have been rounded to the cent
+        problems.warning(path, line, f"table total '{label}', column {column + 1}: states {_format(stated)}, "
+                                     f"but {what} up to {_format(computed)} (published as adopted)", TABLE_TOTAL)
+
+
+def check_placeholders(doc: Document, config: Config, problems: Problems, line_of) -> None:
+    """Text that `new` wrote marks an unfinished document: only a draft may still contain it.
+
+    `line_of(*key_path)` gives the line of a front matter value."""
+    if doc.status in config.draft_statuses:
+        return
+    source = doc.versions[config.default_language]
+    fields = [("author", source.author, ("author",)), ("summary", source.summary, ("summary",))]
+    fields += [("objective", o.title, ("objectives", i, "title")) for i, o in enumerate(source.objectives)]
+    for what, text, key_path in fields:
+        if PLACEHOLDERS[what] in text:
+            problems.error(source.path, line_of(*key_path), f"the {what} is still the placeholder '{PLACEHOLDERS[what]}' that `new` wrote; "
+                                           f"replace it, or keep the status {' or '.join(config.draft_statuses)}")
+    for number, line in enumerate(source.body.split("\n")):
+        if PLACEHOLDERS["body"] in line:
+            problems.error(source.path, source.body_line + number, f"the text still has the placeholder sentence "
+                                                                     f"'{PLACEHOLDERS['body']}' that `new` wrote")
+
+
+def check_notes(doc: Document, headings: tuple[Heading, ...], problems: Problems) -> None:
+    """Each editor's note belongs to a section of the Dutch text; it acknowledges the warnings found in that section."""
+    source_path = doc.versions[next(iter(doc.versions))].path
+    anchors = {heading.anchor: index for index, heading in enumerate(headings)}
+    for note in doc.editor_notes:
+        if note.section not in anchors:
+            problems.error(source_path, note.line, f"editor's note: no heading has the anchor '{note.section}' "
+                                                   f"(known: {', '.join(list(anchors)[:8])}{', …' if len(anchors) > 8 else ''})")
+    acknowledged = []
+    for problem in problems.items:
+        note = _acknowledging(problem, doc.editor_notes, headings, anchors, doc.versions[next(iter(doc.versions))].body_line)
+        acknowledged.append(problem.acknowledged(note.text[next(iter(note.text))]) if note else problem)
+    problems.items[:] = acknowledged
+
+
+def _acknowledging(problem: Problem, notes: tuple[EditorNote, ...], headings: tuple[Heading, ...],
+                   anchors: dict[str, int], body_line: int) -> EditorNote | None:
+    if problem.severity != WARNING or not problem.code:
+        return None
+    for note in notes:
+        if problem.code in note.acknowledges and note.section in anchors:
+            index = anchors[note.section]
+            start = body_line + headings[index].line
+            later = [h for h in headings[index + 1:] if h.level <= headings[index].level]
+            end = body_line + later[0].line if later else float("inf")
+            if start <= problem.line < end:
+                return note
+    return None
+
+
+def check_site(site: Site, config: Config) -> Problems:
+    """What needs every document at once: links and anchors across documents, translations' state."""
+    problems = Problems()
+    versions = {version.path.resolve(): version for doc in site.documents for version in doc.versions.values()}
+    for doc in site.documents:
+        for version in doc.versions.values():
+            for link in version.links:
+                target = versions.get(link.target)
+                if target is None:
+                    problems.error(version.path, link.line, f"link to '{link.href}': no such document in the content folder")
+                elif link.anchor and link.anchor not in target.anchors:
+                    problems.error(version.path, link.line, f"link to '{link.href}': that document has no heading or footnote with that anchor")
+        source = doc.versions[config.default_language]
+        for lang in config.translations:
+            version = doc.versions.get(lang)
+            if version is None:
+                problems.warning(source.path, 0, f"no '{lang}' translation yet", "translation-missing")
+            elif version.translated_from != source.source_text_hash:
+                problems.warning(version.path, 0, f"translation is outdated: {source.path.name} changed since it was translated "
+                                                  "(see: python build.py translations)", "translation-outdated")
+    return problems
