@@ -85,7 +85,7 @@ def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
     check = Checker(path, data, problems)
     entries = data.value if data.value is not None else []
     if not isinstance(entries, list):
-        check.fail((), "the term base must be a list of entries, like '- nl: {term: ...}\\n  fr: {term: ...}'")
+        check.fail((), "the term base must be a list of entries, one per term, each '- nl: {term: ...}' and a line per language")
         raise ContentError(problems.errors)
     terms: list[Term] = []
     for index, entry in enumerate(entries):
@@ -94,7 +94,7 @@ def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
             terms.append(term)
     _no_duplicates(check, terms, languages[0])
     if problems.errors:
-        raise ContentError(problems.errors)
+        raise ContentError(sorted(problems.errors, key=lambda problem: problem.line))
     return TermBase(path, tuple(languages), tuple(terms))
 
 
