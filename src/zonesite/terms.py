@@ -1,0 +1,330 @@
+"""The term base: how each term of the integrated police is rendered per language, and translations checked against it.
+
+terms.yaml lists Dutch terms with their rendering in every other language (see the comment at its top).
+`term_findings` compares one source body with one translation body:
+(a) a term the source uses whose rendering the translation never uses, reported near the passage;
+(b) a rendering the term base says to avoid, reported at each line of the translation that uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from .problems import ContentError, Problem, Problems
+from .schema import Checker
+from .yamlsource import SourceError, parse_yaml, read_text
+
+RENDERING_KEYS = ("term", "variants", "abbr", "expansion", "avoid")
+
+
+@dataclass(frozen=True)
+class TermFinding:
+    line: int  # line in the translation file (body lines counted from first_line)
+    message: str
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A term in one language."""
+
+    term: str
+    variants: tuple[str, ...] = ()
+    abbr: str | None = None
+    expansion: str | None = None  # what abbr stands for, when that is not term
+    avoid: tuple[str, ...] = ()  # translations only: wrong renderings
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every form that counts as this term: term, variants, abbreviation."""
+        return (self.term, *self.variants) + ((self.abbr,) if self.abbr else ())
+
+    @property
+    def shown(self) -> str:
+        return f"{self.term} ({self.abbr})" if self.abbr else self.term
+
+
+@dataclass(frozen=True)
+class Term:
+    line: int  # line of the entry in the term file
+    renderings: dict[str, Rendering]  # language -> rendering; every language of the base
+
+
+@dataclass(frozen=True)
+class TermBase:
+    path: Path
+    languages: tuple[str, ...]  # the first is the source language
+    terms: tuple[Term, ...]
+
+    @property
+    def source_language(self) -> str:
+        return self.languages[0]
+
+    def abbreviations(self, lang: str) -> list[tuple[str, str]]:
+        """(abbreviation, what it stands for) in one language, sorted: the data of a glossary page."""
+        pairs = {(r.abbr, r.expansion or r.term) for t in self.terms if (r := t.renderings[lang]).abbr}
+        return sorted(pairs, key=lambda pair: (pair[0].casefold(), pair[0]))
+
+
+# Reading and validating terms.yaml
+
+def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
+    """Read and validate the term base. languages: the site's, the source language first (Config.languages).
+
+    Every problem (file and line of the bad entry) is raised at once as a ContentError."""
+    problems = Problems()
+    try:
+        data = parse_yaml(read_text(path))
+    except FileNotFoundError:
+        raise ContentError([Problem(path, 0, "term base not found")]) from None
+    except SourceError as error:
+        raise ContentError([Problem(path, error.line, error.message)]) from None
+    check = Checker(path, data, problems)
+    entries = data.value if data.value is not None else []
+    if not isinstance(entries, list):
+        check.fail((), "the term base must be a list of entries, one per term, each '- nl: {term: ...}' and a line per language")
+        raise ContentError(problems.errors)
+    terms: list[Term] = []
+    for index, entry in enumerate(entries):
+        term = _entry(check, index, entry, languages)
+        if term is not None:
+            terms.append(term)
+    _no_duplicates(check, terms, languages[0])
+    if problems.errors:
+        raise ContentError(sorted(problems.errors, key=lambda problem: problem.line))
+    return TermBase(path, tuple(languages), tuple(terms))
+
+
+def _entry(check: Checker, index: int, entry: object, languages: tuple[str, ...]) -> Term | None:
+    where = f"entry {index + 1}"
+    if not isinstance(entry, dict):
+        check.fail((index,), f"{where} must map each language to its rendering, like {{nl: {{term: ...}}, fr: {{term: ...}}}}")
+        return None
+    source = entry.get(languages[0])
+    if isinstance(source, dict) and isinstance(source.get("term"), str):
+        where = f"entry '{source['term']}'"
+    ok = True
+    for key in entry:
+        if key not in languages:
+            check.fail((index, key), f"{where}: unknown language '{key}' (languages: {', '.join(languages)})")
+            ok = False
+    renderings: dict[str, Rendering] = {}
+    for lang in languages:
+        if lang not in entry:
+            check.fail((index,), f"{where} has no '{lang}' rendering")
+            ok = False
+            continue
+        rendering = _rendering(check, (index, lang), f"{where}, '{lang}'", lang != languages[0])
+        if rendering is None:
+            ok = False
+        else:
+            renderings[lang] = rendering
+    return Term(check.data.line(index), renderings) if ok else None
+
+
+def _rendering(check: Checker, key_path: tuple, where: str, translation: bool) -> Rendering | None:
+    value = check.get(key_path)
+    if not isinstance(value, dict):
+        check.fail(key_path, f"{where} must be a mapping like {{term: ..., abbr: ...}}")
+        return None
+    ok = True
+    for key in value:
+        if key not in RENDERING_KEYS:
+            check.fail(key_path + (key,), f"{where}: unknown key '{key}' (known keys: {', '.join(RENDERING_KEYS)})")
+            ok = False
+    term = _text(check, key_path + ("term",), where, required=True)
+    abbr = _text(check, key_path + ("abbr",), where)
+    expansion = _text(check, key_path + ("expansion",), where)
+    variants = _texts(check, key_path + ("variants",), where)
+    avoid = _texts(check, key_path + ("avoid",), where)
+    if "avoid" in value and not translation:
+        check.fail(key_path + ("avoid",), f"{where}: 'avoid' lists wrong renderings of a translation; the source language has none")
+        ok = False
+    if expansion and not abbr:
+        check.fail(key_path + ("expansion",), f"{where}: 'expansion' says what 'abbr' stands for; there is no 'abbr'")
+        ok = False
+    if term is None or variants is None or avoid is None or ("abbr" in value and abbr is None) \
+            or ("expansion" in value and expansion is None):
+        return None
+    rendering = Rendering(term, variants, abbr, expansion, avoid)
+    good = {_key(form) for form in rendering.forms}
+    for form in avoid:
+        if _key(form) in good:
+            check.fail(key_path + ("avoid",), f"{where}: '{form}' is both a rendering and one to avoid")
+            ok = False
+    return rendering if ok else None
+
+
+def _text(check: Checker, key_path: tuple, where: str, required: bool = False) -> str | None:
+    key = key_path[-1] if isinstance(key_path[-1], str) else f"{key_path[-2]}' item '{key_path[-1] + 1}"
+    value = check.get(key_path)
+    if value is None:
+        if required:
+            check.fail(key_path, f"{where}: '{key}' is required")
+        return None
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    check.fail(key_path, f"{where}: '{key}' must be text, not {value!r}")
+    return None
+
+
+def _texts(check: Checker, key_path: tuple, where: str) -> tuple[str, ...] | None:
+    value = check.get(key_path)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.fail(key_path, f"{where}: '{key_path[-1]}' must be a list, like [a, b]")
+        return None
+    texts = [_text(check, key_path + (i,), where, required=True) for i in range(len(value))]
+    return None if any(t is None for t in texts) else tuple(texts)
+
+
+def _no_duplicates(check: Checker, terms: list[Term], source: str) -> None:
+    """A source form listed in two entries would make the base say two things about one term."""
+    seen: dict[str, Term] = {}
+    for term in terms:
+        for form in dict.fromkeys(_key(f) for f in term.renderings[source].forms):
+            other = seen.setdefault(form, term)
+            if other is not term:
+                check.problems.error(check.path, term.line, f"'{form}' is listed twice: here and in the entry at line {other.line}")
+
+
+def _key(form: str) -> str:
+    return " ".join(form.replace("’", "'").split()).casefold()
+
+
+# Matching
+
+@dataclass(frozen=True)
+class _Form:
+    """One form compiled. Patterns have no word boundary before them (a leading look-behind makes searching
+    slow); a form in any case is searched in the lowered text (a literal prefix makes searching fast)."""
+
+    pattern: re.Pattern[str]
+    any_case: bool
+    needle: str  # a lowercased piece of every match: a text without it is skipped
+
+    def spans(self, text: str, lowered: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of every whole-word match; `lowered` is _lowered(text)."""
+        if self.needle not in lowered:
+            return
+        pattern, searched = self.pattern, text
+        if self.any_case:
+            if len(lowered) == len(text):
+                searched = lowered
+            else:  # lowering changed the length (a rare letter like İ): offsets would shift
+                pattern = re.compile(pattern.pattern, re.IGNORECASE)
+        position = 0
+        while match := pattern.search(searched, position):
+            start = match.start()
+            if start and (searched[start - 1].isalnum() or searched[start - 1] == "_"):
+                position = start + 1  # inside a word: look again just after
+                continue
+            yield start, match.end()
+            position = max(match.end(), start + 1)
+
+
+@lru_cache(maxsize=None)
+def _form(form: str, exact_case: bool) -> _Form:
+    """exact_case, or a form in capitals (an abbreviation), matches only with its case."""
+    any_case = not exact_case and any(c.islower() for c in form)
+    words = _lowered(form).split() if any_case else form.replace("’", "'").split()
+    pattern = r"\s+".join(re.escape(word).replace("'", "['’]") for word in words)
+    return _Form(re.compile(pattern + r"(?!\w)"), any_case, max(words, key=len).lower())
+
+
+def _forms(rendering: Rendering) -> list[_Form]:
+    forms = [_form(form, False) for form in (rendering.term, *rendering.variants)]
+    if rendering.abbr:
+        forms.append(_form(rendering.abbr, True))
+    return forms
+
+
+def _lowered(text: str) -> str:
+    return text.replace("’", "'").lower()
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    term: int  # index in TermBase.terms
+
+
+def _source_matches(terms: TermBase, text: str) -> list[_Match]:
+    """Every use of a listed term in the source; a match inside a longer match does not count."""
+    lowered = _lowered(text)
+    found = sorted((_Match(start, end, index)
+                    for index, term in enumerate(terms.terms)
+                    for form in _forms(term.renderings[terms.source_language])
+                    for start, end in form.spans(text, lowered)), key=lambda m: (m.start, -m.end, m.term))
+    kept: list[_Match] = []
+    reach, reach_span = -1, (-1, -1)  # the furthest end of a kept match so far, and that match's span
+    for match in found:
+        if match.end <= reach and (match.start, match.end) != reach_span:
+            continue  # inside a longer match, which started no later
+        kept.append(match)
+        if match.end > reach:
+            reach, reach_span = match.end, (match.start, match.end)
+    return kept
+
+
+def _paragraphs(body: str) -> list[int | None]:
+    """Per line: the index of its blank-line-separated block, None for a blank line."""
+    result: list[int | None] = []
+    index, blank = -1, True
+    for line in body.split("\n"):
+        if not line.strip():
+            result.append(None)
+            blank = True
+            continue
+        if blank:
+            index += 1
+            blank = False
+        result.append(index)
+    return result
+
+
+def term_findings(terms: TermBase, source_body: str, translation_body: str, lang: str,
+                  first_line: int = 1) -> list[TermFinding]:
+    """Where a translation departs from the term base; see the module docstring."""
+    if lang not in terms.languages or lang == terms.source_language:
+        raise ValueError(f"'{lang}' is not a translation language of the term base ({', '.join(terms.languages[1:])})")
+    source_lines = _paragraphs(source_body)
+    translation_lines = _paragraphs(translation_body)
+    first_of_paragraph: dict[int, int] = {}
+    for number, paragraph in enumerate(translation_lines):
+        if paragraph is not None:
+            first_of_paragraph.setdefault(paragraph, number)
+
+    def near(offset: int) -> int:
+        """The translation line most likely to hold the source passage at offset: the first of the same paragraph."""
+        paragraph = source_lines[source_body.count("\n", 0, offset)]
+        return first_line + first_of_paragraph.get(paragraph, 0)
+
+    first_use: dict[int, int] = {}
+    for match in _source_matches(terms, source_body):
+        first_use.setdefault(match.term, match.start)
+    lowered = _lowered(translation_body)
+    findings: list[TermFinding] = []
+    for index, offset in first_use.items():
+        term = terms.terms[index]
+        source, target = term.renderings[terms.source_language], term.renderings[lang]
+        if not any(next(form.spans(translation_body, lowered), None) for form in _forms(target)):
+            findings.append(TermFinding(near(offset), f"'{source.shown}' is translated '{target.shown}' in the term base; "
+                                                       "this translation does not use it"))
+        avoided: dict[int, list[str]] = {}  # line number in the body -> avoided renderings used there
+        for wrong in target.avoid:
+            for start, end in _form(wrong, False).spans(translation_body, lowered):
+                used = avoided.setdefault(translation_body.count("\n", 0, start), [])
+                text = " ".join(translation_body[start:end].split())
+                if text not in used:
+                    used.append(text)
+        for number, used in sorted(avoided.items()):
+            shown = "', '".join(used)
+            findings.append(TermFinding(first_line + number, f"'{source.shown}' is translated '{target.shown}' "
+                                                             f"in the term base, not '{shown}'"))
+    return sorted(findings, key=lambda f: (f.line, f.message))
