@@ -90,7 +90,8 @@ def write_zonesite(root: Path, zones: int, project: Path) -> None:
     content = root / "content"
     for name in ("templates", "assets", "locales"):
         shutil.copytree(project / name, root / name)
-    shutil.copy(project / "site_config.yaml", root / "site_config.yaml")
+    for name in ("site_config.yaml", "terms.yaml"):
+        shutil.copy(project / name, root / name)
     hashes = {}
     for zone, slug, lang, meta, text in documents(zones):
         folder = content / zone

@@ -164,7 +164,7 @@ def search_and_pdf(corpus: Path) -> dict:
         sizes[lang] = sum(p.stat().st_size for p in files)
     real = WORK / "real"
     shutil.rmtree(real, ignore_errors=True)
-    for name in ("content", "templates", "assets", "locales", "site_config.yaml"):
+    for name in ("content", "templates", "assets", "locales", "site_config.yaml", "terms.yaml"):
         (shutil.copytree if (PROJECT / name).is_dir() else shutil.copy)(PROJECT / name, real / name)
     html_only = measure([sys.executable, str(PROJECT / "build.py"), "--no-search", "--no-pdf", "-q"], real)
     shutil.rmtree(real / ".cache")

@@ -53,7 +53,7 @@ def make_site(tmp_path: Path):
     def make(files: dict[str, str | bytes] | None = None) -> Path:
         root = tmp_path / "project"
         root.mkdir(exist_ok=True)
-        for name in ("site_config.yaml",):
+        for name in ("site_config.yaml", "terms.yaml"):
             shutil.copy(PROJECT / name, root / name)
         for folder in ("templates", "assets", "locales"):
             if not (root / folder).exists():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from zonesite.problems import ContentError
-from zonesite.terms import load_terms, term_findings
-from zonesite.yamlsource import read_text, split_front_matter
+from zonesite.source.terms import load_terms, term_findings
+from zonesite.source.text import read_text, split_front_matter
 
 PROJECT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("nl", "fr")

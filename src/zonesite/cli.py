@@ -83,11 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERRORS
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    """Errors first, then warnings, then acknowledged findings; the same lines in build, check and the preview."""
+def _print_problems(problems: list[Problem], quiet: bool = False) -> None:
+    """Errors first, then warnings, then acknowledged findings (not with -q); the same lines in build and check."""
     order = {"error": 0, "warning": 1, "note": 2}
     for problem in sorted(problems, key=lambda p: order[p.severity]):
-        print(problem, file=sys.stderr)
+        if not (quiet and problem.severity == "note"):
+            print(problem, file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -96,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     cache_dir = args.cache or default_cache(config)
     if args.command == "check":
         _, problems = Pipeline(config, content_dir, cache_dir).validate()
-        _print_problems(problems.items)
+        _print_problems(problems.items, args.quiet)
         errors, warnings = len(problems.errors), len(problems.warnings)
         if not args.quiet or problems.errors or problems.warnings:
             notes = f", {len(problems.notes)} acknowledged" if problems.notes else ""
@@ -113,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
         return _translations(args, config, Pipeline(config, content_dir, cache_dir))
     result = Pipeline(config, content_dir, cache_dir).build(args.out or config.output_dir, with_pdf=not args.no_pdf,
                                                             with_search=not args.no_search, progress=not args.quiet)
-    _print_problems(result.problems.items)
+    _print_problems(result.problems.items, args.quiet)
     if args.verbose:
         for path in result.rendered:
             print(f"written {path}")
@@ -176,7 +177,12 @@ def _translations(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
         print(f"{status.document.zone + '/' + status.document.slug:<{width}}  {status.lang:<4}  {status.state}")
         if status.changes and not args.quiet:
             print("    " + status.changes.replace("\n", "\n    "))
-    return EXIT_WARNINGS if any(s.state in (MISSING, OUTDATED) for s in rows) else EXIT_OK
+    terms = [problem for problem in problems.items if problem.code == "term"]
+    if terms:
+        print(f"\nterms rendered otherwise than the term base ({config.terms.path.name}) says:")
+        for problem in terms:
+            print(f"  {problem}")
+    return EXIT_WARNINGS if terms or any(s.state in (MISSING, OUTDATED) for s in rows) else EXIT_OK
 
 
 if __name__ == "__main__":

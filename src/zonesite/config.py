@@ -7,13 +7,14 @@ from pathlib import Path
 
 from .problems import ContentError, Problem, Problems
 from .source.schema import SLUG, Checker
+from .source.terms import TermBase, load_terms
 from .source.text import SourceError, parse_yaml, read_text
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
 PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
-    "document_types", "statuses", "draft_statuses", "themes", "pages", "pdf", "serve", "locales_dir",
+    "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "locales_dir",
 }
 
 
@@ -35,6 +36,7 @@ class Config:
     pdf_variant: str
     serve_port: int
     strings: dict[str, dict[str, str]]  # language -> key -> interface text
+    terms: TermBase | None  # how translations render the terms of the integrated police
     locales_dir: Path
 
     @property
@@ -85,6 +87,12 @@ def load_config(path: Path) -> Config:
     locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
     strings = _load_strings(locales_dir, languages, problems)
     statuses = labelled("statuses")
+    terms = None
+    if check.get(("term_base",)) is not None:
+        try:
+            terms = load_terms(root / (check.text(("term_base",)) or ""), languages)
+        except ContentError as error:
+            problems.extend(error.problems)
     config = Config(
         path=path,
         root=root,
@@ -102,6 +110,7 @@ def load_config(path: Path) -> Config:
         pdf_variant=variant,
         serve_port=port if isinstance(port, int) else 8000,
         strings=strings,
+        terms=terms,
         locales_dir=locales_dir,
     )
     if problems.errors:

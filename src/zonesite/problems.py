@@ -21,8 +21,8 @@ class Problem:
         prefix = "" if self.severity == ERROR else f"{self.severity}: "
         return f"{where}: {prefix}{self.message}"
 
-    def acknowledged(self, reason: str) -> Problem:
-        return replace(self, severity=NOTE, message=f"{self.message}; acknowledged by an editor's note: {reason}")
+    def acknowledged(self, note_line: int) -> Problem:
+        return replace(self, severity=NOTE, message=f"{self.message}; acknowledged by the editor's note on line {note_line}")
 
 
 def _shown(path: Path) -> Path:

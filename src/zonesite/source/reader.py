@@ -15,6 +15,7 @@ from ..engine.workers import worker_pool
 from ..model import Document, EditorNote, Objective, Period, Site, Version, Zone, text_hash
 from ..problems import Problems
 from . import markdown, validate
+from .terms import term_findings
 from .schema import SLUG, Checker
 from .text import SourceError, parse_yaml, read_text, split_front_matter
 
@@ -185,6 +186,9 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
             _compare_shared(files[lang], shared, translated, problems)
             versions[lang] = _version(translated, lang, *markdown.parse(translated["body"]), None, headings, notes,
                                       config, problems)
+            if config.terms:
+                for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
+                    problems.warning(files[lang], finding.line, finding.message, "term")
     document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, **shared)
     validate.check_notes(document, headings, source_problems)
     validate.check_placeholders(document, config, source_problems, source["lines"].line)

@@ -221,7 +221,7 @@ def check_notes(doc: Document, headings: tuple[Heading, ...], problems: Problems
     acknowledged = []
     for problem in problems.items:
         note = _acknowledging(problem, doc.editor_notes, headings, anchors, doc.versions[next(iter(doc.versions))].body_line)
-        acknowledged.append(problem.acknowledged(note.text[next(iter(note.text))]) if note else problem)
+        acknowledged.append(problem.acknowledged(note.line) if note else problem)
     problems.items[:] = acknowledged
 
 

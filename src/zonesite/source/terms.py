@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from .problems import ContentError, Problem, Problems
+from ..problems import ContentError, Problem, Problems
 from .schema import Checker
-from .yamlsource import SourceError, parse_yaml, read_text
+from .text import SourceError, parse_yaml, read_text
 
 RENDERING_KEYS = ("term", "variants", "abbr", "expansion", "avoid")
 
