@@ -79,7 +79,7 @@ class Pipeline:
         if not self.preview:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems)
-        manifest_name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+        manifest_name = _manifest_name(out_dir)
         previous = self.cache.read_json("manifests", manifest_name) or {}
         pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
         if with_pdf:
@@ -102,7 +102,7 @@ class Pipeline:
 
     def forget(self, out_dir: Path, path: str) -> None:
         """Something other than a build wrote `path` in the output folder (the preview's error report)."""
-        name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+        name = _manifest_name(out_dir)
         manifest = self.cache.read_json("manifests", name)
         if manifest and manifest.get("files", {}).pop(path, None) is not None:
             self.cache.write_json("manifests", name, manifest)
@@ -142,6 +142,11 @@ class Pipeline:
             texts[PREVIEW_PROBLEMS] = problems_json(problems)
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         return _unique(outputs)
+
+
+def _manifest_name(out_dir: Path) -> str:
+    """One manifest per output folder, so building into two folders never mixes what each holds."""
+    return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
 
 
 def _unique(outputs: list[Output]) -> list[Output]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
+from ..engine.cache import write_atomically
 from ..model import Document, Site, text_hash
 from ..source.text import SourceError, read_text, split_front_matter
 
@@ -76,5 +77,5 @@ def stamp(config: Config, translation: Path) -> str:
     front, body, _ = split_front_matter(read_text(translation))
     line = f'source_hash: "{new_hash}"'
     front = _HASH_LINE.sub(line, front, count=1) if _HASH_LINE.search(front) else f"{front}\n{line}"
-    translation.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
+    write_atomically(translation, f"---\n{front}\n---\n{body}")  # the editor's file: never half-written
     return new_hash
