@@ -1,0 +1,754 @@
+"""One pipeline (issue 10), end to end through the command line, the files it writes and HTTP.
+
+Each test runs `build.py` in a subprocess on a small project made by `make_site`, with its own
+`--cache` and `--out` folders, and never looks inside the package.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+
+from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+
+PROJECT = Path(__file__).resolve().parent.parent
+BUILD_PY = str(PROJECT / "build.py")
+DEADLINE = 3.0  # seconds the preview may take to show a change
+TEST_DOC = "content/testzone/test.nl.md"
+
+# --- running the command line ------------------------------------------------------------------
+
+
+def run(root: Path, command: str, *args: str, out: Path | None = None, cache: Path | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess:
+    """`build.py COMMAND ARGS` in the project folder; build, check and serve get their own --cache, build and serve --out."""
+    line = [sys.executable, BUILD_PY, command, *args, "--config", str(root / "site_config.yaml")]
+    if command in ("build", "check", "serve"):
+        line += ["--cache", str(cache or root.parent / "cache")]
+    if command in ("build", "serve"):
+        line += ["--out", str(out or root.parent / "out")]
+    return subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=timeout)
+
+
+PROBLEM = re.compile(r"^(?P<path>[^\s:]*[/.][^\s:]*)(?::(?P<line>\d+))?: (?:(?P<kind>warning|note): )?(?P<message>.*)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    kind: str  # error, warning or note
+    message: str
+    text: str  # the whole line as printed
+
+
+def problems(stderr: str, kind: str | None = None) -> list[Problem]:
+    """The `path:line: [warning: |note: ]message` lines of a command's stderr."""
+    found = []
+    for text in stderr.splitlines():
+        match = PROBLEM.match(text)
+        if match:
+            found.append(Problem(match["path"], int(match["line"]) if match["line"] else None,
+                                 match["kind"] or "error", match["message"], text))
+    return [p for p in found if kind is None or p.kind == kind]
+
+
+def has_problem(stderr: str, kind: str, path: str, line: int | None = None, *words: str) -> bool:
+    return any(p.path == path and (line is None or p.line == line) and all(w in p.message for w in words)
+               for p in problems(stderr, kind))
+
+
+def line_of(text: str, fragment: str) -> int:
+    """1-based number of the first line of `text` that contains `fragment`."""
+    return next(number for number, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def assert_refused(root: Path, path: str, line: int | None, *words: str) -> None:
+    """check and build both exit 2 with an error at path:line whose message has the words; build writes nothing."""
+    out = root.parent / "refused-out"
+    for command in ("check", "build"):
+        result = run(root, command, out=out)
+        assert result.returncode == 2, f"{command} exited {result.returncode}:\n{result.stderr}"
+        assert "Traceback" not in result.stderr, result.stderr
+        assert has_problem(result.stderr, "error", path, line, *words), \
+            f"{command}: no error at {path}:{line} with {words}:\n{result.stderr}"
+    assert not out.exists(), "a build with an error wrote the output folder"
+
+
+def with_drafts(root: Path) -> Path:
+    """The project's site_config.yaml declares `draft_statuses: [ontwerp]` (added when the copy lacks it)."""
+    config = root / "site_config.yaml"
+    if "draft_statuses" not in yaml.safe_load(config.read_text(encoding="utf-8")):
+        with config.open("a", encoding="utf-8") as file:
+            file.write("\ndraft_statuses: [ontwerp]\n")
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under the folder."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def pdftotext(pdf: Path) -> str:
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext is not installed; `make test` installs poppler-utils")
+        pytest.skip("pdftotext is not installed; `make test` installs poppler-utils")
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def one_document(make_site, document: str, translation: str | None = None, extra: dict | None = None) -> Path:
+    files = {"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: document}
+    if translation is not None:
+        files["content/testzone/test.fr.md"] = translation
+    return make_site({**files, **(extra or {})})
+
+
+# --- 1. build publishes nothing that check rejects; both report the same warnings ----------------
+
+def test_link_to_a_missing_document_stops_check_and_build(make_site):
+    """A link to a document that does not exist is an error in check and in build."""
+    document = DOCUMENT + "\nZie [het plan](../gent/bestaat-niet.nl.md).\n"
+    root = one_document(make_site, document)
+    assert_refused(root, TEST_DOC, line_of(document, "bestaat-niet"), "no such document")
+
+
+def test_link_to_a_missing_anchor_in_another_document_stops_check_and_build(make_site):
+    """An anchor that the linked document does not have is an error; one it has is fine."""
+    document = DOCUMENT + "\nZie [dit](ander.nl.md#eerste-hoofdstuk).\n\nZie [dat](ander.nl.md#no-such-anchor).\n"
+    other = DOCUMENT.replace("Testdocument", "Ander document")
+    root = one_document(make_site, document, extra={"content/testzone/ander.nl.md": other})
+    assert_refused(root, TEST_DOC, line_of(document, "no-such-anchor"), "anchor")
+    check = run(root, "check")
+    assert not has_problem(check.stderr, "error", TEST_DOC, line_of(document, "#eerste-hoofdstuk")), check.stderr
+
+
+TOTAL_TABLE = """
+## Begroting
+
+### Uitgaven
+
+| Post | Bedrag |
+|---|--:|
+| Personeel | 100,00 |
+| Werking | 50,00 |
+| TOTAAL | 160,00 |
+
+Tekst na de tabel.
+
+## Slot
+
+Laatste zin.
+"""
+
+
+def test_build_prints_the_same_warnings_as_check(make_site):
+    """build prints check's warning lines, and its summary counts as many warnings as check."""
+    document = DOCUMENT + TOTAL_TABLE
+    stale = translation_of(DOCUMENT)  # stamped with an older Dutch text: outdated
+    root = one_document(make_site, document, stale)
+    check = run(root, "check")
+    assert check.returncode == 1, check.stderr
+    warnings = [p.text for p in problems(check.stderr, "warning")]
+    assert any("table total" in line for line in warnings), check.stderr
+    counted = re.search(r"checked: (\d+) error\(s\), (\d+) warning\(s\)", check.stderr)
+    assert counted and int(counted[1]) == 0 and int(counted[2]) == len(warnings), check.stderr
+    build = run(root, "build", "--no-pdf", "--no-search")
+    assert build.returncode == 0, build.stderr
+    assert sorted(p.text for p in problems(build.stderr, "warning")) == sorted(warnings)
+    assert f"{len(warnings)} warnings" in build.stdout.strip().splitlines()[-1]
+
+
+# --- 2. tables: a lost cell is an error; a wrong total a warning that can be acknowledged --------
+
+def test_table_row_with_more_cells_than_its_header_is_an_error(make_site):
+    """A row with one cell more than the header stops check and build at that row's line."""
+    document = DOCUMENT + "\n| Post | Bedrag |\n|---|--:|\n| Overdrachten | 123.671,00 | 999,00 |\n| TOTAAL | 123.671,00 |\n"
+    root = one_document(make_site, document)
+    assert_refused(root, TEST_DOC, line_of(document, "Overdrachten"), "cells")
+
+
+def test_wrong_table_total_stays_a_warning(make_site):
+    """A TOTAAL row that does not add up is a warning: check exits 1, build publishes."""
+    document = DOCUMENT + TOTAL_TABLE
+    root = one_document(make_site, document, translation_of(document))
+    check = run(root, "check")
+    assert check.returncode == 1, check.stderr
+    assert has_problem(check.stderr, "warning", TEST_DOC, line_of(document, "TOTAAL"), "table total"), check.stderr
+    build = run(root, "build", "--no-pdf", "--no-search")
+    assert build.returncode == 0, build.stderr
+    assert has_problem(build.stderr, "warning", TEST_DOC, line_of(document, "TOTAAL"), "table total"), build.stderr
+
+
+NOTE_NL = "Het totaal wijkt af in de vastgestelde tekst en blijft ongewijzigd."
+NOTE_FR = "Le total diffère dans le texte adopté et reste inchangé."
+NOTES_YAML = f"""editor_notes:
+  - section: begroting
+    acknowledges: [table-total]
+    text: {{nl: "{NOTE_NL}", fr: "{NOTE_FR}"}}
+"""
+
+
+def noted_site(make_site, section: str = "begroting", body: str = TOTAL_TABLE) -> tuple[Path, str]:
+    """A document whose wrong total under 'Begroting' (in a subsection) is acknowledged, with its translation."""
+    notes = NOTES_YAML.replace("section: begroting", f"section: {section}")
+    document = DOCUMENT.replace("---\n## Eerste", notes + "---\n## Eerste") + body
+    translation = (translation_of(document).replace(notes, "")
+                   .replace("## Begroting", "## Budget").replace("### Uitgaven", "### Dépenses")
+                   .replace("Tekst na de tabel.", "Texte après le tableau.").replace("## Slot", "## Fin")
+                   .replace("Laatste zin.", "Dernière phrase."))
+    root = one_document(make_site, document, translation)
+    return root, document
+
+
+def test_acknowledged_total_is_a_note_and_check_exits_zero(make_site):
+    """An acknowledged table-total warning in the section's subsection is printed as a note, not a warning."""
+    root, document = noted_site(make_site)
+    check = run(root, "check")
+    assert check.returncode == 0, check.stderr
+    assert not problems(check.stderr, "warning"), check.stderr
+    assert has_problem(check.stderr, "note", TEST_DOC, line_of(document, "TOTAAL"), "table total"), check.stderr
+    build = run(root, "build", "--no-pdf", "--no-search")
+    assert build.returncode == 0 and not problems(build.stderr, "warning"), build.stderr
+    assert "0 warnings" in build.stdout.strip().splitlines()[-1]
+
+
+def test_acknowledgement_covers_only_its_section(make_site):
+    """A wrong total outside the acknowledged section stays a warning."""
+    body = TOTAL_TABLE + "\n| Post | Bedrag |\n|---|--:|\n| Kosten | 10,00 |\n| TOTAAL SLOT | 99,00 |\n"
+    root, document = noted_site(make_site, body=body)
+    check = run(root, "check")
+    assert check.returncode == 1, check.stderr
+    assert has_problem(check.stderr, "warning", TEST_DOC, line_of(document, "TOTAAL SLOT"), "table total"), check.stderr
+    assert has_problem(check.stderr, "note", TEST_DOC, line_of(document, "| TOTAAL |"), "table total"), check.stderr
+
+
+def _position(tree, element) -> int:
+    return next(index for index, node in enumerate(tree.iter()) if node is element)
+
+
+def test_editor_note_is_shown_after_the_table_in_its_section_per_language(make_site):
+    """The note's text stands in an .editor-note after the table, inside its section, labelled as not official."""
+    root, _ = noted_site(make_site)
+    assert run(root, "build", "--no-pdf", "--no-search").returncode == 0
+    out = root.parent / "out"
+    for lang, mine, other in (("nl", NOTE_NL, NOTE_FR), ("fr", NOTE_FR, NOTE_NL)):
+        tree = lxml.html.fromstring((out / lang / "testzone/test/index.html").read_bytes())
+        notes = tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' editor-note ')]")
+        assert notes, f"{lang}: no .editor-note"
+        note = next((n for n in notes if mine in n.text_content()), None)
+        assert note is not None, f"{lang}: the note's text is not in an .editor-note"
+        assert other not in tree.text_content(), f"{lang}: the other language's note is shown"
+        assert note.text_content().strip() != mine, f"{lang}: the note is not labelled as an editor's note"
+        table = tree.xpath("//main//table")[0]
+        assert _position(tree, table) < _position(tree, note), f"{lang}: the note comes before the table"
+        if lang == "nl":
+            start = tree.xpath("//*[@id='begroting']")[0]
+            end = tree.xpath("//*[@id='slot']")[0]
+            assert _position(tree, start) < _position(tree, note) < _position(tree, end), "the note is outside its section"
+
+
+def test_editor_note_for_a_missing_section_is_an_error(make_site):
+    """An editor note whose section no heading has stops check and build."""
+    root, document = noted_site(make_site, section="bestaat-niet")
+    assert_refused(root, TEST_DOC, None, "bestaat-niet")
+
+
+# --- 3. drafts are never public; placeholders are errors; translations are not official copies --
+
+DRAFT = (DOCUMENT.replace("title: Testdocument", "title: Verborgen ontwerptekst")
+         .replace("status: vastgesteld", "status: ontwerp")
+         .replace("Een zin in het eerste hoofdstuk.", "Deze zin is nog geheim."))
+DRAFT_FR = translation_of(DRAFT).replace("title: Document de test", "title: Texte secret en projet")
+
+
+def leaks(out: Path, needles: list[str]) -> list[str]:
+    """Where any needle occurs in the output: file names, file contents (gzip-compressed search files unpacked)."""
+    found = []
+    for path in sorted(out.rglob("*")):
+        name = path.relative_to(out).as_posix()
+        found += [f"{name}: in the name: {needle}" for needle in needles if needle in name]
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":  # Pagefind's index files
+                data = gzip.decompress(data)
+            found += [f"{name}: {needle}" for needle in needles if needle.encode("utf-8") in data]
+    return found
+
+
+def test_a_draft_is_left_out_of_every_output(make_site):
+    """A document with a draft status is in no page, list, feed, sitemap, search index or PDF."""
+    root = with_drafts(make_site({
+        "content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT, "content/testzone/test.fr.md": translation_of(DOCUMENT),
+        "content/testzone/geheimplan.nl.md": DRAFT, "content/testzone/geheimplan.fr.md": DRAFT_FR}))
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    out = root.parent / "out"
+    assert (out / "nl/testzone/test/index.html").is_file() and list(out.glob("pagefind/*")), "the published document is missing"
+    assert list(out.rglob("*.pdf")), "no PDF at all: the build did not make PDFs"
+    assert leaks(out, ["Verborgen ontwerptekst", "Texte secret en projet", "Deze zin is nog geheim", "geheimplan"]) == []
+
+
+def test_a_document_made_by_new_appears_nowhere(make_site):
+    """`new` writes a draft, and a build leaves it out entirely."""
+    root = with_drafts(make_site())
+    created = run(root, "new", "--zone", "testzone", "--type", "opdrachtbrief", "--title", "Nieuw plan",
+                  "--start", "2026-01-01", "--end", "2030-12-31")
+    assert created.returncode == 0, created.stderr
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    out = root.parent / "out"
+    assert (out / "nl/testzone/test/index.html").is_file()
+    assert leaks(out, ["Nieuw plan", "opdrachtbrief-2026-2030", "Voornaam Naam"]) == []
+
+
+def test_placeholders_are_errors_once_the_status_is_not_a_draft(make_site):
+    """Changing only the status of a new document makes each placeholder `new` wrote an error at its line."""
+    root = with_drafts(make_site())
+    before = set((root / "content").rglob("*.md"))
+    assert run(root, "new", "--zone", "testzone", "--type", "opdrachtbrief", "--title", "Nieuw plan",
+               "--start", "2026-01-01", "--end", "2030-12-31").returncode == 0
+    [created] = set((root / "content").rglob("*.md")) - before
+    text = created.read_text(encoding="utf-8")
+    created.write_text(re.sub(r"^status: ontwerp", "status: vastgesteld", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    lines = text.splitlines()
+    body_start = [number for number, line in enumerate(lines, 1) if line == "---"][1]
+    objectives = next(number for number, line in enumerate(lines, 1) if line.startswith("objectives:"))
+    placeholders = {
+        "author": next(number for number, line in enumerate(lines, 1) if line.startswith("author:")),
+        "summary": next(number for number, line in enumerate(lines, 1) if line.startswith("summary:")),
+        "objective title": next(number for number, line in enumerate(lines, 1) if number > objectives and "title" in line),
+        "body sentence": next(number for number, line in enumerate(lines, 1)
+                              if number > body_start and line.strip() and not line.startswith("#")),
+    }
+    relative = created.relative_to(root).as_posix()
+    for command in ("check", "build"):
+        result = run(root, command)
+        assert result.returncode == 2, f"{command}:\n{result.stderr}"
+        for what, number in placeholders.items():
+            assert has_problem(result.stderr, "error", relative, number, "placeholder"), \
+                f"{command}: the {what} placeholder (line {number}) is not an error:\n{result.stderr}"
+
+
+@pytest.mark.poppler
+def test_a_translation_pdf_never_says_official_copy(make_site):
+    """The Dutch PDF is the official copy; the French one never says so."""
+    root = make_site()
+    assert run(root, "build", "--no-search").returncode == 0
+    out = root.parent / "out"
+    dutch, french = pdftotext(out / "nl/testzone/test/test.nl.pdf"), pdftotext(out / "fr/testzone/test/test.fr.pdf")
+    assert "Officiële kopie" in dutch
+    assert "Document de test" in french and "Officiële kopie" not in french
+
+
+# --- 4. a skipped output keeps what it has; the cache is pruned ----------------------------------
+
+def test_build_without_pdf_keeps_the_pdfs_already_built(make_site):
+    """`build --no-pdf` after a full build leaves every PDF in the output folder as it was."""
+    root = make_site()
+    assert run(root, "build", "--no-search").returncode == 0
+    out = root.parent / "out"
+    pdfs = {path: digest for path, digest in snapshot(out).items() if path.endswith(".pdf")}
+    assert len(pdfs) == 2
+    result = run(root, "build", "--no-pdf", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert {path: digest for path, digest in snapshot(out).items() if path.endswith(".pdf")} == pdfs
+
+
+def test_build_without_search_keeps_the_search_bundle(make_site):
+    """`build --no-search` after a full build leaves the pagefind/ folder as it was."""
+    root = make_site()
+    assert run(root, "build", "--no-pdf").returncode == 0
+    out = root.parent / "out"
+    bundle = snapshot(out / "pagefind")
+    assert "pagefind-entry.json" in bundle
+    result = run(root, "build", "--no-pdf", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert (out / "pagefind").is_dir() and snapshot(out / "pagefind") == bundle
+
+
+def test_the_cache_does_not_grow_with_each_edit(make_site):
+    """Three edits later, the cache holds as many files as after the first build: old PDFs are pruned."""
+    root = make_site()
+    cache = root.parent / "cache"
+    assert run(root, "build").returncode == 0
+    first = sum(1 for p in cache.rglob("*") if p.is_file())
+    assert first
+    for number in range(3):
+        with (root / TEST_DOC).open("a", encoding="utf-8") as file:
+            file.write(f"\nWijziging {number}.\n")
+        assert run(root, "build").returncode == 0
+    files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
+    assert len(files) == first, files
+
+
+# --- 5. the search bundle is complete ------------------------------------------------------------
+
+def test_every_file_of_the_search_bundle_is_complete(make_site):
+    """Each .css, .js and .json of pagefind/ is whole: not empty, JSON parses, CSS ends with a closing brace."""
+    root = make_site()
+    assert run(root, "build", "--no-pdf").returncode == 0
+    bundle = root.parent / "out/pagefind"
+    files = [p for p in sorted(bundle.rglob("*")) if p.suffix in (".css", ".js", ".json")]
+    assert any(p.name == "pagefind-entry.json" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert data, f"{path.name} is empty"
+        text = data.decode("utf-8")
+        if path.suffix == ".json":
+            json.loads(text)
+        if path.suffix == ".css":
+            assert text.rstrip().endswith("}"), f"{path.name} is cut short: ends {text[-40:]!r}"
+        if len(data) in (32768, 65536) and path.suffix == ".js":
+            assert text.rstrip()[-1:] in ("}", ";", ")"), f"{path.name} is {len(data)} bytes and cut short"
+
+
+# --- 6. every file under content/ is read or reported -------------------------------------------
+
+def test_a_document_in_a_subfolder_is_an_error(make_site):
+    """A document one folder too deep stops check and build, naming the file."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT,
+                      "content/testzone/test.fr.md": translation_of(DOCUMENT),
+                      "content/testzone/2024/x.nl.md": DOCUMENT.replace("Testdocument", "Verstopt")})
+    assert_refused(root, "content/testzone/2024/x.nl.md", None)
+
+
+def test_a_file_that_is_not_read_is_a_warning(make_site):
+    """Any other file under content/ that the site does not read is reported as a warning by check and build."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT,
+                      "content/testzone/test.fr.md": translation_of(DOCUMENT),
+                      "content/testzone/notes.txt": "mijn aantekeningen\n"})
+    check = run(root, "check")
+    assert check.returncode == 1, check.stderr
+    assert has_problem(check.stderr, "warning", "content/testzone/notes.txt"), check.stderr
+    build = run(root, "build", "--no-pdf", "--no-search")
+    assert build.returncode == 0, build.stderr
+    assert has_problem(build.stderr, "warning", "content/testzone/notes.txt"), build.stderr
+
+
+# --- 7. URL schemes: http, https, mailto and tel only -------------------------------------------
+
+def test_a_javascript_website_in_zone_yaml_is_an_error(make_site):
+    """zone.yaml `website: "javascript:alert(1)"` stops check and build at its line."""
+    zone = ZONE_YAML + 'website: "javascript:alert(1)"\n'
+    root = make_site({"content/testzone/zone.yaml": zone, TEST_DOC: DOCUMENT,
+                      "content/testzone/test.fr.md": translation_of(DOCUMENT)})
+    assert_refused(root, "content/testzone/zone.yaml", line_of(zone, "website:"), "javascript:")
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "data:text/html,hi"])
+def test_a_link_with_an_unsafe_scheme_is_an_error(make_site, href):
+    """A Markdown link to a javascript: or data: URL stops check and build at its line."""
+    document = DOCUMENT + f"\nKlik [hier]({href}).\n"
+    root = one_document(make_site, document, translation_of(document))
+    assert_refused(root, TEST_DOC, line_of(document, href), href.split(":")[0] + ":")
+
+
+def test_allowed_schemes_and_an_email_address_are_fine(make_site):
+    """http, https, mailto and tel links, and a zone's e-mail address, pass check."""
+    zone = ZONE_YAML + 'email: "x@y.be"\nwebsite: "https://www.example.be"\n'
+    document = DOCUMENT + ("\n[a](https://www.example.be) [b](http://www.example.be) "
+                           "[c](mailto:x@y.be) [d](tel:+3250000000)\n")
+    root = one_document(make_site, document, translation_of(document), {"content/testzone/zone.yaml": zone})
+    result = run(root, "check")
+    assert result.returncode == 0, result.stderr
+
+
+# --- 9. structure the page would lose or bend ---------------------------------------------------
+
+STRUCTURE = {
+    "heading levels jump": ("\n##### Te diep\n\nTekst.\n", "##### Te diep", "heading"),
+    "second title heading": ("\n# Nog een titel\n\nTekst.\n", "# Nog een titel", "heading"),
+    "paragraph after a tab": ("\n\tEen alinea die met een tab begint.\n", "met een tab", "indented"),
+    "paragraph after 4 spaces": ("\n    Een alinea die met vier spaties begint.\n", "vier spaties", "indented"),
+    "missing image": ("\n![Kaart](kaart.png)\n", "![Kaart]", "kaart.png"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURE))
+def test_structure_problems_are_errors_with_their_line(make_site, case):
+    """Jumping heading levels, a second # heading, an indented paragraph and a missing image stop check and build."""
+    body, fragment, word = STRUCTURE[case]
+    document = DOCUMENT + body
+    root = one_document(make_site, document)
+    assert_refused(root, TEST_DOC, line_of(document, fragment), word)
+
+
+# --- the output folder is always exactly the old site or exactly the new one --------------------
+
+def test_a_killed_build_leaves_exactly_the_old_or_the_new_site(make_site, tmp_path):
+    """Killed at any moment, a build leaves the output folder byte for byte the previous or the next site."""
+    paragraph = "Een zin over veiligheid en preventie in de zone. " * 40
+    files = {"content/testzone/zone.yaml": ZONE_YAML}
+    for number in range(30):
+        document = (DOCUMENT.replace("Testdocument", f"Document {number}")
+                    + "".join(f"\n## Hoofdstuk {n}\n\n{paragraph}\n" for n in range(2, 8)))
+        files[f"content/testzone/doc-{number}.nl.md"] = document
+        files[f"content/testzone/doc-{number}.fr.md"] = translation_of(document)
+    root = make_site(files)
+    out = tmp_path / "out"
+    assert run(root, "build", "--no-pdf", out=out).returncode == 0
+    edited = root / "content/testzone/doc-7.nl.md"
+    for number, delay in enumerate((0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5)):
+        old = snapshot(out)
+        with edited.open("a", encoding="utf-8") as file:
+            file.write(f"\nWijziging {number}.\n")
+        # An empty cache of its own: the killed build renders everything, so it runs long enough to be caught.
+        command = [sys.executable, BUILD_PY, "build", "--no-pdf", "-q", "--config", str(root / "site_config.yaml"),
+                   "--out", str(out), "--cache", str(tmp_path / f"cache-killed-{number}")]
+        process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        killed = snapshot(out) if out.is_dir() else None
+        finished = run(root, "build", "--no-pdf", out=out)
+        assert finished.returncode == 0, finished.stderr
+        new = snapshot(out)
+        assert old != new, "the edit changed nothing in the output"
+        assert killed in (old, new), (
+            f"killed after {delay} s: the output is neither the old nor the new site "
+            f"({len(set(killed or {}) ^ set(old))} paths differ from the old, "
+            f"{sum(1 for p in new if (killed or {}).get(p) != new[p])} files differ from the new)")
+
+
+# --- the sitemap and the translation's facts ----------------------------------------------------
+
+def test_every_sitemap_entry_has_its_language_alternates(make_site):
+    """Each <url> of sitemap.xml has an xhtml:link alternate for nl and for fr."""
+    root = make_site()
+    assert run(root, "build", "--no-pdf", "--no-search").returncode == 0
+    tree = ET.parse(root.parent / "out/sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = tree.getroot().findall("s:url", ns)
+    assert len(urls) >= 5
+    for url in urls:
+        languages = {link.get("hreflang") for link in url.findall("x:link", ns) if link.get("rel") == "alternate"}
+        assert {"nl", "fr"} <= languages, url.findtext("s:loc", namespaces=ns)
+
+
+FACTS = {
+    "period": ("period: {start: 2021-01-01, end: 2025-12-31}", "period: {start: 2021-01-01, end: 2026-12-31}"),
+    "status": ("status: vastgesteld", "status: voorgelegd"),
+    "themes": ("themes: [drugs]\n", "themes: [drugs, verkeer]\n"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(FACTS))
+def test_a_translation_whose_facts_differ_from_its_source_is_an_error(make_site, key):
+    """A French file whose period, status or themes differ from the Dutch stops check and build at that key."""
+    old, new = FACTS[key]
+    translation = translation_of(DOCUMENT).replace(old, new, 1)
+    assert translation != translation_of(DOCUMENT)
+    root = one_document(make_site, DOCUMENT, translation)
+    assert_refused(root, "content/testzone/test.fr.md", line_of(translation, f"{key}:"))
+
+
+# --- 8. the preview, through HTTP ---------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int | None, str]:
+    """(HTTP status, body); status None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return None, ""
+
+
+def within(seconds: float, condition: Callable[[], bool], what: str) -> float:
+    """Poll every 50 ms until the condition holds; returns the time it took, fails after the deadline."""
+    started = time.perf_counter()
+    while True:
+        if condition():
+            return time.perf_counter() - started
+        if time.perf_counter() - started > seconds:
+            pytest.fail(f"not within {seconds} s: {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class PreviewSite:
+    base: str
+    out: Path
+    stderr: Path
+
+    def get(self, path: str) -> tuple[int | None, str]:
+        return fetch(self.base + path)
+
+
+@contextmanager
+def preview(root: Path) -> Iterator[PreviewSite]:
+    """`build.py serve` on a free port, writing into <tmp>/preview; stopped at the end, no traceback allowed."""
+    port = free_port()
+    log = root.parent / "serve.stderr"
+    with log.open("w", encoding="utf-8") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, BUILD_PY, "serve", "--port", str(port), "--config", str(root / "site_config.yaml"),
+             "--out", str(root.parent / "preview"), "--cache", str(root.parent / "cache")],
+            cwd=root, stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL)
+        try:
+            site = PreviewSite(f"http://127.0.0.1:{port}/", root.parent / "preview", log)
+            started = time.perf_counter()
+            while site.get("nl/")[0] != 200:
+                assert server.poll() is None, f"serve stopped:\n{log.read_text(encoding='utf-8')}"
+                assert time.perf_counter() - started < 60, "serve did not answer /nl/ within 60 s"
+                time.sleep(0.1)
+            time.sleep(0.5)  # the file watcher starts beside the server
+            yield site
+            time.sleep(0.2)  # let the last change's log reach the file
+            assert "Traceback" not in log.read_text(encoding="utf-8"), log.read_text(encoding="utf-8")
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def two_zones(make_site) -> Path:
+    """Zones alfa and tweede: renaming tweede to derde keeps their order, so only the folder name changes."""
+    return make_site({
+        "content/alfa/zone.yaml": ZONE_YAML, "content/alfa/test.nl.md": DOCUMENT, "content/alfa/test.fr.md": translation_of(DOCUMENT),
+        "content/tweede/zone.yaml": "name: {nl: Tweede zone, fr: Deuxième zone}\n",
+        "content/tweede/plan.nl.md": DOCUMENT.replace("Testdocument", "Plan van de tweede zone"),
+    })
+
+
+def zone_folders_linked(html: str) -> set[str]:
+    """The zone folders among the relative links of a page: 'tweede/', 'tweede/plan/', '../tweede/'."""
+    return {segment for href in re.findall(r'href="([^"#:]*)', html) for segment in href.split("/") if segment}
+
+
+@pytest.mark.serve
+def test_preview_follows_a_renamed_zone_folder(make_site, record_property):
+    """Renamed content/tweede to content/derde: home and themes link to derde, tweede is a 404, derde answers."""
+    root = two_zones(make_site)
+    with preview(root) as site:
+        assert "tweede" in zone_folders_linked(site.get("nl/")[1])
+        os.rename(root / "content/tweede", root / "content/derde")
+
+        def renamed() -> bool:
+            home, themes = site.get("nl/")[1], site.get("nl/themas/")[1]
+            return ("derde" in zone_folders_linked(home) and "tweede" not in zone_folders_linked(home)
+                    and "tweede" not in zone_folders_linked(themes)
+                    and site.get("nl/tweede/")[0] == 404 and site.get("nl/tweede/plan/")[0] == 404
+                    and site.get("nl/derde/")[0] == 200 and site.get("nl/derde/plan/")[0] == 200)
+
+        seconds = within(DEADLINE, renamed, "the preview shows the renamed zone")
+        record_property("rename_seconds", round(seconds, 3))
+
+
+def replace_config(root: Path, old: str, new: str) -> None:
+    """Write a new site_config.yaml beside the old and rename it over it, as `sed -i` and `git checkout` do."""
+    config = root / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    temporary = root / ".site_config.yaml.new"
+    temporary.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.replace(temporary, config)
+
+
+@pytest.mark.serve
+def test_preview_sees_a_config_replaced_twice(make_site, record_property):
+    """site_config.yaml replaced by a new file, twice: the home shows each new title."""
+    root = two_zones(make_site)
+    title = yaml.safe_load((root / "site_config.yaml").read_text(encoding="utf-8"))["title"]["nl"]
+    with preview(root) as site:
+        assert title in site.get("nl/")[1]
+        for number, new in enumerate(("Eerste nieuwe sitetitel", "Tweede nieuwe sitetitel")):
+            replace_config(root, title, new)
+            seconds = within(DEADLINE, lambda: new in site.get("nl/")[1], f"replacement {number + 1} of the config is seen")
+            record_property(f"config_replacement_{number + 1}_seconds", round(seconds, 3))
+            title = new
+
+
+@pytest.mark.serve
+def test_preview_drops_a_deleted_document(make_site, record_property):
+    """Deleting a document's files makes its pages 404 in the preview."""
+    root = two_zones(make_site)
+    with preview(root) as site:
+        assert site.get("nl/alfa/test/")[0] == 200
+        (root / "content/alfa/test.nl.md").unlink()
+        (root / "content/alfa/test.fr.md").unlink()
+        seconds = within(DEADLINE, lambda: site.get("nl/alfa/test/")[0] == 404 and site.get("fr/alfa/test/")[0] == 404,
+                         "the deleted document's pages are gone")
+        record_property("delete_seconds", round(seconds, 3))
+
+
+@pytest.mark.serve
+def test_preview_serves_the_feeds_and_the_sitemap(make_site, record_property):
+    """/nl/feed.xml, /fr/feed.xml and /sitemap.xml answer 200 in the preview."""
+    root = two_zones(make_site)
+    with preview(root) as site:
+        seconds = within(DEADLINE, lambda: all(site.get(path)[0] == 200 for path in ("nl/feed.xml", "fr/feed.xml", "sitemap.xml")),
+                         "feeds and sitemap answer")
+        record_property("feeds_seconds", round(seconds, 3))
+
+
+@pytest.mark.serve
+def test_preview_shows_a_draft_with_a_band(make_site, record_property):
+    """The preview shows a draft document, marked "ontwerp — niet gepubliceerd"."""
+    root = with_drafts(make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/geheimplan.nl.md": DRAFT,
+                                  TEST_DOC: DOCUMENT, "content/testzone/test.fr.md": translation_of(DOCUMENT)}))
+    with preview(root) as site:
+        def shown() -> bool:
+            status, page = site.get("nl/testzone/geheimplan/")
+            return status == 200 and "Verborgen ontwerptekst" in page and "ontwerp — niet gepubliceerd" in page
+
+        record_property("draft_seconds", round(within(DEADLINE, shown, "the draft with its band"), 3))
+
+
+@pytest.mark.serve
+def test_preview_problems_file_lists_what_check_prints(make_site):
+    """_preview/problems.json of the preview holds the same warning lines as `check` prints."""
+    document = DOCUMENT + TOTAL_TABLE
+    root = one_document(make_site, document, translation_of(document))
+    check = run(root, "check")
+    warnings = [p.text for p in problems(check.stderr, "warning")]
+    assert check.returncode == 1 and warnings, check.stderr
+    report = root.parent / "preview/_preview/problems.json"
+    with preview(root):
+        def written() -> bool:
+            try:
+                return sorted(json.loads(report.read_text(encoding="utf-8"))["warnings"]) == sorted(warnings)
+            except (OSError, ValueError, KeyError, TypeError):
+                return False
+
+        within(DEADLINE, written, f"{report.name} lists {warnings}")
+        data = json.loads(report.read_text(encoding="utf-8"))
+        assert data["errors"] == [] and isinstance(data["notes"], list)
