@@ -87,18 +87,21 @@ def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
     if not isinstance(entries, list):
         check.fail((), "the term base must be a list of entries, one per term, each '- nl: {term: ...}' and a line per language")
         raise ContentError(problems.errors)
+    # A language no entry renders (one just added to the site) is not covered yet; the others must be complete.
+    used = {key for entry in entries if isinstance(entry, dict) for key in entry}
+    covered = tuple(lang for lang in languages if lang == languages[0] or lang in used)
     terms: list[Term] = []
     for index, entry in enumerate(entries):
-        term = _entry(check, index, entry, languages)
+        term = _entry(check, index, entry, covered, languages)
         if term is not None:
             terms.append(term)
     _no_duplicates(check, terms, languages[0])
     if problems.errors:
         raise ContentError(sorted(problems.errors, key=lambda problem: problem.line))
-    return TermBase(path, tuple(languages), tuple(terms))
+    return TermBase(path, covered, tuple(terms))
 
 
-def _entry(check: Checker, index: int, entry: object, languages: tuple[str, ...]) -> Term | None:
+def _entry(check: Checker, index: int, entry: object, languages: tuple[str, ...], known: tuple[str, ...]) -> Term | None:
     where = f"entry {index + 1}"
     if not isinstance(entry, dict):
         check.fail((index,), f"{where} must map each language to its rendering, like {{nl: {{term: ...}}, fr: {{term: ...}}}}")
@@ -108,8 +111,8 @@ def _entry(check: Checker, index: int, entry: object, languages: tuple[str, ...]
         where = f"entry '{source['term']}'"
     ok = True
     for key in entry:
-        if key not in languages:
-            check.fail((index, key), f"{where}: unknown language '{key}' (languages: {', '.join(languages)})")
+        if key not in known:
+            check.fail((index, key), f"{where}: unknown language '{key}' (languages: {', '.join(known)})")
             ok = False
     renderings: dict[str, Rendering] = {}
     for lang in languages:
