@@ -241,9 +241,8 @@ def test_a_killed_build_leaves_the_previous_site_and_a_usable_cache(tmp_path):
     survived = 0
     for delay in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.3, 1.6):
         edit.write_text(edit.read_text(encoding="utf-8") + f"\nWijziging {delay}.\n", encoding="utf-8")
-        for cache in (root / ".cache").rglob("pages-*.json"):
-            cache.unlink()  # make every page render again, so the build runs long enough to be killed
-        process = subprocess.Popen(command, cwd=root)
+        # An empty cache: every zone is read again, in worker processes, so the build runs long enough to be killed.
+        process = subprocess.Popen(command + ["--cache", str(tmp_path / f"cache-{delay}")], cwd=root)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()

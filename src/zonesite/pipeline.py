@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import Config
 from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
-from .engine.writer import Output, TreeOutput, write_site
+from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
 from .outputs import feeds
 from .outputs.pages import Page, plan, view
@@ -79,8 +79,7 @@ class Pipeline:
         if not self.preview:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems)
-        manifest_name = _manifest_name(out_dir)
-        previous = self.cache.read_json("manifests", manifest_name) or {}
+        previous = read_manifest(out_dir)
         pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
         if with_pdf:
             self.cache.prune(PDF_KIND)
@@ -91,21 +90,13 @@ class Pipeline:
         outputs = self._outputs(site, pages, pdfs, problems)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, search_key, build_index if with_search else None)]
-        written, files = write_site(out_dir, outputs, trees, previous.get("files", {}), progress)
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256} for pdf in pdfs.values()}
-        self.cache.write_json("manifests", manifest_name, {"files": files, "pdf": pdf_facts})
+        written = write_site(out_dir, outputs, trees, {"pdf": pdf_facts}, progress)
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
-        if BUNDLE in files and (out_dir / BUNDLE).is_dir():
+        if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
             result.indexed = existing_index(out_dir)
         result.seconds = time.perf_counter() - started
         return result
-
-    def forget(self, out_dir: Path, path: str) -> None:
-        """Something other than a build wrote `path` in the output folder (the preview's error report)."""
-        name = _manifest_name(out_dir)
-        manifest = self.cache.read_json("manifests", name)
-        if manifest and manifest.get("files", {}).pop(path, None) is not None:
-            self.cache.write_json("manifests", name, manifest)
 
     def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
         """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
@@ -114,9 +105,10 @@ class Pipeline:
             for doc in zone.documents:
                 for lang in self.config.languages:
                     path = f"{lang}/{doc.zone}/{doc.slug}/{doc.slug}.{lang}.pdf"
-                    if (doc.zone, doc.slug, lang) not in kept and path in facts and (out_dir / path).is_file():
-                        info = facts[path]
-                        kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"])
+                    if (doc.zone, doc.slug, lang) in kept or not (out_dir / path).is_file():
+                        continue
+                    info = facts.get(path) or _facts_of(out_dir / path)
+                    kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"])
         return kept
 
     def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems) -> list[Output]:
@@ -144,9 +136,10 @@ class Pipeline:
         return _unique(outputs)
 
 
-def _manifest_name(out_dir: Path) -> str:
-    """One manifest per output folder, so building into two folders never mixes what each holds."""
-    return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+def _facts_of(pdf: Path) -> dict:
+    """A PDF the folder holds but no manifest describes: its size and checksum; its page count is unknown (0)."""
+    data = pdf.read_bytes()
+    return {"pages": 0, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _unique(outputs: list[Output]) -> list[Output]:

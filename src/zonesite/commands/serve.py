@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..engine.cache import Cache, write_atomically
+from ..engine.writer import forget
 from ..outputs.pdf import build_pdfs
 from ..pipeline import PREVIEW_PROBLEMS, Pipeline, default_cache, problems_json
 from ..problems import ContentError, Problems
@@ -46,7 +47,7 @@ class Preview:
             except ContentError as error:
                 problems = Problems(list(error.problems))
                 write_atomically(self.out_dir / PREVIEW_PROBLEMS, problems_json(problems))
-                self.pipeline.forget(self.out_dir, PREVIEW_PROBLEMS)
+                forget(self.out_dir, PREVIEW_PROBLEMS)
                 for problem in problems.items:
                     log.error("%s", problem)
                 return []

@@ -1,12 +1,18 @@
-"""Write a site's outputs into a staging folder, taking unchanged files from the previous site, then swap it in."""
+"""Write a site's outputs into a staging folder, taking unchanged files from the previous site, then swap it in.
+
+The site carries its own manifest (what each file was made from), swapped in with it: the manifest and the
+files can never disagree, whatever happens to the cache or to a build killed half-way.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import write_atomically
 from .progress import Progress
 from .stage import staged_output
 
@@ -38,17 +44,40 @@ class Written:
     unchanged: bool = False
 
 
-def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], previous: dict[str, str],
-               progress: bool = False) -> tuple[Written, dict[str, str]]:
-    """Returns what was made or reused, and the manifest of the new site (path -> key)."""
+MANIFEST = ".zonesite-manifest.json"
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """{"files": {path: key}, ...facts the build keeps}; empty when there is no site or it was not made here."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def forget(out_dir: Path, path: str) -> None:
+    """Something other than a build wrote `path` (the preview's error report): the next build must write it."""
+    manifest = read_manifest(out_dir)
+    if manifest.get("files", {}).pop(path, None) is not None:
+        write_atomically(out_dir / MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
+
+
+def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], facts: dict | None = None,
+               progress: bool = False) -> Written:
+    """Make or reuse every output; `facts` are kept in the manifest beside the keys, for the next build."""
+    before = read_manifest(out_dir)
+    previous: dict[str, str] = before.get("files", {})
     manifest = {output.path: output.key for output in outputs}
     for tree in trees:
         manifest[tree.path] = tree.key if tree.make or tree.path not in previous else previous[tree.path]
     written = Written()
-    if manifest == previous and all(os.path.exists(out_dir / path) for path in manifest):
+    facts = facts or {}
+    if manifest == previous and all(before.get(k) == v for k, v in facts.items()) \
+            and all(os.path.exists(out_dir / path) for path in manifest):
         written.unchanged = True  # the site on disk is already this build's output: nothing is written at all
         written.reused = [output.path for output in outputs]
-        return written, manifest
+        return written
     with staged_output(out_dir) as stage:
         changed = sum(1 for output in outputs if previous.get(output.path) != output.key)
         bar = Progress(changed, "files", enabled=progress and changed > 100, every=500)
@@ -72,4 +101,5 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], pr
                 written.trees_made.append(tree.path)
             else:
                 manifest.pop(tree.path, None)  # skipped and never built: the site has none
-    return written, manifest
+        stage.write(MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
+    return written
