@@ -81,8 +81,8 @@ class Version:
     summary: str
     author: str
     objectives: tuple[Objective, ...]
-    body: str = field(repr=False)  # left out of fingerprints of listings: a body edit changes only its own pages
-    body_line: int = field(repr=False)  # line of the file where the Markdown body starts
+    body_line: int = field(repr=False)  # line of the file where the Markdown body starts (the text itself is read,
+    # validated and rendered once; the model keeps its HTML)
     source_text_hash: str = field(repr=False)  # fingerprint of this file's text; pages that show the text list it
     translated_from: str | None = None  # for a translation: fingerprint of the source it was made from
     rendered: RenderedMarkdown = field(default=RenderedMarkdown("", ()), repr=False, compare=False)

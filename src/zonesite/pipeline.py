@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
 from .engine.cache import Cache
-from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
+from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
 from .outputs import feeds
@@ -23,7 +24,7 @@ from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import Templates
-from .problems import ContentError, Problems
+from .problems import ContentError, Problem, Problems
 from .source.reader import read_site
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
@@ -71,15 +72,30 @@ class Pipeline:
         self.cache.prune("zones")
         return site, problems
 
+    def inputs_key(self, *flags: object) -> str:
+        """Everything a build reads, by name, size and time for content: equal keys, equal sites."""
+        root = self.config.root
+        return fingerprint(code_fingerprint(), self.config, self.preview, flags, tree_signature(self.content_dir),
+                           files_fingerprint(root / "templates", root / "assets"))
+
     def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
         started = time.perf_counter()
+        previous = read_manifest(out_dir)
+        inputs = self.inputs_key(with_pdf, with_search)
+        if previous.get("inputs") == inputs and all(os.path.exists(out_dir / path) for path in previous["files"]):
+            # Nothing the site is made from changed: not even the model is loaded.
+            result = BuildResult(out_dir, Problems([_problem(item) for item in previous.get("problems", [])]),
+                                 reused=list(previous["files"]), pages=previous.get("pages", 0), pdfs=len(previous.get("pdf", {})))
+            if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
+                result.indexed = existing_index(out_dir)
+            result.seconds = time.perf_counter() - started
+            return result
         site, problems = self.validate()
         if problems.errors:
             raise ContentError(problems.items)
         if not self.preview:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems)
-        previous = read_manifest(out_dir)
         pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
         if with_pdf:
             self.cache.prune(PDF_KIND)
@@ -91,7 +107,8 @@ class Pipeline:
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, search_key, build_index if with_search else None)]
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256} for pdf in pdfs.values()}
-        written = write_site(out_dir, outputs, trees, {"pdf": pdf_facts}, progress)
+        facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages), "problems": [_record(p) for p in problems.items]}
+        written = write_site(out_dir, outputs, trees, facts, progress)
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
             result.indexed = existing_index(out_dir)
@@ -134,6 +151,15 @@ class Pipeline:
             texts[PREVIEW_PROBLEMS] = problems_json(problems)
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         return _unique(outputs)
+
+
+def _record(problem: Problem) -> list:
+    return [str(problem.path), problem.line, problem.message, problem.severity, problem.code]
+
+
+def _problem(record: list) -> Problem:
+    path, line, message, severity, code = record
+    return Problem(Path(path), line, message, severity, code)
 
 
 def _facts_of(pdf: Path) -> dict:

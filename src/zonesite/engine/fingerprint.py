@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +28,17 @@ def files_fingerprint(*paths: Path, pattern: str = "*") -> str:
         for file in files:
             digest.update(str(file.relative_to(path.parent)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+def tree_signature(folder: Path) -> tuple:
+    """Names, sizes and modification times of everything in a folder: cheap, and changed by any save or rename."""
+    entries = []
+    for directory, subfolders, files in os.walk(folder):
+        subfolders.sort()
+        for name in sorted(files) + subfolders:
+            stat = os.lstat(os.path.join(directory, name))
+            entries.append((os.path.relpath(os.path.join(directory, name), folder), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import posixpath
 import sys
 import shutil
 import tempfile
@@ -19,13 +20,18 @@ class Stage:
         self.root, self.previous = root, previous
         self.written: list[str] = []  # pages rendered in this build
         self.reused: list[str] = []  # pages taken unchanged from the previous build
+        self.folders: set[str] = set()  # made already: a big site has a folder per page
 
     def target(self, relative: str) -> Path:
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root.resolve()):
+        """The staging folder is new and holds no links, so a path that stays inside it by name stays inside it."""
+        normal = posixpath.normpath(relative)
+        if normal.startswith(("../", "/")) or normal in ("..", "."):
             raise ValueError(f"refusing to write outside the output folder: {relative}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        folder = posixpath.dirname(normal)
+        if folder not in self.folders:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        return self.root / normal
 
     def write(self, relative: str, data: str | bytes) -> None:
         path = self.target(relative)

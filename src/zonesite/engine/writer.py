@@ -70,13 +70,17 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
     previous: dict[str, str] = before.get("files", {})
     manifest = {output.path: output.key for output in outputs}
     for tree in trees:
-        manifest[tree.path] = tree.key if tree.make or tree.path not in previous else previous[tree.path]
+        if tree.make:
+            manifest[tree.path] = tree.key
+        elif tree.path in previous:  # skipped: the previous one stays, with what it was made from
+            manifest[tree.path] = previous[tree.path]
     written = Written()
     facts = facts or {}
-    if manifest == previous and all(before.get(k) == v for k, v in facts.items()) \
-            and all(os.path.exists(out_dir / path) for path in manifest):
-        written.unchanged = True  # the site on disk is already this build's output: nothing is written at all
+    if manifest == previous and all(os.path.exists(out_dir / path) for path in manifest):
+        written.unchanged = True  # the site on disk is already this build's output: no file of it is written
         written.reused = [output.path for output in outputs]
+        if any(before.get(key) != value for key, value in facts.items()):  # only what the build knows of it changed
+            write_atomically(out_dir / MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
         return written
     with staged_output(out_dir) as stage:
         changed = sum(1 for output in outputs if previous.get(output.path) != output.key)
@@ -99,7 +103,5 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
             if tree.make is not None:
                 tree.make(stage.root)
                 written.trees_made.append(tree.path)
-            else:
-                manifest.pop(tree.path, None)  # skipped and never built: the site has none
         stage.write(MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
     return written

@@ -67,9 +67,11 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
     for lang in config.languages:
         views = {doc.key: view(config, doc, lang) for doc in site.documents}
         shared = {"views": views}
+        objectives_table = objectives_by_theme(config, site, lang)
         pages.append(Page(urls.home(lang), "home.html", lang,
                           {**shared, "site": site, "timeline": build_timeline(site, lang)}, every(urls.home), listing))
         for zone in site.zones:
+            zone_facts = fingerprint(replace(zone, documents=()))
             pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone},
                               every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone)))
             for doc in zone.documents:
@@ -77,13 +79,12 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
                 shown = views[doc.key]
                 context = {**shared, "zone": zone, "view": shown, "pdf": pdf,
                            "structured_data": structured_data(config, shown, zone)}
-                inputs = fingerprint(replace(zone, documents=()), doc, shown.version.source_text_hash,
-                                     shown.source.source_text_hash, pdf)
+                inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf)
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
                               ("search", "search.html"), ("verify", "verify.html")):
-            context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_by_theme(config, site, lang),
+            context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
                        "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
                        "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html}
             pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -53,7 +54,7 @@ def headings(tokens: list[Token]) -> tuple[Heading, ...]:
         if token.type != "heading_open":
             continue
         text = plain_text(tokens[index + 1])
-        base = slugify(text, max_length=60, word_boundary=True) or "sectie"
+        base = _slug(text)
         anchor, counter = base, 2
         while anchor in seen:
             anchor, counter = f"{base}-{counter}", counter + 1
@@ -61,6 +62,12 @@ def headings(tokens: list[Token]) -> tuple[Heading, ...]:
         token.attrSet("id", anchor)
         found.append(Heading(int(token.tag[1]), text, anchor, token.map[0] if token.map else 0))
     return tuple(found)
+
+
+@lru_cache(maxsize=8192)
+def _slug(text: str) -> str:
+    """Headings repeat across documents ("Inleiding", "Doelstellingen"); transliterating is the costly part."""
+    return slugify(text, max_length=60, word_boundary=True) or "sectie"
 
 
 def footnote_anchors(tokens: list[Token]) -> set[str]:
@@ -78,9 +85,9 @@ def inline_tokens(tokens: list[Token]):
 _DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
 
 
-def render(tokens: list[Token], env: dict, notes: dict[int, list[str]], note_label: str) -> RenderedMarkdown:
-    """HTML of parsed tokens; `notes` are editor's notes by the index of the heading whose section they close."""
-    found = headings(tokens)
+def render(tokens: list[Token], env: dict, found: tuple[Heading, ...], notes: dict[int, list[str]], note_label: str) -> RenderedMarkdown:
+    """HTML of parsed tokens whose `headings` were found; `notes` are editor's notes by the index of the heading
+    whose section they close."""
     for _, child in inline_tokens(tokens):
         _rewrite_link(child)
     _alignment_as_class(tokens)
@@ -160,7 +167,7 @@ def _table_close(self, tokens: list[Token], index: int, options, env) -> str:
 def render_markdown(body: str) -> RenderedMarkdown:
     """A text without editor's notes: the interface's own prose (about, accessibility)."""
     tokens, env = parse(body)
-    return render(tokens, env, {}, "")
+    return render(tokens, env, headings(tokens), {}, "")
 
 
 _PARSER.add_render_rule("table_open", _table_open)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..engine.cache import Cache
-from ..engine.fingerprint import code_fingerprint, fingerprint
+from ..engine.fingerprint import code_fingerprint, fingerprint, tree_signature
 from ..engine.workers import worker_pool
 from ..model import Document, EditorNote, Objective, Period, Site, Version, Zone, text_hash
 from ..problems import Problems
@@ -48,7 +48,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Pr
         else:
             problems.warning(path, 0, "not published: the content folder holds only zone folders")
     base = fingerprint(code_fingerprint(), config)
-    keys = {folder: fingerprint(base, str(folder.resolve()), _signature(folder)) for folder in folders}
+    keys = {folder: fingerprint(base, str(folder.resolve()), tree_signature(folder)) for folder in folders}
     loaded = {folder: cache.get_object("zones", keys[folder]) for folder in folders}
     todo = [folder for folder in folders if loaded[folder] is None]
     for folder, result in zip(todo, _read_zones(todo, root, config)):
@@ -63,17 +63,6 @@ def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Pr
     site = Site(tuple(zones))
     problems.extend(validate.check_site(site, config))
     return site, problems
-
-
-def _signature(folder: Path) -> tuple:
-    """Names, sizes and modification times of everything in a zone folder, subfolders included."""
-    entries = []
-    for directory, subfolders, files in os.walk(folder):
-        subfolders.sort()
-        for name in sorted(files) + subfolders:
-            stat = os.lstat(os.path.join(directory, name))
-            entries.append((os.path.relpath(os.path.join(directory, name), folder), stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
 
 
 def _read_zones(folders: list[Path], root: Path, config: Config) -> list[tuple[Zone | None, Problems]]:
@@ -191,7 +180,7 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
                     problems.warning(files[lang], finding.line, finding.message, "term")
     document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, **shared)
     validate.check_notes(document, headings, source_problems)
-    validate.check_placeholders(document, config, source_problems, source["lines"].line)
+    validate.check_placeholders(document, source["body"], config, source_problems, source["lines"].line)
     problems.extend(source_problems)
     return document
 
@@ -208,9 +197,9 @@ def _version(read: dict, lang: str, tokens, env, headings, source_headings, note
     for note in notes:
         if note.section in positions and positions[note.section] < len(headings):
             by_heading.setdefault(positions[note.section], []).append(note.text[lang])
-    rendered = markdown.render(tokens, env, by_heading, config.text(lang, "editor_note_label"))
+    rendered = markdown.render(tokens, env, headings, by_heading, config.text(lang, "editor_note_label"))
     anchors = frozenset(h.anchor for h in headings) | markdown.footnote_anchors(tokens)
-    return Version(lang=lang, path=path, body=body, body_line=body_line, rendered=rendered, media=tuple(found.media),
+    return Version(lang=lang, path=path, body_line=body_line, rendered=rendered, media=tuple(found.media),
                    anchors=anchors, links=tuple(found.links), **read["fields"])
 
 

@@ -140,10 +140,15 @@ def _cells(tokens: list[Token], start: int) -> tuple[list[str], int]:
     return cells, index + 1
 
 
+_FIGURE = re.compile(r"-?\d[\d.,]*")  # only what looks like a figure goes to Babel, which is slow on every cell
+
+
 def _number(text: str, locale: str) -> Decimal | None:
     text = text.replace(" ", "").replace("\u00a0", "").replace("€", "")
+    if not _FIGURE.fullmatch(text):
+        return None
     try:
-        return parse_decimal(text, locale=locale, strict=True) if text else None
+        return parse_decimal(text, locale=locale, strict=True)
     except NumberFormatError:
         return None
 
@@ -191,7 +196,7 @@ def _compare(path: Path, line: int, label: str, column: int, stated: Decimal, co
                                      f"but {what} up to {_format(computed)} (published as adopted)", TABLE_TOTAL)
 
 
-def check_placeholders(doc: Document, config: Config, problems: Problems, line_of) -> None:
+def check_placeholders(doc: Document, body: str, config: Config, problems: Problems, line_of) -> None:
     """Text that `new` wrote marks an unfinished document: only a draft may still contain it.
 
     `line_of(*key_path)` gives the line of a front matter value."""
@@ -204,7 +209,7 @@ def check_placeholders(doc: Document, config: Config, problems: Problems, line_o
         if PLACEHOLDERS[what] in text:
             problems.error(source.path, line_of(*key_path), f"the {what} is still the placeholder '{PLACEHOLDERS[what]}' that `new` wrote; "
                                            f"replace it, or keep the status {' or '.join(config.draft_statuses)}")
-    for number, line in enumerate(source.body.split("\n")):
+    for number, line in enumerate(body.split("\n")):
         if PLACEHOLDERS["body"] in line:
             problems.error(source.path, source.body_line + number, f"the text still has the placeholder sentence "
                                                                      f"'{PLACEHOLDERS['body']}' that `new` wrote")
