@@ -82,9 +82,10 @@ class Pipeline:
         started = time.perf_counter()
         previous = read_manifest(out_dir)
         inputs = self.inputs_key(with_pdf, with_search)
-        if previous.get("inputs") == inputs and all(os.path.exists(out_dir / path) for path in previous["files"]):
+        known = self.cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
+        if known is not None and all(os.path.exists(out_dir / path) for path in previous["files"]):
             # Nothing the site is made from changed: not even the model is loaded.
-            result = BuildResult(out_dir, Problems([_problem(item) for item in previous.get("problems", [])]),
+            result = BuildResult(out_dir, Problems([_problem(item) for item in known]),
                                  reused=list(previous["files"]), pages=previous.get("pages", 0), pdfs=len(previous.get("pdf", {})))
             if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
                 result.indexed = existing_index(out_dir)
@@ -107,8 +108,11 @@ class Pipeline:
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, search_key, build_index if with_search else None)]
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256} for pdf in pdfs.values()}
-        facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages), "problems": [_record(p) for p in problems.items]}
+        # The manifest is published with the site: it names no source file, so no draft either.
+        facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress)
+        self.cache.write_json("problems", inputs, [_record(p) for p in problems.items])
+        self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
             result.indexed = existing_index(out_dir)
