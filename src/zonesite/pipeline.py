@@ -18,7 +18,7 @@ from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
-from .outputs import feeds
+from .outputs import feeds, urls
 from .outputs.pages import Page, plan, view
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs
@@ -125,7 +125,7 @@ class Pipeline:
         for zone in site.zones:
             for doc in zone.documents:
                 for lang in self.config.languages:
-                    path = f"{lang}/{doc.zone}/{doc.slug}/{doc.slug}.{lang}.pdf"
+                    path = urls.pdf(lang, doc)
                     if (doc.zone, doc.slug, lang) in kept or not (out_dir / path).is_file():
                         continue
                     info = facts.get(path) or _facts_of(out_dir / path)

@@ -18,8 +18,6 @@ class Stage:
 
     def __init__(self, root: Path, previous: Path):
         self.root, self.previous = root, previous
-        self.written: list[str] = []  # pages rendered in this build
-        self.reused: list[str] = []  # pages taken unchanged from the previous build
         self.folders: set[str] = set()  # made already: a big site has a folder per page
 
     def target(self, relative: str) -> Path:
@@ -36,7 +34,6 @@ class Stage:
     def write(self, relative: str, data: str | bytes) -> None:
         path = self.target(relative)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        self.written.append(relative)
 
     def link(self, source: Path, relative: str) -> None:
         """Place a file that already exists elsewhere (a cached PDF) without copying it when possible."""
@@ -56,7 +53,6 @@ class Stage:
         if not old.is_file():
             return False
         _link_or_copy(old, self.target(relative))
-        self.reused.append(relative)
         return True
 
 

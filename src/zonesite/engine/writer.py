@@ -40,8 +40,6 @@ class TreeOutput:
 class Written:
     made: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
-    trees_made: list[str] = field(default_factory=list)
-    unchanged: bool = False
 
 
 MANIFEST = ".zonesite-manifest.json"
@@ -77,7 +75,7 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
     written = Written()
     facts = facts or {}
     if manifest == previous and all(os.path.exists(out_dir / path) for path in manifest):
-        written.unchanged = True  # the site on disk is already this build's output: no file of it is written
+        # The site on disk is already this build's output: no file of it is written.
         written.reused = [output.path for output in outputs]
         if any(before.get(key) != value for key, value in facts.items()):  # only what the build knows of it changed
             write_atomically(out_dir / MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
@@ -102,6 +100,6 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
                     continue
             if tree.make is not None:
                 tree.make(stage.root)
-                written.trees_made.append(tree.path)
+                written.made.append(tree.path)
         stage.write(MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
     return written
