@@ -199,3 +199,16 @@ def test_a_wrong_signing_configuration_is_an_error_at_its_line(tmp_path, signing
     assert result.returncode == 2, result.stderr
     assert f"site_config.yaml:{line}: " in result.stderr and words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_signature_keeps_the_pdf_accessible_and_well_formed(signed):
+    """The invisible signature field has a name for readers and is hidden: outloud finds no error; qpdf no damage."""
+    pdf = signed.parent / "site" / PDF_NL
+    outloud = Path(sys.executable).parent / "outloud"  # a test tool of pyproject.toml, beside this Python
+    if not outloud.exists():
+        pytest.fail("outloud is not installed; `make test` installs the test extra")
+    checked = subprocess.run([str(outloud), str(pdf), "--fail-on", "error"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    structure = subprocess.run([tool("qpdf"), "--check", str(pdf)], capture_output=True, text=True)
+    assert structure.returncode == 0, structure.stdout + structure.stderr
+    assert "No syntax or stream encoding errors found" in structure.stdout

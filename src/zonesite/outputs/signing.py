@@ -92,6 +92,22 @@ def sign(data: bytes, pkcs12: str, password_env: str, timestamp_url: str | None,
                                         subfilter=fields.SigSeedSubFilter.PADES, name=describe(certificate))
     timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    _accessible_field(writer, reason, describe(certificate))
     out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
     return out.getvalue()
 
+
+
+def _accessible_field(writer, reason: str, signer: str) -> None:
+    """The invisible signature field, made before signing so that readers announce it (/TU) and PDF/UA's
+    tagging rule for annotations does not apply to it (a hidden widget, never painted)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign import fields
+
+    fields.append_signature_field(writer, fields.SigFieldSpec("Signature", box=(0, 0, 0, 0), on_page=0))
+    for reference in writer.root["/AcroForm"]["/Fields"]:
+        field = reference.get_object()
+        if field.get("/T") == "Signature":
+            field["/TU"] = generic.TextStringObject(f"{reason}: {signer}")
+            field["/F"] = generic.NumberObject(2)  # Hidden
+            writer.update_container(field)
