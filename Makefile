@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_TOOLS := chromium poppler-utils default-jre-headless
+DEBIAN_TOOLS := chromium poppler-utils default-jre-headless qpdf coreutils
 
 .PHONY: site test serve check system-tools clean
 
@@ -33,7 +33,7 @@ $(VENV)/.test: pyproject.toml $(VENV)/.site
 
 # The browser, PDF reader and Java the tests use as judges; installed only when missing.
 system-tools:
-	@if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null || ! command -v qpdf >/dev/null; then \
 		echo "Installing $(DEBIAN_TOOLS) ..."; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(DEBIAN_TOOLS); \
 	fi

@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--names", help="for a zone: names per language, like 'nl=Mechelen,fr=Malines'")
     translations = commands.add_parser("translations", parents=[common], help="show which translations are up to date, outdated or missing")
     translations.add_argument("--stamp", type=Path, metavar="FILE", help="record in translation FILE that it matches its source as it is now")
+    verify = commands.add_parser("verify", parents=[common], help="say whether a PDF is an authentic, unaltered copy")
+    verify.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
+    verify.add_argument("--site", type=Path, default=None,
+                        help="the built site whose SHA256SUMS is the published list (default: output_dir of the config)")
     return parser
 
 
@@ -110,6 +114,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "new":
         return _new(args, config, content_dir)
+    if args.command == "verify":
+        return _verify(args, config, Pipeline(config, content_dir, cache_dir))
     if args.command == "translations":
         return _translations(args, config, Pipeline(config, content_dir, cache_dir))
     result = Pipeline(config, content_dir, cache_dir).build(args.out or config.output_dir, with_pdf=not args.no_pdf,
@@ -158,6 +164,23 @@ def _new(args: argparse.Namespace, config, content_dir: Path) -> int:
         path = new_document(config, content_dir, zone, doc_type, title, args.start, args.end, args.slug)
     print(f"created {path}; edit it, then run: python build.py check")
     return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
+    from .commands.verify import verify
+
+    if not args.pdf.is_file():
+        print(f"{args.pdf}: no such file", file=sys.stderr)
+        return EXIT_WARNINGS
+    site, problems = pipeline.validate()
+    verdict = verify(config, args.pdf, args.site or config.output_dir, None if problems.errors else site)
+    if verdict.authentic:
+        print(f"{args.pdf}: authentic, unaltered copy")
+    else:
+        print(f"{args.pdf}: NOT an authentic copy: {'; '.join(verdict.reasons)}")
+    for line in verdict.findings:
+        print(f"  {line}")
+    return EXIT_OK if verdict.authentic else EXIT_WARNINGS
 
 
 def _translations(args: argparse.Namespace, config, pipeline: Pipeline) -> int:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .outputs.signing import Signing, SigningError, signing_facts
 from .problems import ContentError, Problem, Problems
 from .source.schema import SLUG, Checker
 from .source.terms import TermBase, load_terms
 from .source.text import SourceError, parse_yaml, read_text
 
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
 PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
 TOP_KEYS = {
@@ -34,6 +37,7 @@ class Config:
     themes: dict[str, dict[str, str]]
     page_slugs: dict[str, dict[str, str]]  # page key -> language -> slug
     pdf_variant: str
+    pdf_signing: Signing | None  # None: the PDFs are published unsigned
     serve_port: int
     strings: dict[str, dict[str, str]]  # language -> key -> interface text
     terms: TermBase | None  # how translations render the terms of the integrated police
@@ -78,12 +82,13 @@ def load_config(path: Path) -> Config:
     page_slugs = {key: check.labels(("pages", key), languages) for key in PAGE_KEYS if key in pages}
     pdf = check.get(("pdf",)) or {}
     if pdf:
-        check.mapping(("pdf",), {"variant"}, set())
+        check.mapping(("pdf",), {"variant", "signing"}, set())
     variant = check.choice(("pdf", "variant"), set(PDF_VARIANTS), required=False) or PDF_VARIANTS[0]
+    root = path.resolve().parent
+    signing = _signing(check, root) if isinstance(pdf, dict) and pdf.get("signing") is not None else None
     port = check.get(("serve", "port")) or 8000
     if not isinstance(port, int) or not 0 < port < 65536:
         check.fail(("serve", "port"), "'serve.port' must be a port number")
-    root = path.resolve().parent
     locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
     strings = _load_strings(locales_dir, languages, problems)
     statuses = labelled("statuses")
@@ -108,6 +113,7 @@ def load_config(path: Path) -> Config:
         themes=labelled("themes"),
         page_slugs=page_slugs,
         pdf_variant=variant,
+        pdf_signing=signing,
         serve_port=port if isinstance(port, int) else 8000,
         strings=strings,
         terms=terms,
@@ -116,6 +122,31 @@ def load_config(path: Path) -> Config:
     if problems.errors:
         raise ContentError(problems.errors)
     return config
+
+
+def _signing(check: Checker, root: Path) -> Signing | None:
+    """`pdf.signing`: a PKCS#12 file and the environment variable with its password, opened here so a bad key stops the build."""
+    where = ("pdf", "signing")
+    check.mapping(where, {"pkcs12", "password_env", "timestamp_url"}, {"pkcs12", "password_env"})
+    pkcs12, password_env = check.text(where + ("pkcs12",)), check.text(where + ("password_env",))
+    timestamp_url = check.text(where + ("timestamp_url",), required=False)
+    if password_env is not None and not ENV_NAME.match(password_env):
+        check.fail(where + ("password_env",), f"'pdf.signing.password_env' must name an environment variable, like ZONESITE_PDF_PASSWORD, not '{password_env}'")
+        return None
+    if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
+        check.fail(where + ("timestamp_url",), f"'pdf.signing.timestamp_url' must be an http or https address, not '{timestamp_url}'")
+        return None
+    if pkcs12 is None or password_env is None:
+        return None
+    file = root / pkcs12
+    if not file.is_file():
+        check.fail(where + ("pkcs12",), f"'pdf.signing.pkcs12': no such file '{pkcs12}'")
+        return None
+    try:
+        return signing_facts(file, password_env, timestamp_url)
+    except SigningError as error:
+        check.fail(where + ("password_env",) if "environment variable" in str(error) else where + ("pkcs12",), f"'pdf.signing': {error}")
+        return None
 
 
 def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems) -> dict[str, dict[str, str]]:

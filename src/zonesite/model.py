@@ -84,6 +84,7 @@ class Version:
     body_line: int = field(repr=False)  # line of the file where the Markdown body starts (the text itself is read,
     # validated and rendered once; the model keeps its HTML)
     source_text_hash: str = field(repr=False)  # fingerprint of this file's text; pages that show the text list it
+    source_sha256: str = field(default="", repr=False)  # SHA-256 of this file's text, in full: the colophon shows it
     translated_from: str | None = None  # for a translation: fingerprint of the source it was made from
     rendered: RenderedMarkdown = field(default=RenderedMarkdown("", ()), repr=False, compare=False)
     media: tuple[Media, ...] = ()

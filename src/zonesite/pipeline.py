@@ -28,6 +28,7 @@ from .problems import ContentError, Problem, Problems
 from .source.reader import read_site
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
+SUMS = "SHA256SUMS"  # the published list of every PDF's checksum, for `sha256sum -c` at the site's root
 
 
 @dataclass
@@ -107,7 +108,8 @@ class Pipeline:
         outputs = self._outputs(site, pages, pdfs, problems)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, search_key, build_index if with_search else None)]
-        pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256} for pdf in pdfs.values()}
+        pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256, "signer": pdf.signer}
+                     for pdf in pdfs.values()}
         # The manifest is published with the site: it names no source file, so no draft either.
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress)
@@ -129,7 +131,8 @@ class Pipeline:
                     if (doc.zone, doc.slug, lang) in kept or not (out_dir / path).is_file():
                         continue
                     info = facts.get(path) or _facts_of(out_dir / path)
-                    kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"])
+                    kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"],
+                                                                   info.get("signer"))
         return kept
 
     def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems) -> list[Output]:
@@ -149,12 +152,17 @@ class Pipeline:
                 folder = f"{lang}/{doc.zone}/{doc.slug}"
                 for media in view(config, doc, lang).version.media:
                     outputs.append(Output(f"{folder}/{media.target}", files_fingerprint(media.source), source=media.source))
-        texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config),
+        texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
             texts[PREVIEW_PROBLEMS] = problems_json(problems)
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         return _unique(outputs)
+
+
+def checksums(pdfs: dict) -> str:
+    """`sha256sum` format: the checksum, two spaces, the path from the site's root; one line per PDF."""
+    return "".join(f"{pdf.sha256}  {pdf.path}\n" for pdf in sorted(pdfs.values(), key=lambda pdf: pdf.path))
 
 
 def _record(problem: Problem) -> list:

@@ -85,6 +85,8 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
                               ("search", "search.html"), ("verify", "verify.html")):
             context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
+                       "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
+                       "signing": config.pdf_signing,
                        "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
                        "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html}
             pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
@@ -93,6 +95,28 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
     pages.append(Page("index.html", "root.html", None, {}, every(urls.home), ""))
     pages.append(Page("404.html", "404.html", config.default_language, {"views": {}}, {}, "", False, True))
     return pages
+
+
+@dataclass(frozen=True)
+class PdfEntry:
+    """One PDF on the verification page: its language version and whether it is the official text."""
+
+    lang: str
+    pdf: Any
+    view: DocumentView
+
+
+def pdf_groups(config: Config, site: Site, pdfs: dict, lang: str) -> list[tuple[Zone, Document, list[PdfEntry]]]:
+    """Every PDF grouped per document, zone by zone; in each group the page's own language first."""
+    order = (lang,) + tuple(other for other in config.languages if other != lang)
+    groups = []
+    for zone in site.zones:
+        for doc in zone.documents:
+            entries = [PdfEntry(other, pdfs[(doc.zone, doc.slug, other)], view(config, doc, other))
+                       for other in order if (doc.zone, doc.slug, other) in pdfs]
+            if entries:
+                groups.append((zone, doc, entries))
+    return groups
 
 
 def structured_data(config: Config, shown: DocumentView, zone: Zone) -> dict[str, Any]:

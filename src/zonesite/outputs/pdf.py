@@ -34,6 +34,7 @@ class PdfFile:
     pages: int
     size: int
     sha256: str
+    signer: str | None = None  # who signed it; None for an unsigned copy
 
     @property
     def filename(self) -> str:
@@ -54,7 +55,9 @@ class PdfJob:
 
 def jobs(config: Config, site: Site) -> list[PdfJob]:
     """Every PDF of the site with the fingerprint of all that goes into it."""
-    shared = fingerprint(code_fingerprint(), config, files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
+    # The signing configuration and the certificate's fingerprint are part of `config`; named again to be plain.
+    shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _signing_libraries(),
+                         files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
     found = []
     for zone in site.zones:
         zone_facts = replace(zone, documents=())
@@ -78,7 +81,11 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         templates = Templates(config, config.root / "templates")
         css = (config.root / "templates" / "pdf" / "document.css").read_text(encoding="utf-8")
         assets = str(config.root / "assets") + "/"
-        tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf"))) for job in todo]
+        signing = config.pdf_signing
+        tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf")),
+                  (str(signing.pkcs12), signing.password_env, signing.timestamp_url, _reason(config, job),
+                   signing.signer) if signing else None)
+                 for job in todo]
         count = workers or min(len(tasks), os.cpu_count() or 1)
         bar = Progress(len(tasks), "PDF", enabled=progress)
         if count == 1:
@@ -96,7 +103,7 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         info = cache.read_json(KIND, job.key)
         if info is not None:
             files[(job.doc.zone, job.doc.slug, job.lang)] = PdfFile(urls.pdf(job.lang, job.doc), cache.path(KIND, job.key, ".pdf"),
-                                                                    info["pages"], info["size"], info["sha256"])
+                                                                    info["pages"], info["size"], info["sha256"], info.get("signer"))
     return files, len(todo) if render else 0
 
 
@@ -108,12 +115,15 @@ def html(config: Config, templates: Templates, job: PdfJob) -> str:
         headings=shown.rendered.headings, body_html=shown.rendered.html, keywords=keywords,
         t=templates.translate(job.lang), page_counter_css=_counter_css(config.text(job.lang, "pdf_page")),
         built=dt.date.today(), package_version=__version__,
+        signer=config.pdf_signing.signer if config.pdf_signing else None, signed_on=dt.date.today(),
         document_url=urls.public(config, urls.document(job.lang, job.doc)),
     )
 
 
-def write_pdf(html: str, css: str, base_url: str, variant: str, target: str) -> str:
-    """Runs in a worker process: render one PDF and write it, then its facts, atomically into the cache."""
+def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
+              signing: tuple[str, str, str | None, str, str] | None = None) -> str:
+    """Runs in a worker process: render one PDF, sign it when a key is configured, and write it, then its facts,
+    atomically into the cache (so the cache holds signed copies)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -122,13 +132,37 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str) -> 
     document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=fonts,
                                                           pdf_variant=variant, pdf_tags=True)
     data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    signer = None
+    if signing:
+        from .signing import sign
+
+        pkcs12, password_env, timestamp_url, reason, signer = signing
+        data = sign(data, pkcs12, password_env, timestamp_url, reason)
     path = Path(target)
     write_atomically(path, data)
-    info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "signer": signer}
     write_atomically(path.with_suffix(".json"), json.dumps(info))  # last: its presence says the PDF is complete
     del document, stylesheet, fonts
     gc.collect()  # the font configuration removes its temporary folder when collected
     return target
+
+
+def _reason(config: Config, job: PdfJob) -> str:
+    """The signature's reason: an official copy, or a translation for information (never called official)."""
+    return config.text(job.lang, "verify_translation" if view(config, job.doc, job.lang).is_translation else "pdf_signature_reason")
+
+
+def _signing_libraries() -> tuple:
+    """The versions of the libraries that sign: a new pyHanko signs again."""
+    from importlib import metadata
+
+    versions = []
+    for name in ("pyhanko", "pyhanko-certvalidator", "cryptography"):
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return tuple(versions)
 
 
 def _counter_css(template: str) -> str:

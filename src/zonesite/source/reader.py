@@ -5,6 +5,7 @@ A zone whose files did not change is taken from the cache whole, with the proble
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -236,6 +237,7 @@ def _read_front_matter(path: Path, config: Config, problems: Problems, translati
         "author": check.text(("author",)) or "",
         "objectives": _read_objectives(check, config),
         "source_text_hash": text_hash(text),
+        "source_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "translated_from": check.text(("source_hash",)) if translation else None,
     }
     notes = () if translation else _read_notes(check, config)
