@@ -63,7 +63,7 @@ def language_map(config: Config) -> str:
     ours = "|".join(config.languages)
     lines = [f"map $http_accept_language {LANGUAGE_VARIABLE} {{", f"    default {config.default_language};"]
     for lang in config.translations:
-        lines.append(f'    "~*^ *(?:(?!(?:{ours})(?![a-z]))[^,]*, *)*{lang}(?![a-z])" {lang};')
+        lines.append(f'    "~*^(?:(?! *(?:{ours})(?![a-z]))[^,]*,)* *{lang}(?![a-z])" {lang};')
     lines.append("}")
     return "\n".join(lines)
 
