@@ -115,7 +115,8 @@ def server_conf(config: Config, brotli_files: bool) -> str:
     # Dotted files and folders (the manifest, this configuration) are never served; /.well-known/ is.
     lines += _block("location ~ /\\.(?!well-known/)", ["    return 404;"])
     lines += _block(f"location ^~ {root}assets/", [*_headers(config, IMMUTABLE), *deny_dotfiles])
-    lines += _block(f"location ^~ {root}pagefind/", [*_headers(config, REVALIDATE), *deny_dotfiles])
+    # Pagefind runs its WebAssembly in a worker, and a worker's policy is its own script's header.
+    lines += _block(f"location ^~ {root}pagefind/", [*_headers(config, REVALIDATE, wasm=True), *deny_dotfiles])
     for lang in config.languages:
         search = f"{root}{lang}/{config.page_slugs['search'][lang]}/"
         lines += _block(f"location {root}{lang}/", [
