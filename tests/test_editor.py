@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def test_preview_shows_a_content_error_and_keeps_the_last_good_pages(make_site, 
     preview.refresh()
     page = tmp_path / "preview/nl/testzone/test/index.html"
     good = page.read_text(encoding="utf-8")
-    assert "assets/preview.js" in good  # the script that shows errors on the page
+    assert re.search(r"assets/preview\.[0-9a-f]{10}\.js", good)  # the script that shows errors on the page
     edit(root / "content/testzone/test.nl.md", "themes: [drugs]\nobjectives", "themes: [drugs\nobjectives")
     assert preview.refresh() == []
     report = json.loads((tmp_path / "preview/_preview/problems.json").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from .commands.new import ScaffoldError, new_document, new_zone
+from .commands.publish import PublishError
 from .config import load_config
 from .pipeline import Pipeline, default_cache
 from .problems import ERROR, ContentError, Problem
@@ -45,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--end", type=_date, help="end of the period, YYYY-MM-DD")
     new.add_argument("--slug", help="file name without language and extension (default: from type and period)")
     new.add_argument("--names", help="for a zone: names per language, like 'nl=Mechelen,fr=Malines'")
+    publish = commands.add_parser("publish", parents=[common], help="copy a complete build to the folder a web server serves")
+    publish.add_argument("dest", type=Path, help="the folder the web server serves")
+    publish.add_argument("--from", dest="source", type=Path, default=None,
+                         help="the build to publish (default: output_dir of the config, _site/)")
+    publish.add_argument("--rollback", action="store_true", help="publish the version the last publish replaced")
     translations = commands.add_parser("translations", parents=[common], help="show which translations are up to date, outdated or missing")
     translations.add_argument("--stamp", type=Path, metavar="FILE", help="record in translation FILE that it matches its source as it is now")
     verify = commands.add_parser("verify", parents=[common], help="say whether a PDF is an authentic, unaltered copy")
@@ -75,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERRORS
     except ScaffoldError as error:
         print(f"new: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    except PublishError as error:
+        print(f"publish: {error}; nothing was changed", file=sys.stderr)
         return EXIT_ERRORS
     except SourceError as error:
         print(f"{getattr(args, 'stamp', '') or ''}: {error.message}", file=sys.stderr)
@@ -116,6 +125,8 @@ def _run(args: argparse.Namespace) -> int:
         return _new(args, config, content_dir)
     if args.command == "verify":
         return _verify(args, config, Pipeline(config, content_dir, cache_dir))
+    if args.command == "publish":
+        return _publish(args, config, Pipeline(config, content_dir, cache_dir))
     if args.command == "translations":
         return _translations(args, config, Pipeline(config, content_dir, cache_dir))
     result = Pipeline(config, content_dir, cache_dir).build(args.out or config.output_dir, with_pdf=not args.no_pdf,
@@ -181,6 +192,27 @@ def _verify(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
     for line in verdict.findings:
         print(f"  {line}")
     return EXIT_OK if verdict.authentic else EXIT_WARNINGS
+
+
+def _publish(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
+    from .commands.publish import publish, rollback
+
+    if args.rollback:
+        result = rollback(args.dest)
+    else:
+        # The build's manifest must carry the fingerprint of a complete build (PDFs, search) of the content as it is now.
+        result = publish(args.source or config.output_dir, args.dest, pipeline.inputs_key(True, True))
+    if not args.quiet:
+        print(f"published {result.files} files to {result.dest}: {len(result.copied)} new or changed, "
+              f"{len(result.removed)} removed")
+        if result.kept:
+            print(f"the version it replaced is kept in {result.kept}; undo with: build.py publish --rollback {args.dest}")
+    if args.verbose:
+        for path in result.copied:
+            print(f"copied {path}")
+        for path in result.removed:
+            print(f"removed {path}")
+    return EXIT_OK
 
 
 def _translations(args: argparse.Namespace, config, pipeline: Pipeline) -> int:

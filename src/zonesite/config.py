@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .outputs.signing import Signing, SigningError, signing_facts
@@ -17,8 +17,32 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
 PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
-    "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "locales_dir",
+    "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "server", "locales_dir",
 }
+SERVER_KEYS = {"hsts_max_age", "hsts_include_subdomains", "referrer_policy", "brotli", "redirects"}
+REFERRER_POLICIES = ("no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",
+                     "strict-origin", "strict-origin-when-cross-origin", "unsafe-url")
+# A path of a redirect: written into nginx's configuration, so no space, quote, ";", braces or "$" (a variable there).
+SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~!&()*+,=:@%/-]*$")
+SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~!&()*+,=:@%/-]*)?$")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    old: str  # a path from the server's root, like /nl/oudezone/
+    new: str  # a path of the site, or an https:// address
+    line: int  # where it is in site_config.yaml
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """What the generated web-server configuration needs beyond the site itself (`server:` in site_config.yaml)."""
+
+    hsts_max_age: int = 31536000
+    hsts_include_subdomains: bool = False
+    referrer_policy: str = "strict-origin-when-cross-origin"
+    brotli: bool = True  # the server has the brotli_static module (Debian: libnginx-mod-http-brotli-static)
+    redirects: tuple[Redirect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +66,7 @@ class Config:
     strings: dict[str, dict[str, str]]  # language -> key -> interface text
     terms: TermBase | None  # how translations render the terms of the integrated police
     locales_dir: Path
+    server: ServerConfig = field(default_factory=ServerConfig)
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -118,6 +143,7 @@ def load_config(path: Path) -> Config:
         strings=strings,
         terms=terms,
         locales_dir=locales_dir,
+        server=_server(check),
     )
     if problems.errors:
         raise ContentError(problems.errors)
@@ -147,6 +173,49 @@ def _signing(check: Checker, root: Path) -> Signing | None:
     except SigningError as error:
         check.fail(where + ("password_env",) if "environment variable" in str(error) else where + ("pkcs12",), f"'pdf.signing': {error}")
         return None
+
+
+def _server(check: Checker) -> ServerConfig:
+    """The `server:` section; every value ends up in nginx's configuration, so each is checked here, at the edge."""
+    if check.get(("server",)) is None:
+        return ServerConfig()
+    check.mapping(("server",), SERVER_KEYS, set())
+    default = ServerConfig()
+    max_age = check.get(("server", "hsts_max_age"))
+    if max_age is None:
+        max_age = default.hsts_max_age
+    elif isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
+        check.fail(("server", "hsts_max_age"), "'server.hsts_max_age' must be a number of seconds (0 turns HSTS off)")
+        max_age = default.hsts_max_age
+    flags = {}
+    for key in ("hsts_include_subdomains", "brotli"):
+        value = check.get(("server", key))
+        if value is not None and not isinstance(value, bool):
+            check.fail(("server", key), f"'server.{key}' must be true or false")
+        flags[key] = value if isinstance(value, bool) else getattr(default, key)
+    policy = check.choice(("server", "referrer_policy"), set(REFERRER_POLICIES), required=False) or default.referrer_policy
+    redirects: list[Redirect] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(check.items(("server", "redirects"))):
+        where = ("server", "redirects", index)
+        if not isinstance(entry, dict):
+            check.fail(where, "a redirect must be a mapping like {from: /old/path/, to: /new/path/}")
+            continue
+        check.mapping(where, {"from", "to"}, {"from", "to"})
+        old, new = check.text(where + ("from",)), check.text(where + ("to",))
+        if old is not None and not SAFE_PATH.match(old):
+            check.fail(where + ("from",), f"redirect from '{old}': a path starting with '/', without spaces, quotes, ';' or braces")
+            old = None
+        if new is not None and not (SAFE_PATH.match(new) or SAFE_URL.match(new)):
+            check.fail(where + ("to",), f"redirect to '{new}': a path starting with '/' or an https:// address, without spaces, quotes, ';' or braces")
+            new = None
+        if old is not None and old in seen:
+            check.fail(where + ("from",), f"'{old}' is redirected twice")
+            continue
+        if old is not None and new is not None:
+            seen.add(old)
+            redirects.append(Redirect(old, new, check.data.line(*where)))
+    return ServerConfig(max_age, flags["hsts_include_subdomains"], policy, flags["brotli"], tuple(redirects))
 
 
 def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems) -> dict[str, dict[str, str]]:

@@ -18,7 +18,9 @@ from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
-from .outputs import feeds, urls
+from .outputs import feeds, nginx, urls
+from .outputs.assets import Assets
+from .outputs.compress import compress_tree, encodings, is_text
 from .outputs.pages import Page, plan, view
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs
@@ -107,7 +109,7 @@ class Pipeline:
         pages = plan(self.config, site, pdfs)
         outputs = self._outputs(site, pages, pdfs, problems)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
-        trees = [TreeOutput(BUNDLE, search_key, build_index if with_search else None)]
+        trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256, "signer": pdf.signer}
                      for pdf in pdfs.values()}
         # The manifest is published with the site: it names no source file, so no draft either.
@@ -138,13 +140,14 @@ class Pipeline:
     def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems) -> list[Output]:
         """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
         config, root = self.config, self.config.root
-        templates = Templates(config, root / "templates", preview=self.preview)
-        shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview)
+        assets = Assets(root / "assets")
+        templates = Templates(config, root / "templates", preview=self.preview, assets=assets)
+        shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview,
+                             [asset.path for asset in assets])
         outputs = [Output(page.path, fingerprint(shared, page.path, page.template, page.lang, page.alternates, page.inputs),
                           make=lambda page=page: templates.render(page)) for page in pages]
-        for path in sorted((root / "assets").rglob("*")):
-            if path.is_file():
-                outputs.append(Output(f"assets/{path.relative_to(root / 'assets').as_posix()}", files_fingerprint(path), source=path))
+        for asset in assets:
+            outputs.append(Output(asset.path, fingerprint(asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
             outputs.append(Output(pdf.path, pdf.sha256, source=pdf.cached))
         for doc in site.documents:
@@ -156,8 +159,51 @@ class Pipeline:
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
             texts[PREVIEW_PROBLEMS] = problems_json(problems)
+        else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
+            texts[nginx.HTTP_CONF] = nginx.http_conf(config)
+            texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
-        return _unique(outputs)
+        return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+
+
+def _search_index(site_root: Path) -> dict[str, int]:
+    indexed = build_index(site_root)
+    compress_tree(site_root / BUNDLE)
+    return indexed
+
+
+class _Bytes:
+    """An output's bytes, made once for the output and its compressed copies, which follow it in the list;
+    the last copy lets them go, so a big site is never held in memory whole."""
+
+    def __init__(self, output: Output):
+        self.output, self.data = output, None
+
+    def __call__(self, last: bool = False) -> bytes:
+        data = self.data
+        if data is None:
+            output = self.output
+            made = output.make() if output.source is None else output.source.read_bytes()
+            data = made.encode("utf-8") if isinstance(made, str) else made
+        self.data = None if last else data
+        return data
+
+
+def _with_compressed(outputs: list[Output]) -> list[Output]:
+    """Each text file followed by its .gz (and .br) copy, for a server's gzip_static/brotli_static."""
+    result = []
+    kinds = encodings()
+    for output in outputs:
+        if not is_text(output.path) or output.path.startswith(nginx.FOLDER + "/"):
+            result.append(output)
+            continue
+        data = _Bytes(output)
+        result.append(Output(output.path, output.key, make=data))
+        for extension, encode in kinds.items():
+            last = extension == list(kinds)[-1]
+            result.append(Output(output.path + extension, fingerprint(output.key, extension, code_fingerprint()),
+                                 make=lambda data=data, encode=encode, last=last: encode(data(last))))
+    return result
 
 
 def checksums(pdfs: dict) -> str:

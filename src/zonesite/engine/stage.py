@@ -70,6 +70,7 @@ def staged_output(out_dir: Path) -> Iterator[Stage]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server's user
     try:
         yield Stage(staging, out_dir)
     except BaseException:
@@ -84,6 +85,12 @@ def staged_output(out_dir: Path) -> Iterator[Stage]:
         os.rename(out_dir, old)
     os.rename(staging, out_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -13,12 +13,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .. import __version__
 from ..config import Config
 from . import urls
+from .assets import Assets
 from .pages import Page
+from .policy import content_security_policy
 
 
 class Templates:
-    def __init__(self, config: Config, folder: Path, *, preview: bool = False):
+    def __init__(self, config: Config, folder: Path, *, preview: bool = False, assets: Assets | None = None):
         self.config, self.folder, self.preview = config, folder, preview
+        self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
             autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -26,7 +29,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview)
+        self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview, csp=content_security_policy)
         self.env.filters.update(date=self.date)
 
     def date(self, value: dt.date | None, lang: str) -> str:
@@ -44,6 +47,8 @@ class Templates:
         context: dict[str, Any] = {
             "page": page, "lang": lang, "t": self.translate(lang), "link": link,
             "public": lambda path: urls.public(self.config, path), "pdf": None, "pdfs": [],
+            # An asset by its name in assets/ ('site.css'): the link to its published, content-hashed file.
+            "asset": lambda name: link(self.assets.path(name)),
             **page.context,
         }
         return self.env.get_template(page.template).render(context)

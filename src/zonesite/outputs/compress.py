@@ -1,0 +1,40 @@
+"""Pre-compressed copies of every text file (file.html.gz, file.html.br) for a server to send as they are.
+
+nginx's `gzip_static` and `brotli_static` send `page.html.gz` or `.br` to a browser that accepts it, and the
+file itself to one that does not. Both are byte-for-byte reproducible (gzip without a time stamp), so an
+unchanged page keeps unchanged compressed copies. Brotli is written only when the `brotli` module is there
+(fonttools installs it for WeasyPrint).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover - WeasyPrint's fonttools[woff] brings it
+    brotli = None
+
+TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt", ".csv", ".webmanifest")
+
+
+def encodings() -> dict[str, callable]:
+    """Extension of the compressed copy -> how to make it from the bytes of the file."""
+    found = {".gz": lambda data: gzip.compress(data, compresslevel=9, mtime=0)}
+    if brotli is not None:
+        found[".br"] = lambda data: brotli.compress(data, quality=11)
+    return found
+
+
+def is_text(path: str) -> bool:
+    return path.lower().endswith(TEXT_EXTENSIONS)
+
+
+def compress_tree(folder: Path) -> None:
+    """Write the compressed copies of the text files of a folder made in one go (the search bundle)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and is_text(path.name):
+            data = path.read_bytes()
+            for extension, encode in encodings().items():
+                path.with_name(path.name + extension).write_bytes(encode(data))
