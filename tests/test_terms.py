@@ -217,3 +217,19 @@ def test_a_term_base_that_is_not_a_list_or_is_missing(tmp_path):
     with pytest.raises(ContentError) as raised:
         load_terms(tmp_path / "absent.yaml", LANGUAGES)
     assert raised.value.problems[0].message == "term base not found"
+
+
+def test_check_and_translations_report_a_term_rendered_otherwise_with_file_and_line(make_site):
+    from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+    from tests.test_pipeline import run
+
+    dutch = DOCUMENT + "\nDe korpschef leidt het korps.\n"
+    french = translation_of(dutch).replace("De korpschef leidt het korps.", "Le commandant dirige le corps.")
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": dutch,
+                      "content/testzone/test.fr.md": french})
+    line = french.split("\n").index("Le commandant dirige le corps.") + 1
+    check = run(root, "check")
+    assert check.returncode == 1, check.stderr
+    assert f"content/testzone/test.fr.md:{line}: warning: 'korpschef' is translated 'chef de corps'" in check.stderr
+    listing = run(root, "translations")
+    assert listing.returncode == 1 and f"test.fr.md:{line}:" in listing.stdout
