@@ -7,13 +7,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import browser, serve
+from tests.browser import browser
+from tests.webserver import nginx
 
 
 @pytest.fixture(scope="module")
-def site_url(real_site):
-    with serve(real_site) as base:
-        yield base
+def site_url(real_site, tmp_path_factory):
+    """The real site as it is served in production: Debian's nginx with the configuration the build generated."""
+    with nginx(real_site, tmp_path_factory.mktemp("nginx")) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")
