@@ -21,6 +21,25 @@ class Objective:
     level: str | None = None
     parent: str | None = None
     priority: str | None = None
+    section: str | None = None  # anchor of the Dutch heading whose section describes the objective
+    anchor: str | None = None  # the id of that heading in this language version's page
+    line: int = 0  # line of `section` in the front matter
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A reference from front matter to another document (`replaces`, `replaced_by`), checked once all are known."""
+
+    key: str  # zone/document
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Currency:
+    """Whether a document is in force on the day the site is built."""
+
+    state: str  # in_force, upcoming, expired, replaced
+    by: str | None = None  # key of the replacing document when replaced
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,8 @@ class Document:
     date: dt.date | None
     versions: dict[str, Version]  # language -> version; the default language is always present
     editor_notes: tuple[EditorNote, ...] = ()
+    replaces: DocumentRef | None = None
+    replaced_by: DocumentRef | None = None
 
     @property
     def key(self) -> str:
@@ -137,6 +158,26 @@ class Site:
     @property
     def documents(self) -> tuple[Document, ...]:
         return tuple(doc for zone in self.zones for doc in zone.documents)
+
+    def document(self, key: str) -> Document | None:
+        return next((doc for doc in self.documents if doc.key == key), None)
+
+    def replacement(self, doc: Document) -> Document | None:
+        """The document that replaces `doc`: named by its `replaced_by`, or one whose `replaces` names it."""
+        if doc.replaced_by and (named := self.document(doc.replaced_by.key)):
+            return named
+        return next((other for other in self.documents if other.replaces and other.replaces.key == doc.key), None)
+
+    def currency(self, doc: Document, today: dt.date) -> Currency | None:
+        """Replaced, or from its period: in force, upcoming or expired; None for a document without either."""
+        replacement = self.replacement(doc)
+        if replacement:
+            return Currency("replaced", replacement.key)
+        if doc.period is None:
+            return None
+        if today < doc.period.start:
+            return Currency("upcoming")
+        return Currency("expired") if today > doc.period.end else Currency("in_force")
 
     def zone(self, slug: str) -> Zone:
         return next(zone for zone in self.zones if zone.slug == slug)

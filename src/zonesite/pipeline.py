@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import clock
 from .config import Config
 from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
@@ -76,9 +77,10 @@ class Pipeline:
         return site, problems
 
     def inputs_key(self, *flags: object) -> str:
-        """Everything a build reads, by name, size and time for content: equal keys, equal sites."""
+        """Everything a build reads, by name, size and time for content, and the day (whether a document is in force
+        depends on it): equal keys, equal sites."""
         root = self.config.root
-        return fingerprint(code_fingerprint(), self.config, self.preview, flags, tree_signature(self.content_dir),
+        return fingerprint(code_fingerprint(), self.config, self.preview, flags, clock.today(), tree_signature(self.content_dir),
                            files_fingerprint(root / "templates", root / "assets"))
 
     def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .. import clock
 from ..config import Config
 from ..engine.fingerprint import fingerprint
 from ..model import Document, Objective, Site, Version, Zone
@@ -62,24 +63,29 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
     pages: list[Page] = []
     every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
     all_pdfs = sorted(pdfs.values(), key=lambda pdf: pdf.path)
-    listing = fingerprint(site.zones)  # the model without texts: a text edit re-renders only its own pages
+    today = clock.today()
+    currency = {doc.key: site.currency(doc, today) for doc in site.documents}  # in force, expired, replaced: as of today
+    listing = fingerprint(site.zones, currency)  # the model without texts: a text edit re-renders only its own pages
     with_pdfs = fingerprint(listing, all_pdfs)
     for lang in config.languages:
         views = {doc.key: view(config, doc, lang) for doc in site.documents}
-        shared = {"views": views}
+        shared = {"views": views, "currency": currency}
         objectives_table = objectives_by_theme(config, site, lang)
         pages.append(Page(urls.home(lang), "home.html", lang,
                           {**shared, "site": site, "timeline": build_timeline(site, lang)}, every(urls.home), listing))
         for zone in site.zones:
             zone_facts = fingerprint(replace(zone, documents=()))
             pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone},
-                              every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone)))
+                              every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone, currency)))
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
                 context = {**shared, "zone": zone, "view": shown, "pdf": pdf,
                            "structured_data": structured_data(config, shown, zone)}
-                inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf)
+                related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
+                                                                 doc.replaces and doc.replaces.key) if key in views]
+                inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf,
+                                     currency[doc.key], related)
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),

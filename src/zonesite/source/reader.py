@@ -7,23 +7,27 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..config import Config
 from ..engine.cache import Cache
 from ..engine.fingerprint import code_fingerprint, fingerprint, tree_signature
 from ..engine.workers import worker_pool
-from ..model import Document, EditorNote, Objective, Period, Site, Version, Zone, text_hash
+from ..model import Document, DocumentRef, EditorNote, Objective, Period, Site, Version, Zone, text_hash
 from ..problems import Problems
 from . import markdown, validate
 from .terms import term_findings
 from .schema import SLUG, Checker
 from .text import SourceError, parse_yaml, read_text, split_front_matter
 
-DOCUMENT_KEYS = {"title", "type", "period", "date", "author", "status", "summary", "themes", "objectives", "editor_notes"}
-TRANSLATION_KEYS = DOCUMENT_KEYS - {"editor_notes"} | {"source_hash"}
+DOCUMENT_KEYS = {"title", "type", "period", "date", "author", "status", "summary", "themes", "objectives", "editor_notes",
+                 "replaces", "replaced_by"}
+TRANSLATION_KEYS = DOCUMENT_KEYS - {"editor_notes", "replaces", "replaced_by"} | {"source_hash"}
 REQUIRED_KEYS = {"title", "type", "author", "status", "summary", "themes"}
-OBJECTIVE_KEYS = {"id", "title", "themes", "level", "parent", "priority"}
+OBJECTIVE_KEYS = {"id", "title", "themes", "level", "parent", "priority", "section"}
+DOCUMENT_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 NOTE_KEYS = {"section", "acknowledges", "text"}
 ZONE_KEYS = {"name", "address", "phone", "email", "website", "chief"}
 LEVELS = {"strategisch", "tactisch"}
@@ -165,21 +169,23 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     source = _read_front_matter(files[default], config, problems, translation=False)
     if source is None:
         return None
-    shared, notes = source["shared"], source["notes"]
+    shared, notes, relations = source["shared"], source["notes"], source["relations"]
     source_problems = Problems()
     tokens, env = markdown.parse(source["body"])
     headings = markdown.headings(tokens)
-    versions = {default: _version(source, default, tokens, env, headings, (), notes, config, source_problems)}
+    validate.check_objective_sections(files[default], source["fields"]["objectives"], headings, source_problems)
+    sections = {o.id: o.section for o in source["fields"]["objectives"] if o.section}
+    versions = {default: _version(source, default, tokens, env, headings, (), notes, sections, config, source_problems)}
     for lang in config.translations:
         translated = _read_front_matter(files[lang], config, problems, translation=True) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
             versions[lang] = _version(translated, lang, *markdown.parse(translated["body"]), None, headings, notes,
-                                      config, problems)
+                                      sections, config, problems)
             if config.terms:
                 for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
                     problems.warning(files[lang], finding.line, finding.message, "term")
-    document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, **shared)
+    document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, **relations, **shared)
     validate.check_notes(document, headings, source_problems)
     validate.check_placeholders(document, source["body"], config, source_problems, source["lines"].line)
     problems.extend(source_problems)
@@ -187,8 +193,9 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
 
 
 def _version(read: dict, lang: str, tokens, env, headings, source_headings, notes: tuple[EditorNote, ...],
-             config: Config, problems: Problems) -> Version:
-    """Validate and render one text; notes are placed in the section with the same position as in the Dutch."""
+             sections: dict[str, str], config: Config, problems: Problems) -> Version:
+    """Validate and render one text; notes are placed in the section with the same position as in the Dutch,
+    and objectives link to the heading with the same position as the Dutch heading their `section` names."""
     headings = headings if headings is not None else markdown.headings(tokens)
     path, body, body_line = read["path"], read["body"], read["body_line"]
     found = validate.check_text(path, body, body_line, tokens, headings, config, lang)
@@ -200,8 +207,18 @@ def _version(read: dict, lang: str, tokens, env, headings, source_headings, note
             by_heading.setdefault(positions[note.section], []).append(note.text[lang])
     rendered = markdown.render(tokens, env, headings, by_heading, config.text(lang, "editor_note_label"))
     anchors = frozenset(h.anchor for h in headings) | markdown.footnote_anchors(tokens)
+    fields = dict(read["fields"])
+    fields["objectives"] = tuple(_placed(objective, sections, positions, headings) for objective in fields["objectives"])
     return Version(lang=lang, path=path, body_line=body_line, rendered=rendered, media=tuple(found.media),
-                   anchors=anchors, links=tuple(found.links), **read["fields"])
+                   anchors=anchors, links=tuple(found.links), **fields)
+
+
+def _placed(objective: Objective, sections: dict[str, str], positions: dict[str, int], headings) -> Objective:
+    """The objective with the section of the Dutch objective of the same id, and that section's id in this text."""
+    section = sections.get(objective.id)
+    index = positions.get(section or "")
+    anchor = headings[index].anchor if index is not None and index < len(headings) else None
+    return replace(objective, section=section, anchor=anchor)
 
 
 def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool) -> dict | None:
@@ -241,10 +258,22 @@ def _read_front_matter(path: Path, config: Config, problems: Problems, translati
         "translated_from": check.text(("source_hash",)) if translation else None,
     }
     notes = () if translation else _read_notes(check, config)
+    relations = {} if translation else {key: _read_reference(check, key) for key in ("replaces", "replaced_by")}
     if len(problems.errors) > before:
         return None
     return {"path": path, "body": body, "body_line": body_line, "shared": shared, "fields": fields, "notes": notes,
-            "lines": data}
+            "relations": relations, "lines": data}
+
+
+def _read_reference(check: Checker, key: str) -> DocumentRef | None:
+    value = check.text((key,), required=False)
+    if value is None:
+        return None
+    if not DOCUMENT_KEY.match(value):
+        check.fail((key,), f"'{key}' names another document as <zone>/<document>, like aalst/opdrachtbrief-2021-2025, "
+                           f"not '{value}'")
+        return None
+    return DocumentRef(value, check.data.line(key))
 
 
 def _read_notes(check: Checker, config: Config) -> tuple[EditorNote, ...]:
@@ -280,6 +309,8 @@ def _read_objectives(check: Checker, config: Config) -> tuple[Objective, ...]:
             level=check.choice(at + ("level",), LEVELS, required=False),
             parent=check.text(at + ("parent",), required=False),
             priority=check.choice(at + ("priority",), PRIORITIES, required=False),
+            section=check.text(at + ("section",), required=False),
+            line=check.data.line(*at, "section"),
         ))
     for index, objective in enumerate(objectives):
         if objective.parent and objective.parent not in seen:

@@ -14,7 +14,7 @@ from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from ..config import Config
-from ..model import Document, DocumentLink, EditorNote, Heading, Media, Site
+from ..model import Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
 from ..problems import WARNING, Problem, Problems
 from . import markdown
 
@@ -193,7 +193,7 @@ def _compare(path: Path, line: int, label: str, column: int, stated: Decimal, co
              terms: int, problems: Problems, what: str) -> None:
     if abs(stated - computed) > Decimal("0.01") * terms:  # each term may have been rounded to the cent
         problems.warning(path, line, f"table total '{label}', column {column + 1}: states {_format(stated)}, "
-                                     f"but {what} up to {_format(computed)} (published as adopted)", TABLE_TOTAL)
+                                     f"but {what} up to {_format(computed)} (published as written)", TABLE_TOTAL)
 
 
 def check_placeholders(doc: Document, body: str, config: Config, problems: Problems, line_of) -> None:
@@ -230,6 +230,16 @@ def check_notes(doc: Document, headings: tuple[Heading, ...], problems: Problems
     problems.items[:] = acknowledged
 
 
+def check_objective_sections(path: Path, objectives: tuple[Objective, ...], headings: tuple[Heading, ...],
+                             problems: Problems) -> None:
+    """An objective's `section` is the anchor of a heading of the Dutch text: its page links the goal there."""
+    anchors = [heading.anchor for heading in headings]
+    for objective in objectives:
+        if objective.section and objective.section not in anchors:
+            problems.error(path, objective.line, f"objective '{objective.id}': no heading has the anchor '{objective.section}' "
+                                                 f"(known: {', '.join(anchors[:8])}{', …' if len(anchors) > 8 else ''})")
+
+
 def _acknowledging(problem: Problem, notes: tuple[EditorNote, ...], headings: tuple[Heading, ...],
                    anchors: dict[str, int], body_line: int) -> EditorNote | None:
     if problem.severity != WARNING or not problem.code:
@@ -258,6 +268,7 @@ def check_site(site: Site, config: Config) -> Problems:
                 elif link.anchor and link.anchor not in target.anchors:
                     problems.error(version.path, link.line, f"link to '{link.href}': that document has no heading or footnote with that anchor")
         source = doc.versions[config.default_language]
+        _check_relations(site, doc, source.path, config, problems)
         for lang in config.translations:
             version = doc.versions.get(lang)
             if version is None:
@@ -266,3 +277,18 @@ def check_site(site: Site, config: Config) -> Problems:
                 problems.warning(version.path, 0, f"translation is outdated: {source.path.name} changed since it was translated "
                                                   "(see: python build.py translations)", "translation-outdated")
     return problems
+
+
+def _check_relations(site: Site, doc: Document, path: Path, config: Config, problems: Problems) -> None:
+    """`replaces` and `replaced_by` name another document that exists, and is published when this one is."""
+    for key, ref in (("replaces", doc.replaces), ("replaced_by", doc.replaced_by)):
+        if ref is None:
+            continue
+        other = site.document(ref.key)
+        if ref.key == doc.key:
+            problems.error(path, ref.line, f"'{key}: {ref.key}' names this document itself")
+        elif other is None:
+            known = ", ".join(d.key for d in site.documents if d.key != doc.key)
+            problems.error(path, ref.line, f"'{key}: {ref.key}': no such document in the content folder (known: {known})")
+        elif other.status in config.draft_statuses and doc.status not in config.draft_statuses:
+            problems.error(path, ref.line, f"'{key}: {ref.key}': that document is a draft ({other.status}) and is not published")
