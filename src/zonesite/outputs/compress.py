@@ -21,9 +21,11 @@ TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".tx
 
 def encodings() -> dict[str, callable]:
     """Extension of the compressed copy -> how to make it from the bytes of the file."""
-    found = {".gz": lambda data: gzip.compress(data, compresslevel=9, mtime=0)}
+    # Measured on a 45 kB page: brotli quality 5 gives 10.1 kB in 3 ms, quality 11 gives 9.0 kB in 96 ms; at 11 a
+    # cold build of a thousand documents spent 90 s compressing. gzip's level 6 is zlib's own default.
+    found = {".gz": lambda data: gzip.compress(data, compresslevel=6, mtime=0)}
     if brotli is not None:
-        found[".br"] = lambda data: brotli.compress(data, quality=11)
+        found[".br"] = lambda data: brotli.compress(data, quality=5)
     return found
 
 
