@@ -205,3 +205,23 @@ def test_a_file_in_the_documents_folder_that_nothing_links_is_a_warning(make_sit
     assert result.returncode == 1, result.stderr
     assert has_problem(result.stderr, "warning", "content/testzone/test/cijfers.csv"), result.stderr
     assert not has_problem(result.stderr, "warning", "content/testzone/test/organigram.png"), result.stderr
+
+
+def test_new_says_where_images_and_annexes_go_and_its_example_passes_check(make_site):
+    """The file `new` writes names the document's folder; an image put there and linked as it shows is accepted."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML})
+    result = run(root, "new", "--zone", "testzone", "--type", "opdrachtbrief", "--title", "Plan",
+                 "--start", "2026-01-01", "--end", "2030-12-31")
+    assert result.returncode == 0, result.stderr
+    path = root / "content/testzone/opdrachtbrief-2026-2030.nl.md"
+    example = next(line for line in path.read_text(encoding="utf-8").splitlines() if "![" in line)
+    image = example.split("](", 1)[1].split(")", 1)[0]
+    assert example.startswith("#") and image == "opdrachtbrief-2026-2030/organigram.png"
+    (root / "content/testzone" / image).parent.mkdir()
+    (root / "content/testzone" / image).write_bytes(png(100, 50))
+    with path.open("a", encoding="utf-8") as text:
+        text.write(f"\n{example.lstrip('# ').split('    ')[0]}\n")
+    check = run(root, "check")
+    assert check.returncode in (0, 1), check.stderr  # the draft's translation is missing: a warning
+    assert not has_problem(check.stderr, "error", "content/testzone/opdrachtbrief-2026-2030.nl.md"), check.stderr
+    assert not has_problem(check.stderr, "warning", f"content/testzone/{image}"), check.stderr  # it is linked
