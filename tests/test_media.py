@@ -240,3 +240,24 @@ def test_new_says_where_images_and_annexes_go_and_its_example_passes_check(make_
     assert check.returncode in (0, 1), check.stderr  # the draft's translation is missing: a warning
     assert not has_problem(check.stderr, "error", "content/testzone/opdrachtbrief-2026-2030.nl.md"), check.stderr
     assert not has_problem(check.stderr, "warning", f"content/testzone/{image}"), check.stderr  # it is linked
+
+
+def test_a_photo_taken_sideways_is_shown_and_copied_upright(make_site):
+    """A JPEG whose EXIF orientation says 'turned' has its width and height swapped on the page, and its copies
+    are upright (taller than wide), without the camera's metadata."""
+    photo = Image.new("RGB", (1600, 800), (90, 140, 60))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated 90° clockwise
+    exif[0x010F] = "Camera maker"
+    data = io.BytesIO()
+    photo.save(data, format="JPEG", exif=exif)
+    document = DOCUMENT + "\n![Het nieuwe politiehuis](test/foto.jpg)\n"
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: document,
+                      "content/testzone/test/foto.jpg": data.getvalue()})
+    assert run(root, "build", "--no-pdf", "--no-search").returncode == 0
+    [image] = page(root.parent / "out", "nl").xpath("//div[@class='doc-body']//img")
+    assert (image.get("width"), image.get("height")) == ("800", "1600")
+    assert image.get("srcset") == "foto.w480.jpg 480w, foto.jpg 800w"
+    with Image.open(root.parent / "out/nl/testzone/test/foto.w480.jpg") as copy:
+        assert copy.size == (480, 960)
+        assert not copy.getexif()

@@ -25,6 +25,9 @@ KIND = "images"  # the cache's folder of web copies
 # How a copy is made; part of its fingerprint, so changing it makes every copy again.
 SAVE_OPTIONS = {"JPEG": {"quality": 82, "optimize": True, "progressive": True}, "PNG": {"optimize": True},
                 "WEBP": {"quality": 80, "method": 4}}
+# Shrink in two steps, a fast one to three times the width, then Lanczos; a JPEG is decoded at a reduced scale
+# already. A copy of a 4000×3000 photo takes 0.06-0.16 s of CPU instead of 0.4 s, with no difference to see.
+REDUCING_GAP = 3.0
 
 
 def outputs(config: Config, site: Site, cache: Cache) -> list[Output]:
@@ -45,7 +48,7 @@ def _copies(cache: Cache, media: Media) -> list[tuple[int, str, Path]]:
     """(width, fingerprint, cached file) of each copy, made now when the cache does not have it."""
     made = []
     for width in media.copies:
-        key = fingerprint(media.sha256, width, SAVE_OPTIONS, metadata.version("pillow"))
+        key = fingerprint(media.sha256, width, SAVE_OPTIONS, REDUCING_GAP, metadata.version("pillow"))
         path = cache.path(KIND, key, Path(media.target).suffix.lower())
         if not path.is_file():
             write_atomically(path, narrower(media.source, width))
@@ -57,11 +60,12 @@ def narrower(source: Path, width: int) -> bytes:
     """The image `width` pixels wide, in its own format, turned upright, without its metadata (camera, place)."""
     with Image.open(source) as original:
         kind = original.format or "PNG"
+        original.draft(None, (width, width))  # both sides at least the width: turned upright or not, it is enough
         image = ImageOps.exif_transpose(original)
         if image.mode not in ("RGB", "RGBA", "L", "LA"):
             image = image.convert("RGBA" if kind != "JPEG" else "RGB")
         height = max(1, round(image.height * width / image.width))
-        copy = image.resize((width, height), Image.Resampling.LANCZOS)
+        copy = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
         if kind == "JPEG" and copy.mode != "RGB":
             copy = copy.convert("RGB")
         data = io.BytesIO()
