@@ -93,8 +93,8 @@ class Media:
     title: str = ""  # the link's text or the image's description
     width: int = 0  # pixels, for an image
     height: int = 0
-    widths: tuple[int, ...] = ()  # of an image: the widths a browser may choose from (`srcset`), the original's included
-    # when it is not much wider than the widest copy
+    widths: tuple[int, ...] = ()  # of an image: the widths a browser may choose from (`srcset`): the configured widths
+    # narrower than the original, and the original's when it is not wider than the widest configured width
 
     @property
     def copies(self) -> tuple[int, ...]:
