@@ -18,7 +18,9 @@ PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
     "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "server", "locales_dir",
+    "media",
 }
+MEDIA_KEYS = {"image_widths", "image_sizes", "annex_types"}
 SERVER_KEYS = {"hsts_max_age", "hsts_include_subdomains", "referrer_policy", "brotli", "redirects"}
 REFERRER_POLICIES = ("no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",
                      "strict-origin", "strict-origin-when-cross-origin", "unsafe-url")
@@ -46,6 +48,15 @@ class ServerConfig:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """A document's own files (`media:` in site_config.yaml): the web copies of its images, the annexes it may link to."""
+
+    image_widths: tuple[int, ...] = (480, 960, 1440)  # an image wider than one of these gets a copy that wide
+    image_sizes: str = "100vw"  # how wide an image shows on the page, for the browser to pick a copy (`sizes`)
+    annex_types: dict[str, dict[str, str]] = field(default_factory=dict)  # file extension -> language -> type in words
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     root: Path  # folder of the config file; relative paths start here
@@ -67,6 +78,7 @@ class Config:
     terms: TermBase | None  # how translations render the terms of the integrated police
     locales_dir: Path
     server: ServerConfig = field(default_factory=ServerConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -144,6 +156,7 @@ def load_config(path: Path) -> Config:
         terms=terms,
         locales_dir=locales_dir,
         server=_server(check),
+        media=_media(check, languages),
     )
     if problems.errors:
         raise ContentError(problems.errors)
@@ -173,6 +186,28 @@ def _signing(check: Checker, root: Path) -> Signing | None:
     except SigningError as error:
         check.fail(where + ("password_env",) if "environment variable" in str(error) else where + ("pkcs12",), f"'pdf.signing': {error}")
         return None
+
+
+def _media(check: Checker, languages: tuple[str, ...]) -> MediaConfig:
+    """The `media:` section: the widths of the web copies of images and the types of annexes, with their names."""
+    if check.get(("media",)) is None:
+        return MediaConfig()
+    check.mapping(("media",), MEDIA_KEYS, set())
+    default = MediaConfig()
+    widths = check.get(("media", "image_widths"))
+    if widths is None:
+        widths = default.image_widths
+    elif not (isinstance(widths, list) and widths and all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths)):
+        check.fail(("media", "image_widths"), "'media.image_widths' must be a list of widths in pixels, like [480, 960, 1440]")
+        widths = default.image_widths
+    sizes = check.text(("media", "image_sizes"), required=False) or default.image_sizes
+    annex_types = {}
+    for extension in check.get(("media", "annex_types")) or {}:
+        if not re.fullmatch(r"[a-z0-9]+", str(extension)):
+            check.fail(("media", "annex_types", extension), f"'{extension}' must be a file extension without its dot, like pdf")
+            continue
+        annex_types[str(extension)] = check.labels(("media", "annex_types", extension), languages)
+    return MediaConfig(tuple(sorted(set(widths))), sizes, annex_types)
 
 
 def _server(check: Checker) -> ServerConfig:

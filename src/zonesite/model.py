@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 
 def text_hash(text: str) -> str:
@@ -72,12 +73,44 @@ class RenderedMarkdown:
     headings: tuple[Heading, ...]
 
 
+IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types (extensions) or FILE
+FILE = "file"  # an image file a text links to without showing it: published as it is
+
+
 @dataclass(frozen=True)
 class Media:
-    """A file a document shows or links to (an image, an annex), published beside its page."""
+    """A file a document shows or links to (an image, an annex), published beside its page.
+
+    Paths in the text are relative to the document's file; the document's own folder (`<zone>/<document>/`) is
+    published as the page's folder, so `opdrachtbrief-2021-2025/organigram.png` becomes `organigram.png` there."""
 
     source: Path
-    target: str  # path relative to the document's page folder, as written in the Markdown
+    written: str  # the link as the parser gives it (percent-encoded)
+    target: str  # path relative to the document's page folder
+    kind: str  # IMAGE, FILE, or the annex type: a key of media.annex_types (the file's extension)
+    size: int  # bytes
+    sha256: str  # of its bytes: pages and PDFs that show it change when it does
+    title: str = ""  # the link's text or the image's description
+    width: int = 0  # pixels, for an image
+    height: int = 0
+    widths: tuple[int, ...] = ()  # of an image: the widths a browser may choose from (`srcset`): the configured widths
+    # narrower than the original, and the original's when it is not wider than the widest configured width
+
+    @property
+    def copies(self) -> tuple[int, ...]:
+        """The widths of the narrower copies made for the web."""
+        return tuple(width for width in self.widths if width < self.width)
+
+    def copy(self, width: int) -> str:
+        """Where the web copy `width` pixels wide goes: organigram.png -> organigram.w480.png, beside it."""
+        if width == self.width:
+            return self.target
+        path = PurePosixPath(self.target)
+        return str(path.with_name(f"{path.stem}.w{width}{path.suffix}"))
+
+    @property
+    def href(self) -> str:
+        return quote(self.target)
 
 
 @dataclass(frozen=True)
@@ -107,6 +140,7 @@ class Version:
     translated_from: str | None = None  # for a translation: fingerprint of the source it was made from
     rendered: RenderedMarkdown = field(default=RenderedMarkdown("", ()), repr=False, compare=False)
     media: tuple[Media, ...] = ()
+    annexes: tuple[Media, ...] = ()  # the annexes the text links to, each once, in the order of the text
     anchors: frozenset[str] = field(default=frozenset(), repr=False)  # heading ids and footnotes, which links may point at
     links: tuple[DocumentLink, ...] = field(default=(), repr=False)
 

@@ -19,10 +19,10 @@ from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
-from .outputs import feeds, nginx, urls
+from .outputs import feeds, media, nginx, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
-from .outputs.pages import Page, plan, view
+from .outputs.pages import Page, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs
 from .outputs.search import BUNDLE, build_index, existing_index
@@ -117,6 +117,7 @@ class Pipeline:
         # The manifest is published with the site: it names no source file, so no draft either.
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress)
+        self.cache.prune(media.KIND)
         self.cache.write_json("problems", inputs, [_record(p) for p in problems.items])
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
@@ -152,11 +153,7 @@ class Pipeline:
             outputs.append(Output(asset.path, fingerprint(asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
             outputs.append(Output(pdf.path, pdf.sha256, source=pdf.cached))
-        for doc in site.documents:
-            for lang in config.languages:
-                folder = f"{lang}/{doc.zone}/{doc.slug}"
-                for media in view(config, doc, lang).version.media:
-                    outputs.append(Output(f"{folder}/{media.target}", files_fingerprint(media.source), source=media.source))
+        outputs.extend(media.outputs(config, site, self.cache))
         texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
@@ -229,7 +226,7 @@ def _facts_of(pdf: Path) -> dict:
 
 
 def _unique(outputs: list[Output]) -> list[Output]:
-    """Two documents may use the same file name for media in one folder only if it is the same file."""
+    """A file a text names twice is published once."""
     seen: dict[str, Output] = {}
     for output in outputs:
         seen.setdefault(output.path, output)

@@ -49,6 +49,8 @@ def new_document(config: Config, content_dir: Path, zone: str, doc_type: str, ti
         f"themes: [{first_theme}]          # keys of site_config.yaml themes: {', '.join(config.themes)}\n"
         "objectives:                # the zone's goals as data; level, parent and priority are optional\n"
         f"  - {{id: doel-1, title: {_quoted(PLACEHOLDERS['objective'])}, themes: [{first_theme}]}}\n"
+        f"# images and annexes (pdf, xlsx, ...): put them in the folder {slug}/ beside this file and link them in the text:\n"
+        f"#   ![what the image shows]({slug}/organigram.png)    [Begroting 2026]({slug}/begroting-2026.xlsx)\n"
         "---\n"
         "## 1 Inleiding\n\n"
         f"{PLACEHOLDERS['body']}\n"

@@ -12,7 +12,7 @@ import zonesite
 
 # The libraries whose version changes what a page, PDF or index looks like.
 RENDERING_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "python-slugify", "babel", "pyyaml",
-                       "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli")
+                       "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli", "pillow")
 
 
 def fingerprint(*parts: object) -> str:

@@ -43,7 +43,7 @@ TYPES = (
     ("application/zip", "zip"), ("application/vnd.oasis.opendocument.text", "odt"),
     ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
     ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"), ("application/vnd.ms-excel", "xls"),
 )
 CHARSET_TYPES = "text/css application/javascript application/json application/xml image/svg+xml text/plain text/csv"
 

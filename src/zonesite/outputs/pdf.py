@@ -19,6 +19,7 @@ from ..engine.progress import Progress
 from ..engine.workers import worker_pool
 from ..model import Document, Site, Zone
 from . import urls
+from .media import pdf_sources
 from .pages import view
 from .templates import Templates
 
@@ -39,10 +40,6 @@ class PdfFile:
     @property
     def filename(self) -> str:
         return self.path.rsplit("/", 1)[1]
-
-    @property
-    def size_label(self) -> str:
-        return f"{self.size / 1024:.0f} kB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         signing = config.pdf_signing
         tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf")),
                   (str(signing.pkcs12), signing.password_env, signing.timestamp_url, _reason(config, job),
-                   signing.signer) if signing else None)
+                   signing.signer) if signing else None, pdf_sources(config, job.doc, job.lang))
                  for job in todo]
         count = workers or min(len(tasks), os.cpu_count() or 1)
         bar = Progress(len(tasks), "PDF", enabled=progress)
@@ -121,16 +118,21 @@ def html(config: Config, templates: Templates, job: PdfJob) -> str:
 
 
 def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
-              signing: tuple[str, str, str | None, str, str] | None = None) -> str:
+              signing: tuple[str, str, str | None, str, str] | None = None,
+              sources: tuple[str, dict[str, str]] = ("", {})) -> str:
     """Runs in a worker process: render one PDF, sign it when a key is configured, and write it, then its facts,
-    atomically into the cache (so the cache holds signed copies)."""
+    atomically into the cache (so the cache holds signed copies). `sources` are the page's address, against which
+    the text's links are resolved, and the source file of each of its images and annexes (`pdf_sources`)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from .fetch import SourceFetcher
+
     fonts = FontConfiguration()  # needed for the stylesheet's @font-face to be used
     stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
-    document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=fonts,
-                                                          pdf_variant=variant, pdf_tags=True)
+    page_url, files = sources
+    document = HTML(string=html, base_url=page_url or base_url, url_fetcher=SourceFetcher(files)).render(
+        stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant, pdf_tags=True)
     data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
     signer = None
     if signing:

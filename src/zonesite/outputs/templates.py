@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .. import __version__
@@ -30,10 +31,17 @@ class Templates:
             lstrip_blocks=True,
         )
         self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview, csp=content_security_policy)
-        self.env.filters.update(date=self.date)
+        self.env.filters.update(date=self.date, filesize=self.filesize)
 
     def date(self, value: dt.date | None, lang: str) -> str:
         return format_date(value, format="long", locale=self.config.text(lang, "locale")) if value else ""
+
+    def filesize(self, size: int, lang: str) -> str:
+        """A file's size as readers of the language write it: "1,2 MB" and "12 kB" in Dutch, "1,2 Mo" in French."""
+        locale = self.config.text(lang, "locale")
+        if size >= 1_000_000:
+            return format_unit(size / 1_000_000, "digital-megabyte", length="short", format="#,##0.0", locale=locale)
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=locale)
 
     def translate(self, lang: str) -> Callable[..., str]:
         return lambda key, **values: self.config.text(lang, key).format(**values) if values else self.config.text(lang, key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -12,7 +13,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
-from ..model import Heading, RenderedMarkdown
+from ..model import Heading, Media, RenderedMarkdown
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
@@ -75,6 +76,19 @@ def footnote_anchors(tokens: list[Token]) -> set[str]:
     return {f"fn{n}" for n in range(1, count + 1)} | {f"fnref{n}" for n in range(1, count + 1)}
 
 
+def link_text(children: list[Token], index: int) -> str:
+    """The text of the link that opens at children[index], or the description of the image there."""
+    token = children[index]
+    if token.type == "image":
+        return "".join(child.content for child in token.children or ())
+    words = []
+    for child in children[index + 1:]:
+        if child.type == "link_close":
+            break
+        words.append(child.content)
+    return "".join(words)
+
+
 def inline_tokens(tokens: list[Token]):
     """(block token, inline child) for every child of every inline block: links, images, text."""
     for block in tokens:
@@ -85,11 +99,15 @@ def inline_tokens(tokens: list[Token]):
 _DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
 
 
-def render(tokens: list[Token], env: dict, found: tuple[Heading, ...], notes: dict[int, list[str]], note_label: str) -> RenderedMarkdown:
+def render(tokens: list[Token], env: dict, found: tuple[Heading, ...], notes: dict[int, list[str]], note_label: str,
+           media: tuple[Media, ...] = (), sizes: str = "") -> RenderedMarkdown:
     """HTML of parsed tokens whose `headings` were found; `notes` are editor's notes by the index of the heading
-    whose section they close."""
+    whose section they close; `media` are the files the text links to, `sizes` how wide its images show."""
+    files = {file.written: file for file in media}
     for _, child in inline_tokens(tokens):
         _rewrite_link(child)
+        if child.type in ("image", "link_open") and (file := files.get(str(child.attrGet("src" if child.type == "image" else "href")))):
+            _place_file(child, file, sizes)
     _alignment_as_class(tokens)
     _label_tables(tokens)
     _insert_notes(tokens, notes, note_label)
@@ -109,6 +127,23 @@ def _rewrite_link(token: Token) -> None:
     if match:
         zone, document, anchor = match.groups()
         token.attrSet("href", f"../../{zone}/{document}/{anchor or ''}" if zone else f"../{document}/{anchor or ''}")
+
+
+def _place_file(token: Token, file: Media, sizes: str) -> None:
+    """A file of the document as published beside its page; an image with its size (no jump while the page loads),
+    its narrower copies for the browser to choose from, and loaded only when it is about to be seen."""
+    if token.type == "link_open":
+        anchor = str(token.attrGet("href")).partition("#")[2]
+        token.attrSet("href", file.href + (f"#{anchor}" if anchor else ""))
+        return
+    token.attrSet("src", file.href)
+    if file.copies:
+        token.attrSet("srcset", ", ".join(f"{quote(file.copy(width))} {width}w" for width in file.widths))
+        token.attrSet("sizes", sizes)
+    token.attrSet("width", str(file.width))
+    token.attrSet("height", str(file.height))
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
 
 
 def _alignment_as_class(tokens: list[Token]) -> None:

@@ -205,12 +205,16 @@ def _version(read: dict, lang: str, tokens, env, headings, source_headings, note
     for note in notes:
         if note.section in positions and positions[note.section] < len(headings):
             by_heading.setdefault(positions[note.section], []).append(note.text[lang])
-    rendered = markdown.render(tokens, env, headings, by_heading, config.text(lang, "editor_note_label"))
+    media = tuple(found.media)
+    rendered = markdown.render(tokens, env, headings, by_heading, config.text(lang, "editor_note_label"), media,
+                               config.media.image_sizes)
     anchors = frozenset(h.anchor for h in headings) | markdown.footnote_anchors(tokens)
     fields = dict(read["fields"])
     fields["objectives"] = tuple(_placed(objective, sections, positions, headings) for objective in fields["objectives"])
-    return Version(lang=lang, path=path, body_line=body_line, rendered=rendered, media=tuple(found.media),
-                   anchors=anchors, links=tuple(found.links), **fields)
+    annexes = {m.target: m for m in reversed(media) if m.kind in config.media.annex_types}  # the first link names it
+    return Version(lang=lang, path=path, body_line=body_line, rendered=rendered, media=media,
+                   annexes=tuple(sorted(annexes.values(), key=media.index)), anchors=anchors, links=tuple(found.links),
+                   **fields)
 
 
 def _placed(objective: Objective, sections: dict[str, str], positions: dict[str, int], headings) -> Objective:

@@ -5,22 +5,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from babel.numbers import NumberFormatError, parse_decimal
+from PIL import Image, UnidentifiedImageError
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from ..config import Config
-from ..model import Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
+from ..model import FILE, IMAGE, Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
 from ..problems import WARNING, Problem, Problems
 from . import markdown
 
 TABLE_TOTAL = "table-total"  # the code of a warning an editor can acknowledge
 ACKNOWLEDGEABLE = (TABLE_TOTAL,)
 _TOTAL = re.compile(r"^(totaal|total)\b", re.IGNORECASE)
+IMAGE_TYPES = ("png", "jpg", "jpeg", "webp")  # what a page and a PDF show, and Pillow makes narrower copies of
+_ORIENTATION = 0x0112  # the EXIF tag of a photo taken sideways; 5 to 8 mean its width and height swap
 
 # What `new` writes into a document; a document that is not a draft may not contain any of it.
 PLACEHOLDERS = {
@@ -46,7 +51,7 @@ def check_text(path: Path, body: str, body_line: int, tokens: list[Token], headi
     line_of = lambda token: body_line + (token.map[0] if token.map else 0)  # noqa: E731
     _check_headings(path, body_line, headings, found.problems)
     _check_blocks(path, body, tokens, line_of, found.problems)
-    _check_links(path, tokens, headings, line_of, found)
+    _check_links(path, tokens, headings, line_of, found, config)
     if lang == config.default_language:  # translations repeat the official figures
         _check_totals(path, tokens, line_of, config.text(lang, "locale"), found.problems)
     return found
@@ -93,41 +98,95 @@ def _cell_count(line: str) -> int:
     return len(cells)
 
 
-def _check_links(path: Path, tokens: list[Token], headings: tuple[Heading, ...], line_of, found: TextFindings) -> None:
+def _check_links(path: Path, tokens: list[Token], headings: tuple[Heading, ...], line_of, found: TextFindings,
+                 config: Config) -> None:
     anchors = {heading.anchor for heading in headings} | markdown.footnote_anchors(tokens)
-    for block, token in markdown.inline_tokens(tokens):
-        if token.type not in ("link_open", "image"):
-            continue
-        is_image = token.type == "image"
-        target = str(token.attrGet("src" if is_image else "href") or "")
-        line, scheme = line_of(block), markdown.scheme(target)
-        if is_image and not token.children and not token.content.strip():
-            found.problems.error(path, line, f"image '{target}' has no description: write it between the brackets, ![like this]({target})")
-        if scheme:
-            if scheme not in markdown.SAFE_SCHEMES:
-                found.problems.error(path, line, f"link to '{target}': the scheme '{scheme}:' is not allowed "
-                                                 f"(only {', '.join(s + ':' for s in markdown.SAFE_SCHEMES)})")
-            elif is_image:
-                found.problems.error(path, line, f"image '{target}' is on another site; put the file beside the document")
-        elif target.startswith("#"):
-            if target[1:] not in anchors:
-                found.problems.error(path, line, f"link to '{target}': no heading or footnote has that anchor")
-        elif target:
-            _check_file_link(path, target, line, found)
+    for block in tokens:
+        for index, token in enumerate(block.children or ()):
+            if token.type in ("link_open", "image"):
+                _check_link(path, token, markdown.link_text(block.children, index), line_of(block), anchors, found, config)
 
 
-def _check_file_link(path: Path, target: str, line: int, found: TextFindings) -> None:
+def _check_link(path: Path, token: Token, text: str, line: int, anchors: set[str], found: TextFindings,
+                config: Config) -> None:
+    is_image = token.type == "image"
+    target = str(token.attrGet("src" if is_image else "href") or "")
+    scheme = markdown.scheme(target)
+    if is_image and not text.strip():
+        found.problems.error(path, line, f"image '{target}' has no description: write it between the brackets, ![like this]({target})")
+    if scheme:
+        if scheme not in markdown.SAFE_SCHEMES:
+            found.problems.error(path, line, f"link to '{target}': the scheme '{scheme}:' is not allowed "
+                                             f"(only {', '.join(s + ':' for s in markdown.SAFE_SCHEMES)})")
+        elif is_image:
+            found.problems.error(path, line, f"image '{target}' is on another site; put the file beside the document")
+    elif target.startswith("#"):
+        if target[1:] not in anchors:
+            found.problems.error(path, line, f"link to '{target}': no heading or footnote has that anchor")
+    elif target:
+        _check_file_link(path, target, line, found, config, is_image, text.strip())
+
+
+def _check_file_link(path: Path, target: str, line: int, found: TextFindings, config: Config, is_image: bool,
+                     title: str) -> None:
     name, _, anchor = target.partition("#")
-    relative = PurePosixPath(name)
+    relative = PurePosixPath(unquote(name))
     resolved = (path.parent / relative).resolve()
-    if name.endswith(".md"):
+    if name.endswith(".md") and not is_image:
         found.links.append(DocumentLink(line, target, resolved, anchor))
     elif ".." in relative.parts or relative.is_absolute():
         found.problems.error(path, line, f"'{target}': a document's files must be in its zone folder, beside it or below it")
     elif not resolved.is_file():
         found.problems.error(path, line, f"'{target}' does not exist (looked for {relative} beside {path.name})")
     else:
-        found.media.append(Media(resolved, str(relative)))
+        media = _media(path, target, relative, resolved, line, config, is_image, title, found.problems)
+        clash = next((m for m in found.media if media and m.target == media.target and m.source != media.source), None)
+        if clash:
+            found.problems.error(path, line, f"'{target}' and '{clash.written}' would both be published as "
+                                             f"'{media.target}' beside the page; rename one of them")
+        elif media:
+            found.media.append(media)
+
+
+def _media(path: Path, written: str, relative: PurePosixPath, resolved: Path, line: int, config: Config, is_image: bool,
+           title: str, problems: Problems) -> Media | None:
+    """The file as the site publishes it: an image shown, an annex of an allowed type, or an image linked to."""
+    extension = relative.suffix.lower().lstrip(".")
+    annex_types = config.media.annex_types
+    kind, width, height = (IMAGE if is_image else extension if extension in annex_types else FILE), 0, 0
+    if is_image:
+        if extension not in IMAGE_TYPES:
+            problems.error(path, line, f"'{written}': only {', '.join(IMAGE_TYPES)} images can be shown; "
+                                       f"link other files as an annex, [name]({written})")
+            return None
+        dimensions = _image_size(resolved)
+        if dimensions is None:
+            problems.error(path, line, f"'{written}' is not a {extension} image that can be read; save it again as png or jpg")
+            return None
+        width, height = dimensions
+    elif kind == FILE and extension not in IMAGE_TYPES:
+        problems.error(path, line, f"'{written}': a .{extension} file cannot be published; link an image "
+                                   f"({', '.join(IMAGE_TYPES)}) or an annex ({', '.join(annex_types)}: media.annex_types in site_config.yaml)")
+        return None
+    with resolved.open("rb") as stream:
+        sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+    own = path.name.split(".", 1)[0]  # the document's own folder has the document's name
+    parts = relative.parts[1:] if len(relative.parts) > 1 and relative.parts[0] == own else relative.parts
+    widths = config.media.image_widths
+    choices = tuple(w for w in widths if w < width) + ((width,) if is_image and width <= widths[-1] else ())
+    return Media(resolved, written, str(PurePosixPath(*parts)), kind, resolved.stat().st_size, sha256, title, width, height,
+                 choices if is_image else ())
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height as shown: a photo taken sideways is turned by its EXIF orientation (the copies are too)."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            turned = image.getexif().get(_ORIENTATION, 1) in (5, 6, 7, 8)
+            return (height, width) if turned else (width, height)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
 
 
 def _cells(tokens: list[Token], start: int) -> tuple[list[str], int]:
