@@ -10,7 +10,7 @@ from ..config import Config
 from ..engine.fingerprint import fingerprint
 from ..model import Document, Objective, Site, Version, Zone
 from ..source.markdown import render_markdown
-from . import urls
+from . import structured, urls
 from .timeline import build_timeline
 
 
@@ -75,13 +75,15 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
                           {**shared, "site": site, "timeline": build_timeline(site, lang)}, every(urls.home), listing))
         for zone in site.zones:
             zone_facts = fingerprint(replace(zone, documents=()))
-            pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone},
+            described = structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
+                                            about=structured.zone_organisation(config, zone, lang))
+            pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone, "structured_data": described},
                               every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone, currency)))
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
                 context = {**shared, "zone": zone, "view": shown, "pdf": pdf,
-                           "structured_data": structured_data(config, shown, zone)}
+                           "structured_data": structured.document(config, shown, zone, pdf, None)}
                 related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
                                                                  doc.replaces and doc.replaces.key) if key in views]
                 inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf,
@@ -123,29 +125,6 @@ def pdf_groups(config: Config, site: Site, pdfs: dict, lang: str) -> list[tuple[
             if entries:
                 groups.append((zone, doc, entries))
     return groups
-
-
-def structured_data(config: Config, shown: DocumentView, zone: Zone) -> dict[str, Any]:
-    """schema.org description of a document and the zone that publishes it, for search engines."""
-    doc, version = shown.document, shown.version
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "DigitalDocument",
-        "name": version.title,
-        "description": version.summary,
-        "inLanguage": version.lang,
-        "author": {"@type": "Person", "name": version.author},
-        "publisher": {"@type": "GovernmentOrganization", "name": zone.names[shown.lang]},
-        "url": urls.public(config, urls.document(shown.lang, doc)),
-    }
-    if doc.date:
-        data["datePublished"] = doc.date.isoformat()
-    if doc.period:
-        data["temporalCoverage"] = f"{doc.period.start.isoformat()}/{doc.period.end.isoformat()}"
-    if shown.is_translation:
-        data["translationOfWork"] = {"@type": "DigitalDocument", "inLanguage": shown.source.lang,
-                                     "url": urls.public(config, urls.document(shown.source.lang, doc))}
-    return data
 
 
 def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:

@@ -1,0 +1,98 @@
+"""schema.org descriptions (JSON-LD) of the pages, so search engines and portals know who says what, and in which language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Config
+from ..model import Zone
+from . import urls
+
+CONTEXT = "https://schema.org"
+
+
+def author(text: str, zone: Zone, lang: str) -> dict[str, Any]:
+    """The front matter's "Name, function": a Person with a job title; a name without a function is the organisation
+    that signs (Lier's "Lokale Politie Lier")."""
+    name, _, job = (part.strip() for part in text.partition(","))
+    if not job:
+        return {"@type": "GovernmentOrganization", "name": name}
+    return {"@type": "Person", "name": name, "jobTitle": job, "worksFor": {"@type": "GovernmentOrganization",
+                                                                          "name": zone.names[lang]}}
+
+
+def publisher(config: Config, lang: str) -> dict[str, Any]:
+    """The site's publisher (site_config.yaml `publisher`)."""
+    facts = config.publisher
+    data: dict[str, Any] = {"@type": "Organization", "name": facts.name[lang]}
+    if facts.website:
+        data["url"] = facts.website
+    if facts.email:
+        data["email"] = facts.email
+    if facts.phone:
+        data["telephone"] = facts.phone
+    if facts.address:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(facts.address)}
+    return data
+
+
+def zone_organisation(config: Config, zone: Zone, lang: str) -> dict[str, Any]:
+    """A police zone as the government organisation it is, with the contact facts its zone.yaml gives."""
+    data: dict[str, Any] = {"@type": "GovernmentOrganization",
+                            "name": config.text(lang, "zone_full_name").format(name=zone.names[config.default_language]),
+                            "alternateName": zone.names[lang],
+                            "url": urls.public(config, urls.zone(lang, zone))}
+    if zone.website:
+        data["sameAs"] = zone.website
+    if zone.email:
+        data["email"] = zone.email
+    if zone.phone:
+        data["telephone"] = zone.phone
+    if zone.address:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(zone.address)}
+    return data
+
+
+def web_page(config: Config, lang: str, path: str, kind: str, name: str, **more: Any) -> dict[str, Any]:
+    """A page of the site (home, zone, themes …) as part of the site, published by the publisher."""
+    return {"@context": CONTEXT, "@type": kind, "name": name, "inLanguage": lang, "url": urls.public(config, path),
+            "isPartOf": {"@type": "WebSite", "name": config.title[lang], "url": urls.public(config, urls.home(lang))},
+            "publisher": publisher(config, lang), **more}
+
+
+def document(config: Config, shown, zone: Zone, pdf, dates) -> dict[str, Any]:
+    """A document in one language: who wrote it, the zone it is from, who publishes it, its translations and its PDF.
+
+    `shown` is the page's DocumentView, `pdf` its official copy (or None), `dates` its History (or None)."""
+    doc, version, lang = shown.document, shown.version, shown.lang
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "DigitalDocument",
+        "name": version.title,
+        "description": version.summary,
+        "inLanguage": version.lang,
+        "url": urls.public(config, urls.document(lang, doc)),
+        "author": author(version.author, zone, lang),
+        "sourceOrganization": zone_organisation(config, zone, lang),
+        "publisher": publisher(config, lang),
+        "genre": config.document_types[doc.type][lang],
+        "keywords": [config.themes[theme][lang] for theme in doc.themes],
+    }
+    if doc.date:
+        data["dateCreated"] = doc.date.isoformat()
+    if dates and dates.published:
+        data["datePublished"] = dates.published.isoformat()
+        data["dateModified"] = dates.modified.isoformat()
+    if doc.period:
+        data["temporalCoverage"] = f"{doc.period.start.isoformat()}/{doc.period.end.isoformat()}"
+    if pdf:
+        data["encoding"] = {"@type": "MediaObject", "encodingFormat": "application/pdf", "contentSize": str(pdf.size),
+                            "contentUrl": urls.public(config, pdf.path), "sha256": pdf.sha256}
+    translations = [other for other in config.translations if other in doc.versions]
+    if shown.is_translation:
+        data["translationOfWork"] = {"@type": "DigitalDocument", "inLanguage": shown.source.lang, "name": shown.source.title,
+                                     "url": urls.public(config, urls.document(shown.source.lang, doc))}
+    elif not shown.is_fallback and translations:
+        data["workTranslation"] = [{"@type": "DigitalDocument", "inLanguage": other, "name": doc.versions[other].title,
+                                    "url": urls.public(config, urls.document(other, doc))} for other in translations]
+    return data
