@@ -91,10 +91,11 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
-                              ("search", "search.html"), ("verify", "verify.html")):
+                              ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html")):
             context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
                        "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
                        "signing": config.pdf_signing,
+                       "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
                        "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
                        "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html}
             pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
