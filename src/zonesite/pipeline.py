@@ -28,6 +28,7 @@ from .outputs.pdf import PdfFile, build_pdfs
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
+from .source.history import History, read_history
 from .source.reader import read_site
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
@@ -76,17 +77,19 @@ class Pipeline:
         self.cache.prune("zones")
         return site, problems
 
-    def inputs_key(self, *flags: object) -> str:
-        """Everything a build reads, by name, size and time for content, and the day (whether a document is in force
-        depends on it): equal keys, equal sites."""
+    def inputs_key(self, *flags: object, history: dict[str, History] | None = None) -> str:
+        """Everything a build reads, by name, size and time for content, the content's git history (a commit changes
+        the dates pages show) and the day (whether a document is in force depends on it): equal keys, equal sites."""
         root = self.config.root
+        history = read_history(self.content_dir) if history is None else history
         return fingerprint(code_fingerprint(), self.config, self.preview, flags, clock.today(), tree_signature(self.content_dir),
-                           files_fingerprint(root / "templates", root / "assets"))
+                           files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
 
     def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
         started = time.perf_counter()
         previous = read_manifest(out_dir)
-        inputs = self.inputs_key(with_pdf, with_search)
+        history = read_history(self.content_dir)
+        inputs = self.inputs_key(with_pdf, with_search, history=history)
         known = self.cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
         if known is not None and all(os.path.exists(out_dir / path) for path in previous["files"]):
             # Nothing the site is made from changed: not even the model is loaded.
@@ -108,7 +111,7 @@ class Pipeline:
         else:
             pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
         result.pdfs = len(pdfs)
-        pages = plan(self.config, site, pdfs)
+        pages = plan(self.config, site, pdfs, history)
         outputs = self._outputs(site, pages, pdfs, problems)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]

@@ -9,6 +9,7 @@ from .. import clock
 from ..config import Config
 from ..engine.fingerprint import fingerprint
 from ..model import Document, Objective, Site, Version, Zone
+from ..source.history import History
 from ..source.markdown import render_markdown
 from . import structured, urls
 from .timeline import build_timeline
@@ -58,8 +59,15 @@ class Page:
     absolute_links: bool = False  # a 404 page is served at any address, so relative links would break
 
 
-def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> list[Page]:
-    """Every page of every language; `pdfs` are the official copies by (zone, document, language)."""
+def history_of(history: dict[str, History], version: Version) -> History | None:
+    """The git history of a version's file (`history` is by path in the content folder)."""
+    return history.get(f"{version.path.parent.name}/{version.path.name}")
+
+
+def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None) -> list[Page]:
+    """Every page of every language; `pdfs` are the official copies by (zone, document, language), `history` the
+    content's git history by file."""
+    history = history or {}
     pages: list[Page] = []
     every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
     all_pdfs = sorted(pdfs.values(), key=lambda pdf: pdf.path)
@@ -82,12 +90,13 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
-                context = {**shared, "zone": zone, "view": shown, "pdf": pdf,
-                           "structured_data": structured.document(config, shown, zone, pdf, None)}
+                dates = history_of(history, shown.version)
+                context = {**shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
+                           "structured_data": structured.document(config, shown, zone, pdf, dates)}
                 related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
                                                                  doc.replaces and doc.replaces.key) if key in views]
                 inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf,
-                                     currency[doc.key], related)
+                                     currency[doc.key], related, dates)
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),

@@ -80,9 +80,10 @@ def document(config: Config, shown, zone: Zone, pdf, dates) -> dict[str, Any]:
     }
     if doc.date:
         data["dateCreated"] = doc.date.isoformat()
-    if dates and dates.published:
+    if dates:
         data["datePublished"] = dates.published.isoformat()
-        data["dateModified"] = dates.modified.isoformat()
+        if dates.modified:
+            data["dateModified"] = dates.modified.isoformat()
     if doc.period:
         data["temporalCoverage"] = f"{doc.period.start.isoformat()}/{doc.period.end.isoformat()}"
     if pdf:
