@@ -14,7 +14,7 @@ from .source.text import SourceError, parse_yaml, read_text
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
-PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify", "glossary")
+PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify", "glossary", "data")
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
     "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "server", "locales_dir",

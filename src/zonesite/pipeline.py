@@ -19,7 +19,7 @@ from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
-from .outputs import feeds, nginx, urls
+from .outputs import feeds, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
 from .outputs.pages import Page, plan, view
@@ -112,7 +112,7 @@ class Pipeline:
             pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
         result.pdfs = len(pdfs)
         pages = plan(self.config, site, pdfs, history)
-        outputs = self._outputs(site, pages, pdfs, problems)
+        outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256, "signer": pdf.signer}
@@ -142,7 +142,7 @@ class Pipeline:
                                                                    info.get("signer"))
         return kept
 
-    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems) -> list[Output]:
+    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems, history: dict[str, History]) -> list[Output]:
         """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
         config, root = self.config, self.config.root
         assets = Assets(root / "assets")
@@ -168,7 +168,22 @@ class Pipeline:
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
             texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
+        outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+
+
+    def _open_data(self, site: Site, pdfs: dict, history: dict[str, History]) -> list[Output]:
+        """The objectives per language as CSV and JSON, and the DCAT-AP catalogue; made only when what they show changed."""
+        config = self.config
+        model = fingerprint(code_fingerprint(), config, site.zones)
+        outputs = [Output(urls.CATALOGUE, fingerprint(model, sorted(pdfs.values(), key=lambda pdf: pdf.path), sorted(history.items())),
+                          make=lambda: opendata.catalogue(config, site, pdfs, history))]
+        for lang in config.languages:
+            outputs.append(Output(urls.dataset(lang, "csv"), fingerprint(model, lang, "csv"),
+                                  make=lambda lang=lang: opendata.objectives_csv(config, site, lang)))
+            outputs.append(Output(urls.dataset(lang, "json"), fingerprint(model, lang, "json"),
+                                  make=lambda lang=lang: opendata.objectives_json(config, site, lang)))
+        return outputs
 
 
 def _search_index(site_root: Path) -> dict[str, int]:

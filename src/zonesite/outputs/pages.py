@@ -11,7 +11,7 @@ from ..engine.fingerprint import fingerprint
 from ..model import Document, Objective, Site, Version, Zone
 from ..source.history import History
 from ..source.markdown import render_markdown
-from . import structured, urls
+from . import opendata, structured, urls
 from .timeline import build_timeline
 
 
@@ -80,7 +80,8 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
         shared = {"views": views, "currency": currency}
         objectives_table = objectives_by_theme(config, site, lang)
         pages.append(Page(urls.home(lang), "home.html", lang,
-                          {**shared, "site": site, "timeline": build_timeline(site, lang)}, every(urls.home), listing))
+                          {**shared, "site": site, "timeline": build_timeline(site, lang),
+                           "structured_data": structured.home(config, lang)}, every(urls.home), listing))
         for zone in site.zones:
             zone_facts = fingerprint(replace(zone, documents=()))
             described = structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
@@ -100,13 +101,17 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
-                              ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html")):
+                              ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html"),
+                              ("data", "data.html")):
             context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
                        "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
                        "signing": config.pdf_signing,
                        "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
                        "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
-                       "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html}
+                       "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html,
+                       "data_columns": opendata.COLUMNS,
+                       "structured_data": structured.fixed_page(config, lang, key, urls.fixed_page(config, lang, key),
+                                                                opendata.COLUMNS)}
             pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
                               every(lambda l, k=key: urls.fixed_page(config, l, k)), with_pdfs if key == "verify" else listing))
         pages.append(Page(f"{lang}/404.html", "404.html", lang, shared, every(lambda l: f"{l}/404.html"), "", False, True))

@@ -97,3 +97,34 @@ def document(config: Config, shown, zone: Zone, pdf, dates) -> dict[str, Any]:
         data["workTranslation"] = [{"@type": "DigitalDocument", "inLanguage": other, "name": doc.versions[other].title,
                                     "url": urls.public(config, urls.document(other, doc))} for other in translations]
     return data
+
+
+def objectives_dataset(config: Config, lang: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """The open data of the objectives, as a schema.org Dataset (what dataset search engines read)."""
+    return {"@type": "Dataset", "name": config.text(lang, "data_objectives_title"),
+            "description": config.text(lang, "data_objectives_description"), "inLanguage": lang,
+            "url": urls.public(config, urls.fixed_page(config, lang, "data")), "isAccessibleForFree": True,
+            "creator": publisher(config, lang), "variableMeasured": list(columns),
+            "distribution": [{"@type": "DataDownload", "encodingFormat": media,
+                              "contentUrl": urls.public(config, urls.dataset(lang, extension))}
+                             for extension, media in (("csv", "text/csv"), ("json", "application/json"))]}
+
+
+def fixed_page(config: Config, lang: str, key: str, path: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """A fixed page: the themes page collects the zones' objectives, the open-data page describes their dataset."""
+    name = config.text(lang, f"{key}_title")
+    if key == "themes":
+        return web_page(config, lang, path, "CollectionPage", name,
+                        about=[{"@type": "Thing", "name": labels[lang]} for labels in config.themes.values()],
+                        mainEntity=objectives_dataset(config, lang, columns))
+    if key == "data":
+        return web_page(config, lang, path, "WebPage", name, mainEntity=objectives_dataset(config, lang, columns))
+    return web_page(config, lang, path, "AboutPage" if key == "about" else "WebPage", name)
+
+
+def home(config: Config, lang: str) -> dict[str, Any]:
+    """The home page: the site itself, who publishes it, and where its search is."""
+    return {"@context": CONTEXT, "@type": "WebSite", "name": config.title[lang], "description": config.description[lang],
+            "inLanguage": lang, "url": urls.public(config, urls.home(lang)), "publisher": publisher(config, lang),
+            "potentialAction": {"@type": "SearchAction", "query-input": "required name=q",
+                                "target": urls.public(config, urls.fixed_page(config, lang, "search")) + "?q={q}"}}
