@@ -61,6 +61,10 @@ def test_the_publisher_is_in_the_footer_about_page_accessibility_statement_and_s
         assert section.xpath(".//a[@href='tel:+3291234567']") and section.xpath(".//a[@href='https://test.example.be/']")
     statement = words(page(out, "nl/toegankelijkheid").xpath("//main")[0])
     assert "pagina van de zone" not in statement and "redactie van deze site" in statement
+    for path, heading in (("nl/toegankelijkheid", "Een probleem melden"), ("fr/accessibilite", "Signaler un problème")):
+        main = page(out, path).xpath("//main")[0]
+        assert heading in [words(h) for h in main.xpath(".//h2")], "the statement's text is rendered, not shown as markup"
+        assert "<p>" not in main.text_content()
     data = json.loads(page(out, "nl/testzone/nieuw").xpath("//script[@type='application/ld+json']")[0].text)
     assert data["publisher"] == {"@type": "Organization", "name": "Redactie Testsite", "url": "https://test.example.be/",
                                  "email": "redactie@test.example.be", "telephone": "+32 9 123 45 67",
