@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..model import Zone
+from ..source.history import History
 from . import urls
+
+if TYPE_CHECKING:  # pages.py builds its descriptions with this module
+    from .pages import DocumentView
+    from .pdf import PdfFile
 
 CONTEXT = "https://schema.org"
 
 
-def author(text: str, zone: Zone, lang: str) -> dict[str, Any]:
+def author(text: str, organisation: str) -> dict[str, Any]:
     """The front matter's "Name, function": a Person with a job title; a name without a function is the organisation
     that signs (Lier's "Lokale Politie Lier")."""
     name, _, job = (part.strip() for part in text.partition(","))
     if not job:
         return {"@type": "GovernmentOrganization", "name": name}
-    return {"@type": "Person", "name": name, "jobTitle": job, "worksFor": {"@type": "GovernmentOrganization",
-                                                                          "name": zone.names[lang]}}
+    return {"@type": "Person", "name": name, "jobTitle": job, "worksFor": {"@type": "GovernmentOrganization", "name": organisation}}
 
 
 def publisher(config: Config, lang: str) -> dict[str, Any]:
@@ -60,11 +64,10 @@ def web_page(config: Config, lang: str, path: str, kind: str, name: str, **more:
             "publisher": publisher(config, lang), **more}
 
 
-def document(config: Config, shown, zone: Zone, pdf, dates) -> dict[str, Any]:
-    """A document in one language: who wrote it, the zone it is from, who publishes it, its translations and its PDF.
-
-    `shown` is the page's DocumentView, `pdf` its official copy (or None), `dates` its History (or None)."""
+def document(config: Config, shown: DocumentView, zone: Zone, pdf: PdfFile | None, dates: History | None) -> dict[str, Any]:
+    """A document in one language: who wrote it, the zone it is from, who publishes it, its translations and its PDF."""
     doc, version, lang = shown.document, shown.version, shown.lang
+    organisation = zone_organisation(config, zone, lang)
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "DigitalDocument",
@@ -72,8 +75,8 @@ def document(config: Config, shown, zone: Zone, pdf, dates) -> dict[str, Any]:
         "description": version.summary,
         "inLanguage": version.lang,
         "url": urls.public(config, urls.document(lang, doc)),
-        "author": author(version.author, zone, lang),
-        "sourceOrganization": zone_organisation(config, zone, lang),
+        "author": author(version.author, organisation["name"]),
+        "sourceOrganization": organisation,
         "publisher": publisher(config, lang),
         "genre": config.document_types[doc.type][lang],
         "keywords": [config.themes[theme][lang] for theme in doc.themes],
