@@ -16,6 +16,7 @@ from pathlib import Path
 FURNITURE_DIR = Path(__file__).parent / "furniture"
 
 _TAG = re.compile(r"<[^>]+>")
+_ABBR = re.compile(r"</?abbr\b[^>]*>")  # inline marks added around an abbreviation's letters: no word boundary
 _BULLETS = re.compile(r"[▪•●◦■□▫▶➢➤►✓✔]")
 _MARKUP = re.compile(r"[*_`#>|\[\]]")
 _SPACE = re.compile(r"\s+")
@@ -24,7 +25,7 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*o]|->|\d{1,2}[.)]|<sup>\d+</sup>)\s+")  # 
 
 def normalise(text: str) -> str:
     """Reduce text to words and punctuation, so markup and spacing differences do not count."""
-    text = html.unescape(_TAG.sub(" ", text))
+    text = html.unescape(_TAG.sub(" ", _ABBR.sub("", text)))
     text = re.sub(r"\\([\\`*_{}\[\]()#+.!|-])", r"\1", text)  # Markdown escapes
     text = unicodedata.normalize("NFC", text)
     text = _BULLETS.sub(" ", text)

@@ -14,13 +14,17 @@ from .source.text import SourceError, parse_yaml, read_text
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
-PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify")
+PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify", "glossary", "data")
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
     "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "server", "locales_dir",
-    "media",
+    "media", "publisher",
 }
 MEDIA_KEYS = {"image_widths", "image_sizes", "annex_types"}
+PUBLISHER_KEYS = {"name", "email", "phone", "website", "address"}
+EMAIL = re.compile(r"^[^@\s:/]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ./()-]{5,}$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>]+$")
 SERVER_KEYS = {"hsts_max_age", "hsts_include_subdomains", "referrer_policy", "brotli", "redirects"}
 REFERRER_POLICIES = ("no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",
                      "strict-origin", "strict-origin-when-cross-origin", "unsafe-url")
@@ -57,6 +61,17 @@ class MediaConfig:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Who publishes the site and answers readers: footer, about page, accessibility statement, structured data."""
+
+    name: dict[str, str]  # language -> name
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    address: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     root: Path  # folder of the config file; relative paths start here
@@ -77,6 +92,7 @@ class Config:
     strings: dict[str, dict[str, str]]  # language -> key -> interface text
     terms: TermBase | None  # how translations render the terms of the integrated police
     locales_dir: Path
+    publisher: Publisher
     server: ServerConfig = field(default_factory=ServerConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
 
@@ -97,7 +113,7 @@ def load_config(path: Path) -> Config:
     except SourceError as error:
         raise ContentError([Problem(path, error.line, error.message)]) from None
     check = Checker(path, data, problems)
-    check.mapping((), TOP_KEYS, {"pages", "title", "languages", "default_language", "themes", "document_types", "statuses", "base_url"})
+    check.mapping((), TOP_KEYS, {"pages", "title", "languages", "default_language", "themes", "document_types", "statuses", "base_url", "publisher"})
     languages = tuple(check.get(("languages",)) or ())
     if not languages or not all(isinstance(lang, str) and SLUG.match(lang) for lang in languages):
         check.fail(("languages",), "'languages' must be a list of language codes, like [nl, fr]")
@@ -155,6 +171,7 @@ def load_config(path: Path) -> Config:
         strings=strings,
         terms=terms,
         locales_dir=locales_dir,
+        publisher=_publisher(check, languages),
         server=_server(check),
         media=_media(check, languages),
     )
@@ -208,6 +225,31 @@ def _media(check: Checker, languages: tuple[str, ...]) -> MediaConfig:
             continue
         annex_types[str(extension)] = check.labels(("media", "annex_types", extension), languages)
     return MediaConfig(tuple(sorted(set(widths))), sizes, annex_types)
+
+
+def _publisher(check: Checker, languages: tuple[str, ...]) -> Publisher:
+    """`publisher:`: a name per language and at least one way to reach it; every value is published, so checked here."""
+    where = ("publisher",)
+    if not isinstance(check.get(where), dict):
+        check.fail(where, "'publisher' must map name, email, phone, website and address, like {name: {nl: ..., fr: ...}, email: ...}")
+        return Publisher(dict.fromkeys(languages, ""))
+    given = check.mapping(where, PUBLISHER_KEYS, {"name"})
+    name = check.labels(where + ("name",), languages) if "name" in given else dict.fromkeys(languages, "")
+    email, phone, website = (check.text(where + (key,), required=False) for key in ("email", "phone", "website"))
+    if email is not None and not EMAIL.match(email):
+        check.fail(where + ("email",), f"'publisher.email' must be an e-mail address like redactie@example.be, not '{email}'")
+        email = None
+    if phone is not None and not PHONE.match(phone):
+        check.fail(where + ("phone",), f"'publisher.phone' must be a phone number of digits and spaces, like +32 9 123 45 67, not '{phone}'")
+        phone = None
+    if website is not None and not WEB_ADDRESS.match(website):
+        check.fail(where + ("website",), f"'publisher.website' must be an address starting with https:// or http://, not '{website}'")
+        website = None
+    if not any(key in given for key in ("email", "phone", "website")):
+        check.fail(where, "'publisher' needs at least one of email, phone or website: readers must be able to reach it")
+    address = tuple(line for index in range(len(check.items(where + ("address",))))
+                    if (line := check.text(where + ("address", index))))
+    return Publisher(name, email, phone, website, address)
 
 
 def _server(check: Checker) -> ServerConfig:

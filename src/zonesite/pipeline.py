@@ -19,7 +19,7 @@ from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
 from .model import Site
-from .outputs import feeds, media, nginx, urls
+from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
 from .outputs.pages import Page, plan
@@ -28,6 +28,7 @@ from .outputs.pdf import PdfFile, build_pdfs
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
+from .source.history import History, read_history
 from .source.reader import read_site
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
@@ -76,17 +77,19 @@ class Pipeline:
         self.cache.prune("zones")
         return site, problems
 
-    def inputs_key(self, *flags: object) -> str:
-        """Everything a build reads, by name, size and time for content, and the day (whether a document is in force
-        depends on it): equal keys, equal sites."""
+    def inputs_key(self, *flags: object, history: dict[str, History] | None = None) -> str:
+        """Everything a build reads, by name, size and time for content, the content's git history (a commit changes
+        the dates pages show) and the day (whether a document is in force depends on it): equal keys, equal sites."""
         root = self.config.root
+        history = read_history(self.content_dir) if history is None else history
         return fingerprint(code_fingerprint(), self.config, self.preview, flags, clock.today(), tree_signature(self.content_dir),
-                           files_fingerprint(root / "templates", root / "assets"))
+                           files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
 
     def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
         started = time.perf_counter()
         previous = read_manifest(out_dir)
-        inputs = self.inputs_key(with_pdf, with_search)
+        history = read_history(self.content_dir)
+        inputs = self.inputs_key(with_pdf, with_search, history=history)
         known = self.cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
         if known is not None and all(os.path.exists(out_dir / path) for path in previous["files"]):
             # Nothing the site is made from changed: not even the model is loaded.
@@ -108,8 +111,8 @@ class Pipeline:
         else:
             pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
         result.pdfs = len(pdfs)
-        pages = plan(self.config, site, pdfs)
-        outputs = self._outputs(site, pages, pdfs, problems)
+        pages = plan(self.config, site, pdfs, history)
+        outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256, "signer": pdf.signer}
@@ -140,7 +143,7 @@ class Pipeline:
                                                                    info.get("signer"))
         return kept
 
-    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems) -> list[Output]:
+    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems, history: dict[str, History]) -> list[Output]:
         """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
         config, root = self.config, self.config.root
         assets = Assets(root / "assets")
@@ -162,7 +165,22 @@ class Pipeline:
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
             texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
+        outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+
+
+    def _open_data(self, site: Site, pdfs: dict, history: dict[str, History]) -> list[Output]:
+        """The objectives per language as CSV and JSON, and the DCAT-AP catalogue; made only when what they show changed."""
+        config = self.config
+        model = fingerprint(code_fingerprint(), config, site.zones)
+        outputs = [Output(urls.CATALOGUE, fingerprint(model, sorted(pdfs.values(), key=lambda pdf: pdf.path), sorted(history.items())),
+                          make=lambda: opendata.catalogue(config, site, pdfs, history))]
+        for lang in config.languages:
+            outputs.append(Output(urls.dataset(lang, "csv"), fingerprint(model, lang, "csv"),
+                                  make=lambda lang=lang: opendata.objectives_csv(config, site, lang)))
+            outputs.append(Output(urls.dataset(lang, "json"), fingerprint(model, lang, "json"),
+                                  make=lambda lang=lang: opendata.objectives_json(config, site, lang)))
+        return outputs
 
 
 def _search_index(site_root: Path) -> dict[str, int]:

@@ -16,7 +16,7 @@ try:
 except ImportError:  # pragma: no cover - WeasyPrint's fonttools[woff] brings it
     brotli = None
 
-TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt", ".csv", ".webmanifest")
+TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".jsonld", ".svg", ".txt", ".csv", ".webmanifest")
 
 
 def encodings() -> dict[str, callable]:

@@ -31,7 +31,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 TYPES = (
-    ("text/html", "html htm"), ("text/css", "css"), ("application/javascript", "js mjs"), ("application/json", "json"),
+    ("text/html", "html htm"), ("text/css", "css"), ("application/javascript", "js mjs"), ("application/json", "json"), ("application/ld+json", "jsonld"),
     ("application/xml", "xml"), ("image/svg+xml", "svg"), ("text/plain", "txt"), ("text/csv", "csv"),
     ("application/manifest+json", "webmanifest"), ("application/pdf", "pdf"),
     ("image/png", "png"), ("image/jpeg", "jpg jpeg"), ("image/gif", "gif"), ("image/webp", "webp"),
@@ -45,7 +45,7 @@ TYPES = (
     ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"), ("application/vnd.ms-excel", "xls"),
 )
-CHARSET_TYPES = "text/css application/javascript application/json application/xml image/svg+xml text/plain text/csv"
+CHARSET_TYPES = "text/css application/javascript application/json application/ld+json application/xml image/svg+xml text/plain text/csv"
 
 
 def prefix(config: Config) -> str:

@@ -9,8 +9,9 @@ from .. import clock
 from ..config import Config
 from ..engine.fingerprint import fingerprint
 from ..model import Document, Objective, Site, Version, Zone
+from ..source.history import History
 from ..source.markdown import render_markdown
-from . import urls
+from . import opendata, structured, urls
 from .timeline import build_timeline
 
 
@@ -58,8 +59,15 @@ class Page:
     absolute_links: bool = False  # a 404 page is served at any address, so relative links would break
 
 
-def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> list[Page]:
-    """Every page of every language; `pdfs` are the official copies by (zone, document, language)."""
+def history_of(history: dict[str, History], version: Version) -> History | None:
+    """The git history of a version's file (`history` is by path in the content folder)."""
+    return history.get(f"{version.path.parent.name}/{version.path.name}")
+
+
+def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None) -> list[Page]:
+    """Every page of every language; `pdfs` are the official copies by (zone, document, language), `history` the
+    content's git history by file."""
+    history = history or {}
     pages: list[Page] = []
     every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
     all_pdfs = sorted(pdfs.values(), key=lambda pdf: pdf.path)
@@ -72,29 +80,38 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any]) -> l
         shared = {"views": views, "currency": currency}
         objectives_table = objectives_by_theme(config, site, lang)
         pages.append(Page(urls.home(lang), "home.html", lang,
-                          {**shared, "site": site, "timeline": build_timeline(site, lang)}, every(urls.home), listing))
+                          {**shared, "site": site, "timeline": build_timeline(site, lang),
+                           "structured_data": structured.home(config, lang)}, every(urls.home), listing))
         for zone in site.zones:
             zone_facts = fingerprint(replace(zone, documents=()))
-            pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone},
+            described = structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
+                                            about=structured.zone_organisation(config, zone, lang))
+            pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone, "structured_data": described},
                               every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone, currency)))
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
-                context = {**shared, "zone": zone, "view": shown, "pdf": pdf,
-                           "structured_data": structured_data(config, shown, zone)}
+                dates = history_of(history, shown.version)
+                context = {**shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
+                           "structured_data": structured.document(config, shown, zone, pdf, dates)}
                 related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
                                                                  doc.replaces and doc.replaces.key) if key in views]
                 inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf,
-                                     currency[doc.key], related)
+                                     currency[doc.key], related, dates)
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
-                              ("search", "search.html"), ("verify", "verify.html")):
+                              ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html"),
+                              ("data", "data.html")):
             context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
                        "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
                        "signing": config.pdf_signing,
+                       "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
                        "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
-                       "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html}
+                       "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html,
+                       "data_columns": opendata.COLUMNS,
+                       "structured_data": structured.fixed_page(config, lang, key, urls.fixed_page(config, lang, key),
+                                                                opendata.COLUMNS)}
             pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
                               every(lambda l, k=key: urls.fixed_page(config, l, k)), with_pdfs if key == "verify" else listing))
         pages.append(Page(f"{lang}/404.html", "404.html", lang, shared, every(lambda l: f"{l}/404.html"), "", False, True))
@@ -123,29 +140,6 @@ def pdf_groups(config: Config, site: Site, pdfs: dict, lang: str) -> list[tuple[
             if entries:
                 groups.append((zone, doc, entries))
     return groups
-
-
-def structured_data(config: Config, shown: DocumentView, zone: Zone) -> dict[str, Any]:
-    """schema.org description of a document and the zone that publishes it, for search engines."""
-    doc, version = shown.document, shown.version
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "DigitalDocument",
-        "name": version.title,
-        "description": version.summary,
-        "inLanguage": version.lang,
-        "author": {"@type": "Person", "name": version.author},
-        "publisher": {"@type": "GovernmentOrganization", "name": zone.names[shown.lang]},
-        "url": urls.public(config, urls.document(shown.lang, doc)),
-    }
-    if doc.date:
-        data["datePublished"] = doc.date.isoformat()
-    if doc.period:
-        data["temporalCoverage"] = f"{doc.period.start.isoformat()}/{doc.period.end.isoformat()}"
-    if shown.is_translation:
-        data["translationOfWork"] = {"@type": "DigitalDocument", "inLanguage": shown.source.lang,
-                                     "url": urls.public(config, urls.document(shown.source.lang, doc))}
-    return data
 
 
 def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:

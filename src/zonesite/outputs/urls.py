@@ -26,6 +26,14 @@ def pdf(lang: str, doc: Document) -> str:
     return f"{lang}/{doc.zone}/{doc.slug}/{doc.slug}.{lang}.pdf"
 
 
+CATALOGUE = "data/catalog.jsonld"  # the DCAT-AP catalogue of the site's documents and datasets
+
+
+def dataset(lang: str, extension: str) -> str:
+    """The objectives of every zone in one language, as csv or json."""
+    return f"data/objectives.{lang}.{extension}"
+
+
 def fixed_page(config: Config, lang: str, key: str) -> str:
     return f"{lang}/{config.page_slugs[key][lang]}/index.html"
 

@@ -100,14 +100,18 @@ _DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.
 
 
 def render(tokens: list[Token], env: dict, found: tuple[Heading, ...], notes: dict[int, list[str]], note_label: str,
-           media: tuple[Media, ...] = (), sizes: str = "") -> RenderedMarkdown:
+           media: tuple[Media, ...] = (), sizes: str = "",
+           abbreviations: tuple[tuple[str, str], ...] = ()) -> RenderedMarkdown:
     """HTML of parsed tokens whose `headings` were found; `notes` are editor's notes by the index of the heading
-    whose section they close; `media` are the files the text links to, `sizes` how wide its images show."""
+    whose section they close; `media` are the files the text links to, `sizes` how wide its images show;
+    `abbreviations` (abbreviation, expansion) are marked up where the text first uses them."""
     files = {file.written: file for file in media}
     for _, child in inline_tokens(tokens):
         _rewrite_link(child)
         if child.type in ("image", "link_open") and (file := files.get(str(child.attrGet("src" if child.type == "image" else "href")))):
             _place_file(child, file, sizes)
+    if abbreviations:
+        _mark_abbreviations(tokens, abbreviations)
     _alignment_as_class(tokens)
     _label_tables(tokens)
     _insert_notes(tokens, notes, note_label)
@@ -144,6 +148,58 @@ def _place_file(token: Token, file: Media, sizes: str) -> None:
     token.attrSet("height", str(file.height))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")
+
+
+@lru_cache(maxsize=16)
+def _abbreviation_pattern(abbreviations: tuple[tuple[str, str], ...]) -> re.Pattern:
+    """Whole words, exact case (GAS, not "gas"), the longer of two that start alike first."""
+    forms = sorted((abbr for abbr, _ in abbreviations), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(form) for form in forms) + r")(?!\w)")
+
+
+def _mark_abbreviations(tokens: list[Token], abbreviations: tuple[tuple[str, str], ...]) -> None:
+    """The first use of each abbreviation in running text gets `<abbr title>`; headings (their ids and the table of
+    contents), links and code are left alone. Only markup is added: the words stay as written."""
+    pattern, expansions = _abbreviation_pattern(abbreviations), dict(abbreviations)
+    seen: set[str] = set()
+    for index, block in enumerate(tokens):
+        if block.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
+            continue
+        children, in_link = [], 0
+        for child in block.children or ():
+            in_link += 1 if child.type == "link_open" else -1 if child.type == "link_close" else 0
+            if child.type == "text" and not in_link:
+                children.extend(_split_abbreviations(child, pattern, expansions, seen))
+            else:
+                children.append(child)
+        block.children = children
+
+
+def _split_abbreviations(text: Token, pattern: re.Pattern, expansions: dict[str, str], seen: set[str]) -> list[Token]:
+    """A text token cut around the abbreviations it uses first: text, <abbr>, text …"""
+    parts, start = [], 0
+    for match in pattern.finditer(text.content):
+        abbr = match.group(1)
+        if abbr in seen:
+            continue
+        seen.add(abbr)
+        if match.start() > start:
+            parts.append(_text(text.content[start:match.start()]))
+        markup = Token("html_inline", "", 0)
+        markup.content = f'<abbr title="{escapeHtml(expansions[abbr])}">{escapeHtml(abbr)}</abbr>'
+        parts.append(markup)
+        start = match.end()
+    if not parts:
+        return [text]
+    if start < len(text.content):
+        parts.append(_text(text.content[start:]))
+    return parts
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 def _alignment_as_class(tokens: list[Token]) -> None:

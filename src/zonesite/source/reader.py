@@ -206,8 +206,9 @@ def _version(read: dict, lang: str, tokens, env, headings, source_headings, note
         if note.section in positions and positions[note.section] < len(headings):
             by_heading.setdefault(positions[note.section], []).append(note.text[lang])
     media = tuple(found.media)
+    abbreviations = tuple(config.terms.abbreviations(lang)) if config.terms and lang in config.terms.languages else ()
     rendered = markdown.render(tokens, env, headings, by_heading, config.text(lang, "editor_note_label"), media,
-                               config.media.image_sizes)
+                               config.media.image_sizes, abbreviations)
     anchors = frozenset(h.anchor for h in headings) | markdown.footnote_anchors(tokens)
     fields = dict(read["fields"])
     fields["objectives"] = tuple(_placed(objective, sections, positions, headings) for objective in fields["objectives"])

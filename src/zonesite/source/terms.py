@@ -69,6 +69,19 @@ class TermBase:
         return sorted(pairs, key=lambda pair: (pair[0].casefold(), pair[0]))
 
 
+    def glossary(self, lang: str) -> list[tuple[str, str, dict[str, str]]]:
+        """(abbreviation, what it stands for, {other language: its rendering there}) in one language, sorted."""
+        if lang not in self.languages:
+            return []
+        entries = {}
+        for term in self.terms:
+            rendering = term.renderings[lang]
+            if rendering.abbr:
+                others = {other: r.shown for other, r in term.renderings.items() if other != lang}
+                entries[rendering.abbr] = (rendering.abbr, rendering.expansion or rendering.term, others)
+        return [entries[abbr] for abbr, _ in self.abbreviations(lang)]
+
+
 # Reading and validating terms.yaml
 
 def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
