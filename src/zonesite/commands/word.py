@@ -16,8 +16,9 @@ from ..source.markdown import SAFE_SCHEMES, scheme
 
 # Bullets typed as text at the start of a paragraph ("o" only before a tab or space), as Word exports them.
 _TYPED_BULLET = re.compile(r"^[ \t]*([•▪●◦■□▫➢➤►▶✓✔–-]|o(?=[\t ]))[ \t]+(?=\S)")
-_DOT_LEADER = re.compile(r"(\.{4,}|…{2,}|(\. ){3,})\s*\d{1,4}\s*$")
+_DOT_LEADER = re.compile(r"(\.{4,}|…[.…]+|(\. ){3,})\s*\d{1,4}\s*$")
 _PAGE_NUMBER = re.compile(r"^[-–\s]*(pagina|page|blz\.?|p\.)?\s*\d{1,3}(\s*(/|van|of|de|sur)\s*\d{1,3})?[-–\s]*$", re.I)
+_INLINE_BULLET = re.compile(r"(?<=.)[▪•●■➢►▶](?=\s)")  # a list typed into one paragraph: "door: ▪ dit ▪ dat"
 _LIST_STYLE = re.compile(r"^list (?:bullet|number|continue) (\d)$", re.I)
 TOC_TITLES = {"inhoud", "inhoudsopgave", "inhoudstafel", "inhoudstabel", "table of contents", "contents",
               "table des matières", "sommaire"}
@@ -109,7 +110,9 @@ class _Cleaner:
                 if self.title is None and (child.style_name or "").lower() == "title" and text:
                     self.title = " ".join(text.split())
                     continue
-                child = bullets.item(child, text, kept)
+                for piece in _split_at_bullets(child):
+                    kept.append(bullets.item(piece, kept))
+                continue
             kept.append(child)
         self._collect(kept, document.notes)
         return document.copy(children=kept)
@@ -154,14 +157,16 @@ class _Bullets:
         self.glyphs: list[str] = []
         self.base = 0
 
-    def item(self, paragraph, text: str, kept: list):
+    def item(self, paragraph, kept: list):
+        match = _TYPED_BULLET.match(text_of(paragraph))
         if paragraph.numbering:
             self.glyphs = []
-            match = _LIST_STYLE.match(paragraph.style_name or "")
-            if match:  # "List Bullet 2": the style, not the numbering, says the level
-                return paragraph.copy(numbering=documents.numbering_level(int(match.group(1)) - 1, paragraph.numbering.is_ordered))
+            if match:  # a bullet typed after Word's own
+                paragraph, _ = _strip(paragraph, match.end())
+            style = _LIST_STYLE.match(paragraph.style_name or "")
+            if style:  # "List Bullet 2": the style, not the numbering, says the level
+                return paragraph.copy(numbering=documents.numbering_level(int(style.group(1)) - 1, paragraph.numbering.is_ordered))
             return paragraph
-        match = _TYPED_BULLET.match(text_of(paragraph))
         if not match:
             self.glyphs = []
             return paragraph
@@ -175,6 +180,36 @@ class _Bullets:
         level = self.base + self.glyphs.index(glyph)
         stripped, _ = _strip(paragraph, match.end())
         return stripped.copy(numbering=documents.numbering_level(level, False))
+
+
+def _split_at_bullets(paragraph) -> list:
+    """A paragraph with bullets typed inside it, as one paragraph per bullet (the text before them first)."""
+    text = text_of(paragraph)
+    cuts = [match.start() for match in _INLINE_BULLET.finditer(text)]
+    bounds = [0, *cuts, len(text)]
+    pieces = [_slice(paragraph, start, end)[0] for start, end in zip(bounds, bounds[1:])]
+    return [piece for piece in pieces if text_of(piece).strip() or not cuts]
+
+
+def _slice(element, start: int, end: int, offset: int = 0):
+    """A copy of the element with only the text from `start` to `end` (a tab or line break counts one); and the offset after it."""
+    children = []
+    for child in element.children:
+        if isinstance(child, documents.Text):
+            length = len(child.value)
+            if offset < end and offset + length > start:
+                children.append(child.copy(value=child.value[max(0, start - offset):end - offset]))
+        elif isinstance(child, documents.HasChildren):
+            copy, after = _slice(child, start, end, offset)
+            if after > start and offset < end or after == offset and start <= offset < end:
+                children.append(copy)
+            offset, length = after, 0
+        else:
+            length = len(text_of(child))
+            if start <= offset < end:
+                children.append(child)
+        offset += length
+    return element.copy(children=children), offset
 
 
 def _strip(element, count: int):
@@ -307,33 +342,82 @@ class _Writer:
         return " ".join(_one_line(part).replace("|", "\\|") for part in parts if part.strip())
 
     def inline(self, element, skip=(), plain: bool = False, in_table: bool = False) -> str:
-        parts = [_escape(element.text or "")]
+        """The inline content as Markdown; bold and italic are regrouped so that adjacent runs nest instead of colliding."""
+        atoms = list(self.atoms(element, frozenset(), skip, in_table or plain))
+        return "".join(text for text, _ in atoms) if plain else _emphasised(atoms)
+
+    def atoms(self, element, marks: frozenset, skip=(), one_line: bool = False):
+        """(Markdown, emphasis marks) pieces of the content; whitespace has None: it takes what its neighbours share."""
+        yield from _text_atoms(element.text, marks)
         for child in element:
             if child.tag not in skip:
-                parts.append(self.inline_element(child, plain, in_table))
-            parts.append(_escape(child.tail or ""))
-        return "".join(parts)
+                yield from self.child_atoms(child, marks, one_line)
+            yield from _text_atoms(child.tail, marks)
 
-    def inline_element(self, element, plain: bool, in_table: bool) -> str:
+    def child_atoms(self, element, marks: frozenset, one_line: bool):
         tag, href = element.tag, element.get("href") or ""
         if tag in ("strong", "em"):
-            inner = self.inline(element, plain=plain, in_table=in_table)
-            return inner if plain else _emphasis(inner, "**" if tag == "strong" else "*")
-        if tag == "a" and re.match(r"#(foot|end)note-ref-", href):
-            return ""  # the way back from a footnote
-        if tag == "a" and re.match(r"#(foot|end)note-", href):
-            return f"[^{self.notes.setdefault(href[1:], len(self.notes) + 1)}]"
-        if tag == "a":
-            inner = self.inline(element, plain=plain, in_table=in_table)
-            if plain or scheme(href) not in SAFE_SCHEMES or not inner.strip():
-                return inner  # links inside the document (a table of contents, a bookmark) do not survive the import
-            return f"[{inner}]({_url(href)})"
-        if tag == "img":
+            yield from self.atoms(element, marks | {"**" if tag == "strong" else "*"}, (), one_line)
+        elif tag == "a" and re.match(r"#(foot|end)note-ref-", href):
+            return  # the way back from a footnote
+        elif tag == "a" and re.match(r"#(foot|end)note-", href):
+            yield f"[^{self.notes.setdefault(href[1:], len(self.notes) + 1)}]", marks
+        elif tag == "a" and scheme(href) not in SAFE_SCHEMES:
+            yield from self.atoms(element, marks, (), one_line)  # links inside the document (a table of contents) are left out
+        elif tag == "a":
+            yield f"[{self.inline(element, in_table=one_line)}]({_url(href)})", marks
+        elif tag == "img":
             src = f"{self.folder}/{element.get('src')}" if self.folder else element.get("src", "")
-            return f"![{_escape(element.get('alt', ''))}]({_url(src)})"
-        if tag == "br":
-            return " " if in_table or plain else "\\\n"
-        return self.inline(element, plain=plain, in_table=in_table)  # sup, sub, s and the like: their text
+            yield f"![{_escape(element.get('alt', ''))}]({_url(src)})", marks
+        elif tag == "br":
+            yield (" " if one_line else "\\\n"), None
+        else:
+            yield from self.atoms(element, marks, (), one_line)  # sup, sub, s and the like: their text
+
+
+def _text_atoms(text: str | None, marks: frozenset):
+    """Escaped text, its leading and trailing whitespace apart (emphasis may not begin or end with a space)."""
+    if not text:
+        return
+    core = text.strip()
+    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    if lead:
+        yield _escape(lead), None
+    if core:
+        yield _escape(core), marks
+        if trail:
+            yield _escape(trail), None
+
+
+def _emphasised(atoms: list) -> str:
+    """Write the pieces with their emphasis, opening the longer-lasting mark first so that marks nest."""
+    resolved = []
+    for index, (text, marks) in enumerate(atoms):
+        if marks is None:
+            before = next((m for _, m in reversed(atoms[:index]) if m is not None), frozenset())
+            after = next((m for _, m in atoms[index + 1:] if m is not None), frozenset())
+            marks = before & after
+        resolved.append((text, marks))
+    out, opened = [], []
+    for index, (text, marks) in enumerate(resolved):
+        first_gone = next((k for k, mark in enumerate(opened) if mark not in marks), None)
+        if first_gone is not None:
+            while len(opened) > first_gone:
+                out.append(opened.pop())
+        lasting = {mark: sum(1 for _ in _while(resolved[index:], mark)) for mark in marks - set(opened)}
+        for mark in sorted(lasting, key=lambda m: -lasting[m]):
+            out.append(mark)
+            opened.append(mark)
+        out.append(text)
+    out.extend(reversed(opened))
+    return "".join(out)
+
+
+def _while(atoms, mark):
+    for _, marks in atoms:
+        if mark not in marks:
+            return
+        yield mark
 
 
 def _escape(text: str) -> str:
@@ -357,14 +441,6 @@ def _paragraph(text: str) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.replace("\\\n", " ").split())
-
-
-def _emphasis(inner: str, mark: str) -> str:
-    core = inner.strip()
-    if not core:
-        return inner
-    lead, trail = inner[:len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
-    return f"{lead}{mark}{core}{mark}{trail}"
 
 
 def _url(url: str) -> str:
