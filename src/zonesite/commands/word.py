@@ -186,9 +186,11 @@ def _split_at_bullets(paragraph) -> list:
     """A paragraph with bullets typed inside it, as one paragraph per bullet (the text before them first)."""
     text = text_of(paragraph)
     cuts = [match.start() for match in _INLINE_BULLET.finditer(text)]
-    bounds = [0, *cuts, len(text)]
+    if not cuts:
+        return [paragraph]
+    bounds = [0, *cuts, len(text) + 1]  # past the end: pictures and notes after the last character go with the last piece
     pieces = [_slice(paragraph, start, end)[0] for start, end in zip(bounds, bounds[1:])]
-    return [piece for piece in pieces if text_of(piece).strip() or not cuts]
+    return [piece for piece in pieces if text_of(piece).strip()]
 
 
 def _slice(element, start: int, end: int, offset: int = 0):
@@ -315,7 +317,7 @@ class _Writer:
                 cell = next(cells, None)
                 if cell is None:
                     break
-                text, width, height = self.flat(cell), int(cell.get("colspan", 1)), int(cell.get("rowspan", 1))
+                text, width, height = self.flat(cell).replace("|", "\\|"), int(cell.get("colspan", 1)), int(cell.get("rowspan", 1))
                 for offset in range(width):
                     row.append(text if offset == 0 else "")
                     if height > 1:
@@ -339,7 +341,7 @@ class _Writer:
                 parts.append(self.flat(child))
         if element.tag in ("td", "th") and not any(c.tag in ("p", "ul", "ol", "table") for c in element):
             parts.append(self.inline(element, in_table=True))
-        return " ".join(_one_line(part).replace("|", "\\|") for part in parts if part.strip())
+        return " ".join(_one_line(part) for part in parts if part.strip())
 
     def inline(self, element, skip=(), plain: bool = False, in_table: bool = False) -> str:
         """The inline content as Markdown; bold and italic are regrouped so that adjacent runs nest instead of colliding."""
