@@ -52,9 +52,10 @@ class Converted:
 
     @property
     def title(self) -> str | None:
-        """Word's title, or else the first heading."""
+        """Word's title, or else the first heading, or else the first paragraph when it is short."""
         match = re.search(r"^#{2,6} (.+)$", self.markdown(""), re.M)
-        return self.word_title or (match.group(1).replace("\\", "") if match else None)
+        first = next((" ".join(text.split()) for text in self.paragraphs if text.strip()), "")
+        return self.word_title or (match.group(1).replace("\\", "") if match else None) or (first if len(first) <= SHORT else None)
 
 
 def convert(path: Path, missing_alt: str) -> Converted:

@@ -172,7 +172,7 @@ def _report(path: Path, folder: Path, config: Config, converted, result) -> None
         for kind, count in counts.items():
             example = next(text for k, text in converted.left_out if k == kind)
             print(MESSAGES["left_out_line"].format(kind=FURNITURE[kind], count=count, example=" ".join(example.split())[:60]))
-    percent = f"{100 * result.found / result.total:.1f} %" if result.total else "100 %"
+    percent = (f"{100 * result.found / result.total:.1f} %" if result.total else "100 %").replace(".", ",")
     print(MESSAGES["fidelity"].format(found=result.found, total=result.total, percent=percent))
     if result.missing:
         print(MESSAGES["missing"])
