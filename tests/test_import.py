@@ -112,6 +112,13 @@ def test_a_python_docx_document_keeps_its_structure_and_loses_its_furniture(make
     assert "herhaalde kop- of voetregel: 2" in result.stdout and "afbeelding-1.png: Word geeft geen beschrijving" in result.stdout
     check = run(root, "check")
     assert "error" not in check.stderr.replace("0 error(s)", ""), check.stderr
+    path.write_text(text.replace("status: ontwerp", "status: vastgesteld"), encoding="utf-8")
+    lines = text.splitlines()
+    check = run(root, "check")  # once it is said to be ready, check points at every field still to fill in
+    assert check.returncode == 2
+    for field in ("author:", "summary:", "  - {id: doel-1"):
+        line = next(number for number, line in enumerate(lines, start=1) if line.startswith(field))
+        assert f"beleidsplan-testzone-2026.nl.md:{line}: " in check.stderr, (field, check.stderr)
 
 
 def test_a_pandoc_document_keeps_footnotes_links_nested_lists_and_tables(make_site, tmp_path):

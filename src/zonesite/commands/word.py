@@ -64,7 +64,8 @@ def convert(path: Path, missing_alt: str) -> Converted:
     pictures: list[Picture] = []
 
     def picture(image) -> dict[str, str]:
-        extension = {"image/jpeg": ".jpg"}.get(image.content_type) or mimetypes.guess_extension(image.content_type or "") or ".bin"
+        kind = image.content_type or "application/octet-stream"
+        extension = {"image/jpeg": ".jpg"}.get(kind) or mimetypes.guess_extension(kind) or "." + kind.split("/")[-1].removeprefix("x-")
         name = f"afbeelding-{len(pictures) + 1}{extension}"
         with image.open() as stream:
             pictures.append(Picture(name, stream.read(), image.alt_text or ""))
