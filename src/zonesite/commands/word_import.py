@@ -35,6 +35,9 @@ MESSAGES = {
     "read_warning": "let op: {message}",
     "left_out": "weggelaten als paginaopmaak:",
     "left_out_line": "  {kind}: {count} regel(s), zoals '{example}'",
+    "furniture_toc": "inhoudstafel",
+    "furniture_page_number": "paginanummer",
+    "furniture_repeated": "herhaalde kop- of voetregel",
     "fidelity": "trouw aan het origineel: {found} van {total} zinnen woordelijk teruggevonden ({percent})",
     "missing": "niet teruggevonden in het nieuwe document (zoek ze op in Word en voeg ze toe):",
     "missing_line": "  - {sentence}",
@@ -50,7 +53,6 @@ MESSAGES = {
     "c_themes": "thema's uit site_config.yaml: {themes}",
     "c_objectives": "de doelstellingen van de zone; level, parent en priority mogen ontbreken",
 }
-FURNITURE = {"toc": "inhoudstafel", "page_number": "paginanummer", "repeated": "herhaalde kop- of voetregel"}
 BROWSER_IMAGES = (".png", ".jpg", ".gif", ".svg", ".webp")
 
 
@@ -99,7 +101,7 @@ def _import(args: argparse.Namespace, config: Config, content_dir: Path) -> int:
     doc_type = args.doc_type or _guess_type(config, f"{title} {args.docx.stem}")
     _write(path, folder, _front_matter(config, title, doc_type) + body, converted.pictures)
     result = fidelity(converted.paragraphs, body, title)
-    _report(path, folder, config, converted, result)
+    _report(path, folder, config, converted, result, args.quiet)
     return EXIT_MISSING if result.missing else EXIT_OK
 
 
@@ -155,10 +157,12 @@ def _write(path: Path, folder: Path, text: str, pictures) -> None:
         stream.write(text)
 
 
-def _report(path: Path, folder: Path, config: Config, converted, result) -> None:
-    print(MESSAGES["written"].format(path=path, status=config.draft_statuses[0] if config.draft_statuses else ""))
-    if converted.pictures:
-        print(MESSAGES["pictures"].format(count=len(converted.pictures), folder=folder))
+def _report(path: Path, folder: Path, config: Config, converted, result, quiet: bool) -> None:
+    """What was written and left out, then the fidelity; with -q only what needs the editor's attention."""
+    if not quiet:
+        print(MESSAGES["written"].format(path=path, status=config.draft_statuses[0] if config.draft_statuses else ""))
+        if converted.pictures:
+            print(MESSAGES["pictures"].format(count=len(converted.pictures), folder=folder))
     for picture in converted.pictures:
         if not picture.alt:
             print(MESSAGES["no_alt"].format(name=picture.name, placeholder=MESSAGES["missing_alt"]))
@@ -166,16 +170,17 @@ def _report(path: Path, folder: Path, config: Config, converted, result) -> None
             print(MESSAGES["browser_format"].format(name=picture.name))
     for message in converted.warnings:
         print(MESSAGES["read_warning"].format(message=message))
-    if converted.left_out:
+    if converted.left_out and not quiet:
         print(MESSAGES["left_out"])
-        counts = Counter(kind for kind, _ in converted.left_out)
-        for kind, count in counts.items():
-            example = next(text for k, text in converted.left_out if k == kind)
-            print(MESSAGES["left_out_line"].format(kind=FURNITURE[kind], count=count, example=" ".join(example.split())[:60]))
-    percent = (f"{100 * result.found / result.total:.1f} %" if result.total else "100 %").replace(".", ",")
-    print(MESSAGES["fidelity"].format(found=result.found, total=result.total, percent=percent))
+        for kind, count in Counter(kind for kind, _ in converted.left_out).items():
+            example = " ".join(next(text for k, text in converted.left_out if k == kind).split())[:60]
+            print(MESSAGES["left_out_line"].format(kind=MESSAGES[f"furniture_{kind}"], count=count, example=example))
+    if result.missing or not quiet:
+        percent = (f"{100 * result.found / result.total:.1f} %" if result.total else "100 %").replace(".", ",")
+        print(MESSAGES["fidelity"].format(found=result.found, total=result.total, percent=percent))
     if result.missing:
         print(MESSAGES["missing"])
         for sentence in result.missing:
             print(MESSAGES["missing_line"].format(sentence=sentence))
-    print(MESSAGES["next"])
+    if not quiet:
+        print(MESSAGES["next"])
