@@ -62,7 +62,7 @@ def word_document(tmp_path: Path) -> Path:
     intro.add_run("hele korps").italic = True
     intro.add_run(". Het geldt vijf jaar.")
     document.add_paragraph("Beekveldstraat 29, 9300 Aalst")
-    document.add_heading("Details", 3)  # a level skipped in Word
+    document.add_heading("Details", 4)  # levels skipped in Word
     document.add_paragraph("Eerste punt", style="List Bullet")
     document.add_paragraph("Onderdeel van het eerste punt", style="List Bullet 2")
     document.add_paragraph("Tweede punt", style="List Bullet")
@@ -71,6 +71,8 @@ def word_document(tmp_path: Path) -> Path:
     document.add_paragraph("Stap twee", style="List Number")
     document.add_paragraph("Pagina 2 van 3")
     document.add_paragraph("Beekveldstraat 29, 9300 Aalst")
+    document.add_heading("Achtergrond", 3)
+    document.add_paragraph("Een alinea onder een kop van het tweede niveau.")
     document.add_heading("Getypte opsommingen", 1)
     document.add_paragraph("•\tMet de hand getypt punt")
     document.add_paragraph("o\tDaaronder een tweede niveau")
@@ -95,7 +97,9 @@ def test_a_python_docx_document_keeps_its_structure_and_loses_its_furniture(make
     body = body_of(path)
     assert 'title: "Beleidsplan Testzone 2026"' in text and "type: beleidsplan" in text and "status: ontwerp" in text
     assert body.startswith("## Inleiding\n\nDit plan is **bindend** voor het *hele korps*. Het geldt vijf jaar.\n")
-    assert "\n### Details\n" in body, "a skipped heading level is closed up"
+    headings = re.findall(r"^(#+) (.+)$", body, re.M)
+    assert headings == [("##", "Inleiding"), ("###", "Details"), ("###", "Achtergrond"), ("##", "Getypte opsommingen")], \
+        "a level Word skips is closed up, and a heading above it stays above it"
     assert "- Eerste punt\n  - Onderdeel van het eerste punt\n- Tweede punt\n" in body
     assert "1. Stap een\n2. Stap twee\n" in body
     assert ("- Met de hand getypt punt\n  - Daaronder een tweede niveau\n    - En een derde niveau\n"
@@ -107,7 +111,7 @@ def test_a_python_docx_document_keeps_its_structure_and_loses_its_furniture(make
     for furniture in ("kopregel", "voetregel", "Inhoudsopgave", "Inleiding 2", "........", "Pagina 2 van 3"):
         assert furniture not in body
     assert body.count("Beekveldstraat 29") == 1, "a line repeated on every page is kept once"
-    assert "trouw aan het origineel: 21 van 21 zinnen" in result.stdout and "(100,0 %)" in result.stdout
+    assert "trouw aan het origineel: 23 van 23 zinnen" in result.stdout and "(100,0 %)" in result.stdout
     assert "inhoudstafel: 3" in result.stdout and "paginanummer: 1" in result.stdout
     assert "herhaalde kop- of voetregel: 2" in result.stdout and "afbeelding-1.png: Word geeft geen beschrijving" in result.stdout
     check = run(root, "check")
@@ -193,7 +197,7 @@ def test_the_report_lists_what_it_could_not_place(capsys, make_site, tmp_path, m
 
     main(["import", str(docx_path), "--zone", "testzone", "--config", str(root / "site_config.yaml")])
     out = capsys.readouterr().out
-    assert "15 van 21 zinnen" in out and "niet teruggevonden" in out and "  - Wijk | buurt" in out
+    assert "17 van 23 zinnen" in out and "niet teruggevonden" in out and "  - Wijk | buurt" in out
 
 
 def test_import_refuses_to_overwrite_and_explains_bad_input(make_site, tmp_path):

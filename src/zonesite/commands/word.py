@@ -237,7 +237,7 @@ class _Writer:
 
     def __init__(self, picture_folder: str) -> None:
         self.folder = picture_folder
-        self.level = 1          # the level of the last heading: a heading goes at most one deeper
+        self.levels: list[int] = []  # Word's levels of the headings above: a level Word skips is closed up
         self.notes: dict[str, int] = {}
         self.counter = 0        # numbered lists interrupted by text continue their numbering, as in Word
         self.previous = ""
@@ -253,9 +253,11 @@ class _Writer:
             text = _one_line(self.inline(element, plain=True))
             if not text:
                 return ""
-            self.level = min(int(tag[1]) + 1, self.level + 1, 6)
+            while self.levels and self.levels[-1] >= int(tag[1]):
+                self.levels.pop()
+            self.levels.append(int(tag[1]))
             self.counter, self.previous = 0, tag
-            return f"{'#' * self.level} {text}"
+            return f"{'#' * min(len(self.levels) + 1, 6)} {text}"
         if tag in ("ul", "ol"):
             items = [li for li in element if li.tag == "li"]
             if items and all(re.match(r"(foot|end)note-", li.get("id", "")) for li in items):
