@@ -224,6 +224,8 @@ def test_import_refuses_to_overwrite_and_explains_bad_input(make_site, tmp_path)
     not_word.write_text("gewone tekst", encoding="utf-8")
     for args, message in [((str(not_word), "--zone", "testzone"), "notities.docx: dit is geen Word-document"),
                           ((str(tmp_path / "weg.docx"), "--zone", "testzone"), "weg.docx: dit bestand bestaat niet"),
-                          ((str(docx_path), "--zone", "mechelen"), "zone 'mechelen' bestaat niet")]:
+                          ((str(docx_path), "--zone", "mechelen"), "zone 'mechelen' bestaat niet"),
+                          ((str(docx_path), "--zone", "testzone/../testzone"), "zone 'testzone/../testzone' bestaat niet"),
+                          ((str(docx_path), "--zone", "testzone", "--slug", "../elders"), "'../elders' kan geen bestandsnaam zijn")]:
         result = run(root, "import", *args)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -27,6 +27,7 @@ MESSAGES = {
     "not_docx": "{path}: dit is geen Word-document (.docx); sla het in Word op als 'Word-document (.docx)' en probeer opnieuw",
     "no_zone": "zone '{zone}' bestaat niet (geen {path}); bestaande zones: {zones}",
     "no_type": "documenttype '{type}' bestaat niet; kies uit: {types}",
+    "bad_slug": "'{slug}' kan geen bestandsnaam zijn: gebruik kleine letters, cijfers en streepjes, zoals '{example}'",
     "exists": "{path} bestaat al en wordt niet overschreven; kies een andere naam met --slug",
     "written": "geschreven: {path} (status {status}: nog niet gepubliceerd)",
     "pictures": "{count} afbeelding(en) bewaard in {folder}",
@@ -91,6 +92,8 @@ def _import(args: argparse.Namespace, config: Config, content_dir: Path) -> int:
     except (zipfile.BadZipFile, KeyError, ValueError):
         raise ImportProblem(MESSAGES["not_docx"].format(path=args.docx)) from None
     title = converted.title or args.docx.stem
+    if args.slug and args.slug != slugify(args.slug):
+        raise ImportProblem(MESSAGES["bad_slug"].format(slug=args.slug, example=slugify(args.slug) or "verslag-2025"))
     slug = args.slug or slugify(title, max_length=60) or slugify(args.docx.stem)
     path = zone_dir / f"{slug}.{config.default_language}.md"
     folder = zone_dir / slug
@@ -107,7 +110,7 @@ def _import(args: argparse.Namespace, config: Config, content_dir: Path) -> int:
 
 def _zone_dir(content_dir: Path, zone: str) -> Path:
     zone_file = content_dir / zone / "zone.yaml"
-    if not zone_file.is_file():
+    if zone != slugify(zone) or not zone_file.is_file():
         zones = sorted(p.parent.name for p in content_dir.glob("*/zone.yaml"))
         raise ImportProblem(MESSAGES["no_zone"].format(zone=zone, path=zone_file, zones=", ".join(zones)))
     return zone_file.parent
