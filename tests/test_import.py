@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -222,7 +223,12 @@ def test_import_refuses_to_overwrite_and_explains_bad_input(make_site, tmp_path)
     assert "Mijn aanvulling." in path.read_text(encoding="utf-8")
     not_word = tmp_path / "notities.docx"
     not_word.write_text("gewone tekst", encoding="utf-8")
-    for args, message in [((str(not_word), "--zone", "testzone"), "notities.docx: dit is geen Word-document"),
+    broken = tmp_path / "kapot.docx"
+    with zipfile.ZipFile(docx_path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, b"<w:document" if item.filename == "word/document.xml" else source.read(item))
+    for args, message in [((str(not_word), "--zone", "testzone"), "notities.docx: dit is geen leesbaar Word-document"),
+                          ((str(broken), "--zone", "testzone"), "kapot.docx: dit is geen leesbaar Word-document"),
                           ((str(tmp_path / "weg.docx"), "--zone", "testzone"), "weg.docx: dit bestand bestaat niet"),
                           ((str(docx_path), "--zone", "mechelen"), "zone 'mechelen' bestaat niet"),
                           ((str(docx_path), "--zone", "testzone/../testzone"), "zone 'testzone/../testzone' bestaat niet"),

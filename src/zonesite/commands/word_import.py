@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import zipfile
+from xml.parsers.expat import ExpatError
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +25,7 @@ MESSAGES = {
     "help_slug": "bestandsnaam zonder taal en extensie (standaard: uit de titel)",
     "help_type": "documenttype (standaard: geraden uit de titel)",
     "not_found": "{path}: dit bestand bestaat niet",
-    "not_docx": "{path}: dit is geen Word-document (.docx); sla het in Word op als 'Word-document (.docx)' en probeer opnieuw",
+    "not_docx": "{path}: dit is geen leesbaar Word-document (.docx); sla het in Word op als 'Word-document (.docx)' en probeer opnieuw",
     "no_zone": "zone '{zone}' bestaat niet (geen {path}); bestaande zones: {zones}",
     "no_type": "documenttype '{type}' bestaat niet; kies uit: {types}",
     "bad_slug": "'{slug}' kan geen bestandsnaam zijn: gebruik kleine letters, cijfers en streepjes, zoals '{example}'",
@@ -89,7 +90,7 @@ def _import(args: argparse.Namespace, config: Config, content_dir: Path) -> int:
         raise ImportProblem(MESSAGES["no_type"].format(type=args.doc_type, types=", ".join(config.document_types)))
     try:
         converted = convert(args.docx, MESSAGES["missing_alt"])
-    except (zipfile.BadZipFile, KeyError, ValueError):
+    except (zipfile.BadZipFile, KeyError, ValueError, ExpatError):  # not a zip, a part missing, XML that is not
         raise ImportProblem(MESSAGES["not_docx"].format(path=args.docx)) from None
     title = converted.title or args.docx.stem
     if args.slug and args.slug != slugify(args.slug):
