@@ -12,6 +12,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from PIL import Image
 
 from tests.conftest import ZONE_YAML
@@ -45,6 +47,17 @@ def imported(root: Path, name: str) -> Path:
     return root / "content" / "testzone" / f"{name}.nl.md"
 
 
+def toc_field_entry(paragraph, title: str, page: str) -> None:
+    """A table of contents field as Word writes it: its result is an entry linked to a _Toc bookmark."""
+    w = nsdecls("w")
+    for xml in (f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {w}><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>',
+                f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:hyperlink {w} w:anchor="_Toc1"><w:r><w:t>{title}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r></w:hyperlink>',
+                f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>'):
+        paragraph._p.append(parse_xml(xml))
+
+
 def word_document(tmp_path: Path) -> Path:
     """A document as an office writes it: a title, headers and footers, a table of contents, lists, a table, a picture."""
     document = docx.Document()
@@ -56,6 +69,7 @@ def word_document(tmp_path: Path) -> Path:
     toc = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
     document.add_paragraph("Inleiding\t2", style=toc)
     document.add_paragraph("Doelstellingen ........ 3")
+    toc_field_entry(document.add_paragraph(), "Getypte opsommingen", "4")
     document.add_heading("Inleiding", 1)
     intro = document.add_paragraph("Dit plan is ")
     intro.add_run("bindend").bold = True
@@ -109,11 +123,11 @@ def test_a_python_docx_document_keeps_its_structure_and_loses_its_furniture(make
     assert "![Beschrijf deze afbeelding](beleidsplan-testzone-2026/afbeelding-1.png)" in body
     saved = root / "content/testzone/beleidsplan-testzone-2026/afbeelding-1.png"
     assert saved.read_bytes() == (tmp_path / "organigram.png").read_bytes()
-    for furniture in ("kopregel", "voetregel", "Inhoudsopgave", "Inleiding 2", "........", "Pagina 2 van 3"):
+    for furniture in ("kopregel", "voetregel", "Inhoudsopgave", "Inleiding 2", "........", "opsommingen 4", "Pagina 2 van 3"):
         assert furniture not in body
     assert body.count("Beekveldstraat 29") == 1, "a line repeated on every page is kept once"
     assert "trouw aan het origineel: 23 van 23 zinnen" in result.stdout and "(100,0 %)" in result.stdout
-    assert "inhoudstafel: 3" in result.stdout and "paginanummer: 1" in result.stdout
+    assert "inhoudstafel: 4" in result.stdout and "paginanummer: 1" in result.stdout
     assert "herhaalde kop- of voetregel: 2" in result.stdout and "afbeelding-1.png: Word geeft geen beschrijving" in result.stdout
     check = run(root, "check")
     assert "error" not in check.stderr.replace("0 error(s)", ""), check.stderr

@@ -122,7 +122,7 @@ class _Cleaner:
     @staticmethod
     def _furniture(paragraph, text, children, texts, index, counts, seen) -> str | None:
         style = (paragraph.style_name or "").lower()
-        if style.startswith("toc") or _DOT_LEADER.search(text):
+        if style.startswith("toc") or _DOT_LEADER.search(text) or _links_to_toc_bookmark(paragraph):
             return TOC
         if text.lower().rstrip(":") in TOC_TITLES:
             following = next((t for t in texts[index + 1:] if t), "")
@@ -144,6 +144,11 @@ class _Cleaner:
                     self.paragraphs.append(text_of(node))
                 elif isinstance(node, documents.NoteReference):
                     self._collect(notes.resolve(node).body, notes)
+
+
+def _links_to_toc_bookmark(paragraph) -> bool:
+    """An entry of a table of contents field: it links to one of the bookmarks Word sets on headings for it."""
+    return any(isinstance(node, documents.Hyperlink) and (node.anchor or "").startswith("_Toc") for node in _descendants(paragraph))
 
 
 def _descendants(element):
