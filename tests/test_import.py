@@ -18,7 +18,7 @@ from PIL import Image
 
 from tests.conftest import ZONE_YAML
 from tests.test_cli_errors import run
-from zonesite.commands import word
+from zonesite.commands import word_markdown
 from zonesite.commands.fidelity import fidelity, sentences, shown_text
 from zonesite.source.markdown import render_markdown
 
@@ -207,7 +207,7 @@ def test_a_sentence_the_markdown_lost_is_reported_with_exit_1(make_site, tmp_pat
     """Break the writer on purpose: a table it drops must show up as missing sentences."""
     docx_path = word_document(tmp_path)
     root = make_site()
-    monkeypatch.setattr(word._Writer, "table", lambda self, element: "")
+    monkeypatch.setattr(word_markdown.MarkdownWriter, "table", lambda self, element: "")
     from zonesite.cli import main
 
     code = main(["import", str(docx_path), "--zone", "testzone", "--config", str(root / "site_config.yaml")])
@@ -218,7 +218,7 @@ def test_a_sentence_the_markdown_lost_is_reported_with_exit_1(make_site, tmp_pat
 def test_the_report_lists_what_it_could_not_place(capsys, make_site, tmp_path, monkeypatch):
     docx_path = word_document(tmp_path)
     root = make_site()
-    monkeypatch.setattr(word._Writer, "table", lambda self, element: "")
+    monkeypatch.setattr(word_markdown.MarkdownWriter, "table", lambda self, element: "")
     from zonesite.cli import main
 
     main(["import", str(docx_path), "--zone", "testzone", "--config", str(root / "site_config.yaml")])
