@@ -22,8 +22,8 @@ _LIST_STYLE = re.compile(r"^list (?:bullet|number|continue) (\d)$", re.I)
 TOC_TITLES = {"inhoud", "inhoudsopgave", "inhoudstafel", "inhoudstabel", "table of contents", "contents",
               "table des matières", "sommaire"}
 REPEATED = 3  # a short line this often in the body is a page header or footer typed into the text
-SHORT = 80
-# Mammoth's own HTML for the title is replaced: the first Title paragraph becomes the front matter's title.
+SHORT = 80  # characters: longer lines are text, not a page's header, footer or a title
+# A second Title paragraph and a subtitle stay plain paragraphs (the first title goes to the front matter).
 _STYLE_MAP = "p[style-name='Title'] => p:fresh\np[style-name='Subtitle'] => p:fresh"
 
 TOC, PAGE_NUMBER, REPEATED_LINE = "toc", "page_number", "repeated"
