@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_TOOLS := chromium poppler-utils default-jre-headless qpdf coreutils nginx-light libnginx-mod-http-brotli-static git
+DEBIAN_TOOLS := chromium poppler-utils default-jre-headless qpdf coreutils nginx-light libnginx-mod-http-brotli-static git pandoc
 
 .PHONY: site test serve check system-tools clean
 
@@ -31,9 +31,11 @@ $(VENV)/.test: pyproject.toml $(VENV)/.site
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# The browser, PDF reader, Java, web server (with brotli_static) and git (the content's history) the tests use; installed only when missing.
+# The browser, PDF reader, Java, web server (with brotli_static), git (the content's history) and pandoc (Word
+# documents for the import tests) the tests use; installed only when missing.
 system-tools:
-	@if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null || ! command -v qpdf >/dev/null || ! command -v git >/dev/null \
+	@if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null || ! command -v qpdf >/dev/null \
+		|| ! command -v git >/dev/null || ! command -v pandoc >/dev/null \
 		|| ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
 		echo "Installing $(DEBIAN_TOOLS) ..."; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(DEBIAN_TOOLS); \

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from .commands import word_import
 from .commands.new import ScaffoldError, new_document, new_zone
 from .commands.publish import PublishError
 from .config import load_config
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--rollback", action="store_true", help="publish the version the last publish replaced")
     translations = commands.add_parser("translations", parents=[common], help="show which translations are up to date, outdated or missing")
     translations.add_argument("--stamp", type=Path, metavar="FILE", help="record in translation FILE that it matches its source as it is now")
+    word_import.add_parser(commands, [common])
     verify = commands.add_parser("verify", parents=[common], help="say whether a PDF is an authentic, unaltered copy")
     verify.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
     verify.add_argument("--site", type=Path, default=None,
@@ -123,6 +125,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "new":
         return _new(args, config, content_dir)
+    if args.command == "import":
+        return word_import.run(args, config, content_dir)
     if args.command == "verify":
         return _verify(args, config, Pipeline(config, content_dir, cache_dir))
     if args.command == "publish":
