@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import load_config
 from ..engine.cache import Cache, write_atomically
 from ..engine.writer import forget
+from ..messages import DEFAULT, say
 from ..outputs.pdf import build_pdfs
 from ..pipeline import PREVIEW_PROBLEMS, Pipeline, default_cache, problems_json
 from ..problems import ContentError, Problems
@@ -21,12 +22,13 @@ log = logging.getLogger("zonesite.serve")
 class Preview:
     """The preview site in a folder of its own; `refresh` brings it up to date with the sources."""
 
-    def __init__(self, config_path: Path, content_dir: Path | None, out_dir: Path | None = None, cache_dir: Path | None = None):
-        self.config_path, self.content_arg = config_path, content_dir
+    def __init__(self, config_path: Path, content_dir: Path | None, out_dir: Path | None = None, cache_dir: Path | None = None,
+                 lang: str = DEFAULT):
+        self.config_path, self.content_arg, self.lang = config_path, content_dir, lang
         config = load_config(config_path)
         self.cache_dir = cache_dir or default_cache(config)
         self.out_dir = out_dir or self.cache_dir / "preview"
-        self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True)
+        self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=lang)
         self.lock = threading.Lock()
 
     def content_dir_of(self, config) -> Path:
@@ -42,11 +44,11 @@ class Preview:
             try:
                 config = load_config(self.config_path)
                 if config != self.pipeline.config:
-                    self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True)
+                    self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=self.lang)
                 result = self.pipeline.build(self.out_dir, with_pdf=slow, with_search=slow)
             except ContentError as error:
                 problems = Problems(list(error.problems))
-                write_atomically(self.out_dir / PREVIEW_PROBLEMS, problems_json(problems))
+                write_atomically(self.out_dir / PREVIEW_PROBLEMS, problems_json(problems, self.lang))
                 forget(self.out_dir, PREVIEW_PROBLEMS)
                 for problem in problems.items:
                     log.error("%s", problem)
@@ -118,7 +120,7 @@ def watch_sources(preview: Preview, on_change) -> None:
 
 
 def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir: Path | None = None,
-          cache_dir: Path | None = None, host: str = "127.0.0.1") -> None:
+          cache_dir: Path | None = None, host: str = "127.0.0.1", lang: str = DEFAULT) -> None:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
@@ -135,7 +137,7 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     log.setLevel(logging.INFO)
-    preview = Preview(config_path, content_dir, out_dir, cache_dir)
+    preview = Preview(config_path, content_dir, out_dir, cache_dir, lang)
     started = time.perf_counter()
     written = preview.refresh()
     log.info("preview of %d files ready in %.2f s", len(written), time.perf_counter() - started)
