@@ -136,7 +136,7 @@ def test_new_zone_and_missing_options_without_a_terminal(make_site):
     root = make_site()
     assert run(root, "new", "zone", "mechelen", "--names", "nl=Mechelen,fr=Malines").returncode == 0
     assert "Malines" in (root / "content/mechelen/zone.yaml").read_text(encoding="utf-8")
-    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "new", "--config", str(root / "site_config.yaml")],
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "new", "--config", str(root / "site_config.yaml"), "--lang", "en"],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert result.returncode == 2 and "missing zone" in result.stderr and "Traceback" not in result.stderr
 

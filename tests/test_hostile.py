@@ -144,7 +144,7 @@ def test_yaml_alias_bomb_is_refused(make_site):
     bomb = "lol0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 12))
     root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": f"---\n{bomb}---\nTekst\n"})
-    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--config", str(root / "site_config.yaml")],
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--config", str(root / "site_config.yaml"), "--lang", "en"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "aliases" in result.stderr
 

@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _say(lang: str, ident: str, *, out=None, **params: object) -> None:
+def _say(lang: str, ident: str, /, *, out=None, **params: object) -> None:
     print(say(lang, ident, **params), file=out or sys.stderr)
 
 

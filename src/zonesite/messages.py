@@ -30,7 +30,7 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def say(lang: str, ident: str, **params: Any) -> str:
+def say(lang: str, ident: str, /, **params: Any) -> str:
     """The message `ident` in `lang`, its placeholders filled with the values rendered in that language too."""
     return catalogue(lang)[ident].format_map({key: shown(lang, value) for key, value in params.items()})
 
@@ -51,7 +51,7 @@ class Message:
     params: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, ident: str, **params: Any) -> Message:
+    def of(cls, ident: str, /, **params: Any) -> Message:
         return cls(ident, tuple(sorted(params.items())))
 
     def render(self, lang: str) -> str:

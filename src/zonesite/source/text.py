@@ -102,7 +102,8 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as error:  # e.g. 2021-02-30
-        raise SourceError(node.start_mark.line + 1, "yaml.invalid_value", value=node.value) from None
+        ident = "yaml.invalid_date" if re.match(r"^\d{4}-\d\d?-\d\d?", str(node.value)) else "yaml.invalid_value"
+        raise SourceError(node.start_mark.line + 1, ident, value=node.value) from None
     except yaml.constructor.ConstructorError as error:
         raise SourceError(node.start_mark.line + 1, "yaml.unsupported", value=node.value) from None
 
@@ -118,6 +119,9 @@ def explain(text: str, error: yaml.MarkedYAMLError) -> tuple[int, Message]:
     opened = _unclosed_quote(lines[:noticed])
     if opened:
         return opened, Message.of("yaml.unclosed_quote", quote=lines[opened - 1].strip())
+    bracket = _unclosed_bracket(lines[:noticed])
+    if bracket:
+        return bracket, Message.of("yaml.unclosed_bracket", text=lines[bracket - 1].strip())
     if "could not find expected ':'" in problem and error.context_mark:
         number = error.context_mark.line + 1
         return number, Message.of("yaml.missing_colon", text=lines[number - 1].strip())
@@ -141,6 +145,17 @@ def _unclosed_quote(lines: list[str]) -> int:
         closing = rest.replace('\\"', "").replace("''", "") if quote in "\"'" else rest
         if quote not in closing:
             return number
+    return 0
+
+
+def _unclosed_bracket(lines: list[str]) -> int:
+    """The line of a '[' or '{' that the line does not close, when the lines after it do not continue the list."""
+    for number, line in enumerate(lines, 1):
+        plain = re.sub(r'"[^"]*"|\'[^\']*\'', "", line.split(" #")[0])
+        if plain.count("[") > plain.count("]") or plain.count("{") > plain.count("}"):
+            following = lines[number] if number < len(lines) else ""
+            if not following.startswith((" ", "\t")):  # a flow list may go on, indented, on the next lines
+                return number
     return 0
 
 
