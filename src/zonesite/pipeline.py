@@ -18,14 +18,14 @@ from .config import Config
 from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
-from .messages import DEFAULT, Message
+from .messages import DEFAULT, Message, say
 from .model import Site
 from .outputs import feeds, nginx, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
 from .outputs.pages import Page, plan, view
 from .outputs.pdf import KIND as PDF_KIND
-from .outputs.pdf import PdfFile, build_pdfs
+from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
@@ -106,6 +106,7 @@ class Pipeline:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems)
         pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
+        problems.extend(renderer_problems(self.config, site, pdfs))
         if with_pdf:
             self.cache.prune(PDF_KIND)
         else:
@@ -231,7 +232,9 @@ def _unique(outputs: list[Output]) -> list[Output]:
 
 
 def problems_json(problems: Problems, lang: str) -> str:
-    """What the preview's overlay shows, in the editor's language."""
+    """What the preview's overlay shows, in the editor's language; `pdf` says when PDFs are being rebuilt (serve)."""
     return json.dumps({"errors": [p.render(lang) for p in problems.errors],
                        "warnings": [p.render(lang) for p in problems.warnings],
-                       "notes": [p.render(lang) for p in problems.notes]}, ensure_ascii=False)
+                       "notes": [p.render(lang) for p in problems.notes],
+                       "titles": {"errors": say(lang, "overlay.errors"), "warnings": say(lang, "overlay.warnings")},
+                       "pdf": ""}, ensure_ascii=False)
