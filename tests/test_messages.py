@@ -4,8 +4,15 @@ where the mistake is and positions counted from 1 and named."""
 from __future__ import annotations
 
 import ast
+import json
 import re
+import signal
+import socket
 import string
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +26,7 @@ from zonesite.commands.new import DocumentFields, ScaffoldError, zone_names
 from zonesite.config import load_config
 
 SOURCE = Path(messages.__file__).parent
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def placeholders(text: str) -> set[str]:
@@ -246,3 +254,74 @@ def test_translate_starts_a_translation_in_progress_until_it_is_stamped(make_sit
     assert "in_progress" not in french.read_text(encoding="utf-8")
     assert main(["translations", *args]) == 0
     assert re.search(r"testzone/test\s+fr\s+bijgewerkt", capsys.readouterr().out)
+
+
+# --- the preview ------------------------------------------------------------------------------------------------
+
+def test_weasyprint_warnings_are_reported_against_the_document_and_its_line(make_site, tmp_path):
+    from zonesite.outputs.pdf import PdfFile, renderer_problems, write_pdf
+    from zonesite.pipeline import Pipeline
+
+    target = tmp_path / "x.pdf"
+    write_pdf('<p><a href="#hoofdstuk-9">zie</a></p>', "", str(tmp_path) + "/", "pdf/ua-1", str(target))
+    warnings = tuple(json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))["warnings"])
+    assert "No anchor #hoofdstuk-9 for internal URI reference" in warnings  # caught, not printed without a file
+    root = with_document(make_site, DOCUMENT + "\nZie [hier](#eerste-hoofdstuk).\n", translation_of(DOCUMENT))
+    config = load_config(root / "site_config.yaml")
+    site, _ = Pipeline(config, root / "content", tmp_path / "cache").validate()
+    doc = site.documents[0]
+    pdf = PdfFile("nl/testzone/test/test.nl.pdf", target, 1, 1, "0" * 64,
+                  warnings=("No anchor #eerste-hoofdstuk for internal URI reference", "Ignored `gap: 1em`"))
+    found = renderer_problems(config, site, {(doc.zone, doc.slug, "nl"): pdf}).items
+    assert found[0].render("nl").endswith(
+        "test.nl.md:16: waarschuwing: de PDF (nl) linkt naar '#eerste-hoofdstuk', maar geen enkele titel in de PDF heeft dat anker")
+    assert "test.nl.md: avertissement : le PDF (nl) : le programme qui crée le PDF (WeasyPrint) signale : Ignored `gap: 1em`" \
+        in found[1].render("fr")
+
+
+@pytest.mark.serve
+def test_the_preview_says_one_line_per_rebuild_takes_a_free_port_and_stops_quietly(make_site):
+    root = with_document(make_site, DOCUMENT, translation_of(DOCUMENT))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--config", str(root / "site_config.yaml"),
+             "--cache", str(root.parent / "cache"), "--out", str(root.parent / "preview")],
+            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a background job ignores Ctrl-C
+        lines: list[str] = []
+        threading.Thread(target=lambda: lines.extend(iter(server.stderr.readline, "")), daemon=True).start()
+
+        def wait_for(text: str) -> str:
+            for _ in range(1800):  # PDFs and the search index are rebuilt in the background, slowly on a busy machine
+                found = [line for line in lines if text in line]
+                if found:
+                    return found[-1]
+                assert server.poll() is None, "".join(lines)
+                time.sleep(0.1)
+            raise AssertionError(f"no line with {text!r}:\n{''.join(lines)}")
+
+        try:
+            moved = wait_for("is al in gebruik")
+            free = int(re.search(r"poort (\d+) wordt gebruikt", moved).group(1))
+            assert free != port and f"poort {port} is al in gebruik" in moved
+            wait_for(f"voorvertoning klaar op http://127.0.0.1:{free}/")
+            wait_for("PDF('s) en de zoekindex bijgewerkt")  # the background work says when the PDFs are ready
+            source = root / "content/testzone/test.nl.md"
+            before = len(lines)
+            source.write_text(DOCUMENT.replace("status: vastgesteld", "status vastgesteld"), encoding="utf-8")
+            wait_for("de laatste goede versie blijft zichtbaar")
+            wait_for("test.nl.md:6: er ontbreekt een dubbele punt")
+            source.write_text(DOCUMENT.replace("Een zin", "Weer een zin"), encoding="utf-8")
+            rebuilt = wait_for("bijgewerkt in")
+            assert re.match(r"^\d\d:\d\d:\d\d bewaard: \d+ bestand\(en\) bijgewerkt in \d+ ms, 0 fout\(en\)", rebuilt)
+            rebuilds = [line for line in lines[before:] if " bewaard: " in line]
+            assert len(rebuilds) == len({line for line in rebuilds}) <= 4  # one line per rebuild, not one per file
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+    said = "".join(lines)
+    assert server.returncode == 0 and "voorvertoning gestopt." in said
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said and "Serving on" not in said, said
