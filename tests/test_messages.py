@@ -59,9 +59,8 @@ def literal_ids() -> dict[str, str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                for arg in node.args if name in calls else ():
-                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and " " not in arg.value \
-                            and re.match(r"^[a-z_]+\.", arg.value):
+                for arg in node.args if name in calls else ():  # an English sentence here is found too
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         found[arg.value] = f"{path.name}:{node.lineno}"
     return found
 

@@ -188,7 +188,7 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
                                       sections, config, problems)
             if config.terms:
                 for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
-                    problems.warning(files[lang], finding.line, finding.message, "term")
+                    problems.warning(files[lang], finding.line, finding.message, code="term")
     document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, in_progress=in_progress,
                         **relations, **shared)
     validate.check_notes(document, headings, source_problems)

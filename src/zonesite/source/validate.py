@@ -189,7 +189,7 @@ def _format(value: Decimal) -> str:
 def _compare(path: Path, line: int, label: str, column: int, stated: Decimal, computed: Decimal,
              terms: int, problems: Problems, ident: str) -> None:
     if abs(stated - computed) > Decimal("0.01") * terms:  # each term may have been rounded to the cent
-        problems.warning(path, line, ident, TABLE_TOTAL, label=label, column=column + 1, stated=_format(stated),
+        problems.warning(path, line, ident, code=TABLE_TOTAL, label=label, column=column + 1, stated=_format(stated),
                          computed=_format(computed))
 
 
@@ -272,11 +272,11 @@ def check_site(site: Site, config: Config) -> Problems:
         for lang in config.translations:
             version = doc.versions.get(lang)
             if lang in doc.in_progress:
-                problems.warning(source.path, 0, "translation.in_progress", "translation-in-progress", lang=lang)
+                problems.warning(source.path, 0, "translation.in_progress", code="translation-in-progress", lang=lang)
             elif version is None:
-                problems.warning(source.path, 0, "translation.missing", "translation-missing", lang=lang)
+                problems.warning(source.path, 0, "translation.missing", code="translation-missing", lang=lang)
             elif version.translated_from != source.source_text_hash:
-                problems.warning(version.path, 0, "translation.outdated", "translation-outdated", source=source.path.name)
+                problems.warning(version.path, 0, "translation.outdated", code="translation-outdated", source=source.path.name)
     return problems
 
 
