@@ -39,7 +39,7 @@ class Problem:
         return cls(Path(path), line, Message.from_data(message), severity, code)
 
 
-def problem(path: Path, line: int, ident: str, **params: Any) -> Problem:
+def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
     """An error, for code that raises at once rather than collecting."""
     return Problem(path, line, Message.of(ident, **params))
 
@@ -58,10 +58,10 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, line: int, ident: str | Message, **params: Any) -> None:
+    def error(self, path: Path, line: int, ident: str | Message, /, **params: Any) -> None:
         self.items.append(Problem(path, line, _message(ident, params), ERROR))
 
-    def warning(self, path: Path, line: int, ident: str | Message, code: str = "", **params: Any) -> None:
+    def warning(self, path: Path, line: int, ident: str | Message, /, code: str = "", **params: Any) -> None:
         self.items.append(Problem(path, line, _message(ident, params), WARNING, code))
 
     def extend(self, other: Problems | list[Problem]) -> None:
@@ -98,6 +98,6 @@ class ContentError(Exception):
 class ToolError(Exception):
     """A command that cannot do what was asked (a file that exists, a folder that is not a site): one message."""
 
-    def __init__(self, ident: str, **params: Any):
+    def __init__(self, ident: str, /, **params: Any):
         self.message = Message.of(ident, **params)
         super().__init__(str(self.message))

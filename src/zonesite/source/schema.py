@@ -21,7 +21,7 @@ class Checker:
         self.path, self.data, self.problems = path, data, problems
         self.missing: set[tuple] = set()  # reported once, by `mapping`
 
-    def fail(self, key_path: tuple, ident: str, **params: Any) -> None:
+    def fail(self, key_path: tuple, ident: str, /, **params: Any) -> None:
         """An error at the line of key_path; the message may name the place as {field}."""
         self.problems.error(self.path, self.data.line(*key_path), ident, field=KeyPath(tuple(key_path)), **params)
 

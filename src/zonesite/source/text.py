@@ -17,7 +17,7 @@ MAX_BYTES = 5_000_000
 class SourceError(Exception):
     """A file that cannot be read as text or YAML; carries the line and the message (an id with its values)."""
 
-    def __init__(self, line: int, ident: str | Message, **params: Any):
+    def __init__(self, line: int, ident: str | Message, /, **params: Any):
         self.line = line
         self.message = ident if isinstance(ident, Message) else Message.of(ident, **params)
         super().__init__(str(self.message))
@@ -122,6 +122,8 @@ def explain(text: str, error: yaml.MarkedYAMLError) -> tuple[int, Message]:
     bracket = _unclosed_bracket(lines[:noticed])
     if bracket:
         return bracket, Message.of("yaml.unclosed_bracket", text=lines[bracket - 1].strip())
+    if re.search(r"expected ',' or '[]}]'", problem):
+        return noticed, Message.of("yaml.flow", text=lines[noticed - 1].strip() if noticed <= len(lines) else "")
     if "could not find expected ':'" in problem and error.context_mark:
         number = error.context_mark.line + 1
         return number, Message.of("yaml.missing_colon", text=lines[number - 1].strip())
