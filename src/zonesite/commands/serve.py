@@ -21,6 +21,7 @@ from ..outputs.pdf import build_pdfs
 from ..pipeline import PREVIEW_PROBLEMS, Pipeline, default_cache, problems_json
 from ..problems import ERROR, WARNING, ContentError, Problem, Problems
 
+
 class Preview:
     """The preview site in a folder of its own; `refresh` brings it up to date with the sources."""
 
