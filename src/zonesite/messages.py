@@ -80,7 +80,7 @@ class KeyPath:
         text = catalogue(lang)
         segments: list[tuple[str, int]] = []  # (list name, number from 1) or (key names, 0)
         keys: list[str] = []
-        for index, part in enumerate(self.parts):
+        for part in self.parts:
             if isinstance(part, int):
                 name = keys.pop() if keys else "item"
                 segments.append((name, part + 1))
@@ -109,8 +109,8 @@ def _to_data(value: Any) -> Any:
         return {"message": value.to_data()}
     if isinstance(value, KeyPath):
         return {"path": list(value.parts)}
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, (tuple, list)):
+        return [_to_data(item) for item in value]
     return value
 
 
@@ -119,4 +119,4 @@ def _from_data(value: Any) -> Any:
         return Message.from_data(value["message"])
     if isinstance(value, dict) and "path" in value:
         return KeyPath(tuple(value["path"]))
-    return tuple(value) if isinstance(value, list) else value
+    return tuple(_from_data(item) for item in value) if isinstance(value, list) else value
