@@ -1,7 +1,9 @@
-// Only in `serve`: show the problems of the last build on top of the page: errors (the site shows the
-// last good version until they are fixed), then warnings, the same lines `check` prints.
+// Only in `serve`: show the problems of the last build on top of the page, in the editor's language: errors (the
+// site shows the last good version until they are fixed), then warnings, the same lines `check` prints; and a line
+// that says when the PDFs are being rebuilt and when they are ready.
 (function () {
   var script = document.currentScript;
+  var address = script.getAttribute("data-problems");
   function section(title, lines, role) {
     var box = document.createElement("section");
     box.className = "preview-problems preview-" + role;
@@ -20,16 +22,35 @@
     box.appendChild(list);
     return box;
   }
-  fetch(script.getAttribute("data-problems"), { cache: "no-store" })
-    .then(function (response) { return response.ok ? response.json() : {}; })
-    .then(function (report) {
-      var first = document.body.firstChild;
-      if ((report.errors || []).length) {
-        document.body.insertBefore(section(script.getAttribute("data-errors-title"), report.errors, "errors"), first);
-      }
-      if ((report.warnings || []).length) {
-        document.body.insertBefore(section(script.getAttribute("data-warnings-title"), report.warnings, "warnings"), first);
-      }
-    })
-    .catch(function () {});
+  var pdfLine = null;
+  function showPdf(state) {
+    if (!state) { return; }
+    if (!pdfLine) {
+      pdfLine = document.createElement("p");
+      pdfLine.className = "preview-problems preview-pdf";
+      pdfLine.setAttribute("role", "status");
+      document.body.insertBefore(pdfLine, document.body.firstChild);
+    }
+    pdfLine.textContent = state;
+  }
+  function load() {
+    return fetch(address, { cache: "no-store" }).then(function (response) { return response.ok ? response.json() : {}; });
+  }
+  load().then(function (report) {
+    var first = document.body.firstChild;
+    var titles = report.titles || {};
+    if ((report.errors || []).length) {
+      document.body.insertBefore(section(titles.errors, report.errors, "errors"), first);
+    }
+    if ((report.warnings || []).length) {
+      document.body.insertBefore(section(titles.warnings, report.warnings, "warnings"), first);
+    }
+    showPdf(report.pdf);
+    var shown = report.pdf;
+    var timer = setInterval(function () {  // the PDFs are rebuilt in the background: say when they are ready
+      load().then(function (now) {
+        if (now.pdf !== shown) { shown = now.pdf; showPdf(now.pdf); }
+      }).catch(function () { clearInterval(timer); });
+    }, 2000);
+  }).catch(function () {});
 })();

@@ -15,7 +15,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args, "--config", str(root / "site_config.yaml")],
+    """English messages (--lang en): these tests check what is said; tests/test_messages.py checks Dutch and French."""
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args, "--config", str(root / "site_config.yaml"), "--lang", "en"],
                           capture_output=True, text=True, cwd=root)
 
 
@@ -24,13 +25,13 @@ def site_with(make_site, document: str | bytes, name: str = "test.nl.md") -> Pat
 
 
 BAD_DOCUMENTS = {
-    "yaml syntax": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: [drugs\nobjectives"), "YAML syntax error"),
+    "yaml syntax": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: [drugs\nobjectives"), "8: the bracket opened on this line is never closed"),
     "missing front matter": ("## Alleen tekst\n", "missing front matter"),
     "invalid utf-8": (DOCUMENT.encode("utf-8").replace(b"Een zin", b"Een \xff zin"), "not valid UTF-8"),
     "wrong type": (DOCUMENT.replace("title: Testdocument", "title: [a, b]"), "'title' must be text"),
     "unknown theme": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: [sport]\nobjectives"), "unknown value 'sport'"),
     "unknown key": (DOCUMENT.replace("author:", "auteur: x\nauthor:"), "unknown key 'auteur'"),
-    "impossible date": (DOCUMENT.replace("2021-01-01", "2021-02-30"), "day is out of range"),
+    "impossible date": (DOCUMENT.replace("2021-01-01", "2021-02-30"), "is not a date that exists"),
     "missing required": (DOCUMENT.replace("summary: Een document om te testen.\n", ""), "missing required key 'summary'"),
     "unknown type": (DOCUMENT.replace("type: opdrachtbrief", "type: brief"), "unknown value 'brief'"),
     "yaml alias": (DOCUMENT.replace("themes: [drugs]\nobjectives", "themes: &t [drugs]\nx: *t\nobjectives"), "aliases"),
@@ -94,7 +95,7 @@ def test_failed_build_keeps_previous_site(make_site):
 
 
 def test_missing_config_is_a_clear_error(tmp_path):
-    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--config", str(tmp_path / "nope.yaml")],
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--config", str(tmp_path / "nope.yaml"), "--lang", "en"],
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "nope.yaml: configuration file not found" in result.stderr

@@ -41,19 +41,19 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_preview_rerenders_only_what_an_edit_affects(make_site, tmp_path):
     root = two_zones(make_site)
     preview = Preview(root / "site_config.yaml", None, tmp_path / "preview")
-    first = preview.refresh()
+    first = preview.refresh()[0]
     assert "nl/testzone/test/index.html" in first and len(first) > 20
-    assert preview.refresh() == []  # nothing changed, nothing written
+    assert preview.refresh()[0] == []  # nothing changed, nothing written
 
     # A change in the body: only that document's pages, in each language (the French shows it may be outdated).
     edit(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
-    written = {path for path in preview.refresh() if path.endswith(".html")}
+    written = {path for path in preview.refresh()[0] if path.endswith(".html")}
     assert written == {"nl/testzone/test/index.html", "fr/testzone/test/index.html"}
     assert "Een andere zin" in (tmp_path / "preview/nl/testzone/test/index.html").read_text(encoding="utf-8")
 
     # A new title: also the pages that list the document (its zone, home, themes), not the other zone's.
     edit(root / "content/testzone/test.nl.md", "title: Testdocument", "title: Nieuwe titel")
-    written = set(preview.refresh())
+    written = set(preview.refresh()[0])
     assert {"nl/testzone/test/index.html", "nl/testzone/index.html", "nl/index.html", "nl/themas/index.html"} <= written
     assert not any(path.startswith(("nl/tweede/", "fr/tweede/")) for path in written)
     assert "nl/testzone/ander/index.html" not in written
@@ -67,9 +67,10 @@ def test_preview_shows_a_content_error_and_keeps_the_last_good_pages(make_site, 
     good = page.read_text(encoding="utf-8")
     assert re.search(r"assets/preview\.[0-9a-f]{10}\.js", good)  # the script that shows errors on the page
     edit(root / "content/testzone/test.nl.md", "themes: [drugs]\nobjectives", "themes: [drugs\nobjectives")
-    assert preview.refresh() == []
+    assert preview.refresh()[0] == []
     report = json.loads((tmp_path / "preview/_preview/problems.json").read_text(encoding="utf-8"))
-    assert report["errors"] and "test.nl.md" in report["errors"][0] and "YAML" in report["errors"][0]
+    # In the editor's language (Dutch by default), at the line of the bracket that is not closed.
+    assert report["errors"] and "test.nl.md:8: " in report["errors"][0] and "wordt nergens gesloten" in report["errors"][0]
     assert page.read_text(encoding="utf-8") == good
     edit(root / "content/testzone/test.nl.md", "themes: [drugs\nobjectives", "themes: [drugs]\nobjectives")
     preview.refresh()
@@ -136,7 +137,7 @@ def test_new_zone_and_missing_options_without_a_terminal(make_site):
     root = make_site()
     assert run(root, "new", "zone", "mechelen", "--names", "nl=Mechelen,fr=Malines").returncode == 0
     assert "Malines" in (root / "content/mechelen/zone.yaml").read_text(encoding="utf-8")
-    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "new", "--config", str(root / "site_config.yaml")],
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "new", "--config", str(root / "site_config.yaml"), "--lang", "en"],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert result.returncode == 2 and "missing zone" in result.stderr and "Traceback" not in result.stderr
 

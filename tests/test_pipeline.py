@@ -42,7 +42,7 @@ TEST_DOC = "content/testzone/test.nl.md"
 def run(root: Path, command: str, *args: str, out: Path | None = None, cache: Path | None = None,
         timeout: float = 300) -> subprocess.CompletedProcess:
     """`build.py COMMAND ARGS` in the project folder; build, check and serve get their own --cache, build and serve --out."""
-    line = [sys.executable, BUILD_PY, command, *args, "--config", str(root / "site_config.yaml")]
+    line = [sys.executable, BUILD_PY, command, *args, "--config", str(root / "site_config.yaml"), "--lang", "en"]
     if command in ("build", "check", "serve"):
         line += ["--cache", str(cache or root.parent / "cache")]
     if command in ("build", "serve"):
@@ -618,7 +618,7 @@ def preview(root: Path) -> Iterator[PreviewSite]:
     with log.open("w", encoding="utf-8") as stderr:
         server = subprocess.Popen(
             [sys.executable, BUILD_PY, "serve", "--port", str(port), "--config", str(root / "site_config.yaml"),
-             "--out", str(root.parent / "preview"), "--cache", str(root.parent / "cache")],
+             "--out", str(root.parent / "preview"), "--cache", str(root.parent / "cache"), "--lang", "en"],
             cwd=root, stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL)
         try:
             site = PreviewSite(f"http://127.0.0.1:{port}/", root.parent / "preview", log)

@@ -28,7 +28,8 @@ REDIRECTS = """  redirects:
 
 def zonesite(root: Path, *args: str) -> subprocess.CompletedProcess:
     """build.py with the project's config and its own cache, never the repository's."""
-    line = [sys.executable, BUILD_PY, *args, "--config", str(root / "site_config.yaml"), "--cache", str(root.parent / "cache")]
+    line = [sys.executable, BUILD_PY, *args, "--config", str(root / "site_config.yaml"), "--cache", str(root.parent / "cache"),
+            "--lang", "en"]
     return subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=300)
 
 

@@ -64,7 +64,7 @@ def build_py(root: Path, command: str, *args: str, password: str | None = PASSWO
     if password is not None:
         env[ENV] = password
     line = [sys.executable, BUILD_PY, command, *args, "--config", str(root / "site_config.yaml"),
-            "--cache", str(root.parent / "cache")]
+            "--cache", str(root.parent / "cache"), "--lang", "en"]
     if command == "build":
         line += ["--out", str(root.parent / "site")]
     if command == "verify":

@@ -58,7 +58,7 @@ def test_a_term_rendered_otherwise_is_reported_at_the_first_line_of_the_matching
     translation = "## Chapitre\n\nPremier alinéa.\n\nNous travaillons selon les principes de la\npolice fondée sur le renseignement.\n"
     findings = term_findings(small, source, translation, "fr", first_line=20)
     assert [f.line for f in findings] == [24]  # third paragraph: body line 4, counted from 20
-    assert findings[0].message == ("'informatiegestuurde politiezorg (IGPZ)' is translated "
+    assert str(findings[0].message) == ("'informatiegestuurde politiezorg (IGPZ)' is translated "
                                    "'fonction de police guidée par l'information (FPGI)' in the term base; "
                                    "this translation does not use it")
 
@@ -85,7 +85,7 @@ def test_in_a_real_document_the_finding_names_the_file_line(real_base):
     lines = french.split("\n")
     assert lines[100 - 1].endswith("réseaux de voisinage") and lines[97 - 1].startswith("    - la réalisation")
     findings = findings_of(real_base, document, french)
-    assert [(f.line, f.message.split(" is ")[0]) for f in findings] == [(97, "'buurtinformatienetwerk (BIN)'")]
+    assert [(f.line, str(f.message).split(" is ")[0]) for f in findings] == [(97, "'buurtinformatienetwerk (BIN)'")]
 
 
 # Renderings to avoid
@@ -96,9 +96,9 @@ def test_each_line_using_a_rendering_to_avoid_is_reported_at_that_line(small):
                    "Maintien de l'ordre, puis MAINTIEN DE L'ORDRE.\n")
     findings = term_findings(small, source, translation, "fr", first_line=3)
     assert [f.line for f in findings] == [3, 5, 8]  # a use across two lines is reported where it starts
-    assert findings[0].message == ("'handhaving' is translated 'contrôle du respect des règles' in the term base, "
+    assert str(findings[0].message) == ("'handhaving' is translated 'contrôle du respect des règles' in the term base, "
                                    "not 'maintien de l'ordre'")
-    assert findings[2].message.endswith("not 'Maintien de l'ordre', 'MAINTIEN DE L'ORDRE'")  # one finding a line
+    assert str(findings[2].message).endswith("not 'Maintien de l'ordre', 'MAINTIEN DE L'ORDRE'")  # one finding a line
 
 
 def test_an_avoided_rendering_in_a_real_document_is_reported_at_its_line(real_base):
@@ -109,7 +109,7 @@ def test_an_avoided_rendering_in_a_real_document_is_reported_at_its_line(real_ba
     lines[184 - 1] = "### Développement organisationnel : gestion de l'information policière (GIP)"
     findings = findings_of(real_base, document, "\n".join(lines))
     assert [f.line for f in findings] == [184]
-    assert findings[0].message.endswith("not 'gestion de l'information policière', 'GIP'")
+    assert str(findings[0].message).endswith("not 'gestion de l'information policière', 'GIP'")
 
 
 def test_avoided_renderings_count_only_when_the_source_uses_the_term(small):
@@ -120,7 +120,7 @@ def test_avoided_renderings_count_only_when_the_source_uses_the_term(small):
 
 def test_terms_match_whole_words_and_abbreviations_their_case(small):
     assert term_findings(small, "Veiligheidshandhaving en gas geven.\n", "Rien.\n", "fr") == []
-    assert [f.message.split(" is ")[0] for f in term_findings(small, "De GAS-boete.\n", "Rien.\n", "fr")] \
+    assert [str(f.message).split(" is ")[0] for f in term_findings(small, "De GAS-boete.\n", "Rien.\n", "fr")] \
         == ["'gemeentelijke administratieve sanctie (GAS)'"]
 
 
@@ -135,7 +135,7 @@ def test_a_term_inside_a_longer_listed_term_does_not_count(small):
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_the_real_translations_give_no_finding(real_base, document):
     findings = findings_of(real_base, document)
-    assert findings == [], "\n".join(f"{document}:{f.line}: {f.message}" for f in findings)
+    assert findings == [], "\n".join(f"{document}:{f.line}: {str(f.message)}" for f in findings)
 
 
 def test_every_document_is_checked():
@@ -162,7 +162,7 @@ def problems_of(tmp_path: Path, text: str) -> list:
     with pytest.raises(ContentError) as raised:
         load_terms(path, LANGUAGES)
     assert all(problem.path == path for problem in raised.value.problems)
-    return [(problem.line, problem.message) for problem in raised.value.problems]
+    return [(problem.line, str(problem.message)) for problem in raised.value.problems]
 
 
 def test_an_entry_without_the_source_language_is_an_error_at_its_line(tmp_path):
@@ -216,7 +216,7 @@ def test_a_term_base_that_is_not_a_list_or_is_missing(tmp_path):
         (1, "the term base must be a list of entries, one per term, each '- nl: {term: ...}' and a line per language")]
     with pytest.raises(ContentError) as raised:
         load_terms(tmp_path / "absent.yaml", LANGUAGES)
-    assert raised.value.problems[0].message == "term base not found"
+    assert str(raised.value.problems[0].message) == "term base not found"
 
 
 def test_check_and_translations_report_a_term_rendered_otherwise_with_file_and_line(make_site):

@@ -3,202 +3,275 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+import traceback
 from pathlib import Path
 
 import jinja2
 
 from .commands import word_import
-from .commands.new import ScaffoldError, new_document, new_zone
-from .commands.publish import PublishError
-from .config import load_config
+from .commands.new import new_document, new_zone
+from .config import configured_language, load_config
+from .messages import DEFAULT, LANGUAGES, Message, say
 from .pipeline import Pipeline, default_cache
-from .problems import ERROR, ContentError, Problem
+from .problems import ERROR, ContentError, Problem, ToolError
 from .source.text import SourceError
 
-EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
+# Documented in the README: 0 clean, 1 warnings (check, translations) or "not authentic" (verify), 2 content errors,
+# 3 a fault of the tool itself, its traceback in a log file.
+EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the police zones' policy site.")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its few fixed words ("usage:") in the editor's language."""
+
+    lang = DEFAULT
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix or say(self.lang, "help.usage"))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Mistakes on the command line said in the editor's language, with the usage; exit code 2."""
+
+    lang = DEFAULT
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = say(self.lang, "help.positionals")
+        self._optionals.title = say(self.lang, "help.options")
+        self.add_argument("-h", "--help", action="help", help=say(self.lang, "help.help"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERRORS, say(self.lang, "cli.bad_arguments", detail=message) + "\n")
+
+
+def _parser(lang: str) -> argparse.ArgumentParser:
+    _Formatter.lang = _Parser.lang = lang
+    h = lambda ident: say(lang, f"help.{ident}")  # noqa: E731
+    parser = _Parser(prog="build.py", description=h("description"), epilog=h("epilog"))
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="site configuration (default: site_config.yaml)")
-    common.add_argument("--content", type=Path, default=None, help="content folder (default: content/ beside the config)")
-    common.add_argument("--cache", type=Path, default=None, help="cache folder (default: .cache/zonesite/ beside the config)")
-    common.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
-    common.add_argument("-v", "--verbose", action="store_true", help="print every page written")
+    common.add_argument("--config", type=Path, default=Path("site_config.yaml"), help=h("config"))
+    common.add_argument("--content", type=Path, default=None, help=h("content"))
+    common.add_argument("--cache", type=Path, default=None, help=h("cache"))
+    common.add_argument("--lang", choices=LANGUAGES, default=None, help=h("lang"))
+    common.add_argument("-q", "--quiet", action="store_true", help=h("quiet"))
+    common.add_argument("-v", "--verbose", action="store_true", help=h("verbose"))
     writes = argparse.ArgumentParser(add_help=False)
-    writes.add_argument("--out", type=Path, default=None,
-                        help="output folder (build: output_dir of the config, _site/; serve: a preview folder under .cache/)")
-    commands = parser.add_subparsers(dest="command")
-    build = commands.add_parser("build", parents=[common, writes], help="build the whole site (the default command)")
-    build.add_argument("--no-pdf", action="store_true", help="build the site without the PDF copies")
-    build.add_argument("--no-search", action="store_true", help="build the site without the search index")
-    commands.add_parser("check", parents=[common], help="validate content, links and tables without writing")
-    serve = commands.add_parser("serve", parents=[common, writes], help="preview with live reload on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=None, help="port (default: serve.port of the config, 8000)")
-    new = commands.add_parser("new", parents=[common], help="scaffold a new document (or zone) with valid front matter")
-    new.add_argument("kind", nargs="?", choices=["document", "zone"], default="document")
-    new.add_argument("name", nargs="?", help="for a zone: its folder name, like 'mechelen'")
-    new.add_argument("--zone", help="zone folder of the new document")
-    new.add_argument("--type", dest="doc_type", help="document type, a key of document_types")
-    new.add_argument("--title", help="the document's title")
-    new.add_argument("--start", type=_date, help="start of the period, YYYY-MM-DD")
-    new.add_argument("--end", type=_date, help="end of the period, YYYY-MM-DD")
-    new.add_argument("--slug", help="file name without language and extension (default: from type and period)")
-    new.add_argument("--names", help="for a zone: names per language, like 'nl=Mechelen,fr=Malines'")
-    publish = commands.add_parser("publish", parents=[common], help="copy a complete build to the folder a web server serves")
-    publish.add_argument("dest", type=Path, help="the folder the web server serves")
-    publish.add_argument("--from", dest="source", type=Path, default=None,
-                         help="the build to publish (default: output_dir of the config, _site/)")
-    publish.add_argument("--rollback", action="store_true", help="publish the version the last publish replaced")
-    translations = commands.add_parser("translations", parents=[common], help="show which translations are up to date, outdated or missing")
-    translations.add_argument("--stamp", type=Path, metavar="FILE", help="record in translation FILE that it matches its source as it is now")
+    writes.add_argument("--out", type=Path, default=None, help=h("out"))
+    commands = parser.add_subparsers(dest="command", title=h("commands"), metavar="{build,check,serve,new,translate,translations,import,verify,publish}")
+    build = commands.add_parser("build", parents=[common, writes], help=h("build"), description=h("build"))
+    build.add_argument("--no-pdf", action="store_true", help=h("no_pdf"))
+    build.add_argument("--no-search", action="store_true", help=h("no_search"))
+    commands.add_parser("check", parents=[common], help=h("check"), description=h("check"))
+    serve = commands.add_parser("serve", parents=[common, writes], help=h("serve"), description=h("serve"))
+    serve.add_argument("--port", type=int, default=None, help=h("port"))
+    new = commands.add_parser("new", parents=[common], help=h("new"), description=h("new"))
+    new.add_argument("kind", nargs="?", choices=["document", "zone"], default="document", help=h("new_kind"))
+    new.add_argument("name", nargs="?", help=h("new_name"))
+    new.add_argument("--zone", help=h("new_zone"))
+    new.add_argument("--type", dest="doc_type", help=h("new_type"))
+    new.add_argument("--title", help=h("new_title"))
+    new.add_argument("--start", type=_date, help=h("new_start"))
+    new.add_argument("--end", type=_date, help=h("new_end"))
+    new.add_argument("--slug", help=h("new_slug"))
+    new.add_argument("--names", help=h("new_names"))
+    translate = commands.add_parser("translate", parents=[common], help=h("translate"), description=h("translate"))
+    translate.add_argument("source", type=Path, metavar="FILE.nl.md", help=h("translate_source"))
+    translate.add_argument("--to", dest="target_lang", default=None, help=h("translate_to"))
+    publish = commands.add_parser("publish", parents=[common], help=h("publish"), description=h("publish"))
+    publish.add_argument("dest", type=Path, help=h("publish_dest"))
+    publish.add_argument("--from", dest="source", type=Path, default=None, help=h("publish_from"))
+    publish.add_argument("--rollback", action="store_true", help=h("publish_rollback"))
+    translations = commands.add_parser("translations", parents=[common], help=h("translations"), description=h("translations"))
+    translations.add_argument("--stamp", type=Path, metavar="FILE", help=h("stamp"))
     word_import.add_parser(commands, [common])
-    verify = commands.add_parser("verify", parents=[common], help="say whether a PDF is an authentic, unaltered copy")
-    verify.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
-    verify.add_argument("--site", type=Path, default=None,
-                        help="the built site whose SHA256SUMS is the published list (default: output_dir of the config)")
+    verify = commands.add_parser("verify", parents=[common], help=h("verify"), description=h("verify"))
+    verify.add_argument("pdf", type=Path, metavar="FILE.pdf", help=h("verify_pdf"))
+    verify.add_argument("--site", type=Path, default=None, help=h("verify_site"))
     return parser
+
+
+def language(argv: list[str]) -> str:
+    """--lang, else messages_language of the configuration, else Dutch: known before the arguments are parsed,
+    so that --help and the mistakes in the arguments are in that language too."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    early.add_argument("--config", type=Path, default=Path("site_config.yaml"))
+    known, _ = early.parse_known_args(argv)
+    if known.lang in LANGUAGES:
+        return known.lang
+    return configured_language(known.config) or DEFAULT
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
+    lang = language(argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
-    args = parser.parse_args(argv)
     try:
-        return _run(args)
+        args = _parser(lang).parse_args(argv)
+    except KeyboardInterrupt:
+        return 130
+    try:
+        return _run(args, lang)
     except ContentError as error:
-        _print_problems(error.problems)
+        _print_problems(error.problems, lang)
         errors = sum(1 for problem in error.problems if problem.severity == ERROR)
-        print(f"{errors} error(s); nothing was written.", file=sys.stderr)
+        _say(lang, "cli.nothing_written", count=errors)
         return EXIT_ERRORS
     except jinja2.TemplateSyntaxError as error:
-        print(f"{error.filename}:{error.lineno}: template error: {error.message}", file=sys.stderr)
+        _say(lang, "cli.template_syntax", file=error.filename, line=error.lineno, detail=error.message)
         return EXIT_ERRORS
     except jinja2.TemplateError as error:
-        print(f"template error: {error}", file=sys.stderr)
+        _say(lang, "cli.template", detail=str(error))
         return EXIT_ERRORS
-    except ScaffoldError as error:
-        print(f"new: {error}", file=sys.stderr)
-        return EXIT_ERRORS
-    except PublishError as error:
-        print(f"publish: {error}; nothing was changed", file=sys.stderr)
+    except ToolError as error:
+        print(error.message.render(lang), file=sys.stderr)
         return EXIT_ERRORS
     except SourceError as error:
-        print(f"{getattr(args, 'stamp', '') or ''}: {error.message}", file=sys.stderr)
+        _say(lang, "cli.source", file=getattr(args, "stamp", "") or getattr(args, "source", "") or "",
+             detail=error.message.render(lang))
         return EXIT_ERRORS
     except KeyboardInterrupt:
-        print("interrupted; the previous site is unchanged.", file=sys.stderr)
+        _say(lang, "cli.interrupted")
         return 130
     except OSError as error:
-        print(f"{error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        _say(lang, "cli.os_error", file=error.filename or "", detail=error.strerror or str(error))
         return EXIT_ERRORS
+    except Exception:  # noqa: BLE001 - a fault of the tool: the editor gets a sentence, the maintainer the traceback
+        log = _log_traceback(args)
+        _say(lang, "cli.internal", log=str(log))
+        return EXIT_INTERNAL
 
 
-def _print_problems(problems: list[Problem], quiet: bool = False) -> None:
+def _say(lang: str, ident: str, /, *, out=None, **params: object) -> None:
+    print(say(lang, ident, **params), file=out or sys.stderr)
+
+
+def _log_traceback(args: argparse.Namespace) -> Path:
+    """The traceback of an internal error, in a file of the cache folder, never on the editor's screen."""
+    cache = args.cache or Path(args.config).resolve().parent / ".cache" / "zonesite"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        log = cache / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+        log.write_text(f"build.py {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}", encoding="utf-8")
+    except OSError:
+        log = Path(f"/tmp/zonesite-error-{dt.datetime.now():%Y%m%d-%H%M%S}.log")
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+    return log
+
+
+def _print_problems(problems: list[Problem], lang: str, quiet: bool = False) -> None:
     """Errors first, then warnings, then acknowledged findings (not with -q); the same lines in build and check."""
     order = {"error": 0, "warning": 1, "note": 2}
     for problem in sorted(problems, key=lambda p: order[p.severity]):
         if not (quiet and problem.severity == "note"):
-            print(problem, file=sys.stderr)
+            print(problem.render(lang), file=sys.stderr)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, lang: str) -> int:
     config = load_config(args.config)
     content_dir = args.content or config.root / "content"
     cache_dir = args.cache or default_cache(config)
     if args.command == "check":
         _, problems = Pipeline(config, content_dir, cache_dir).validate()
-        _print_problems(problems.items, args.quiet)
+        _print_problems(problems.items, lang, args.quiet)
         errors, warnings = len(problems.errors), len(problems.warnings)
         if not args.quiet or problems.errors or problems.warnings:
-            notes = f", {len(problems.notes)} acknowledged" if problems.notes else ""
-            print(f"checked: {errors} error(s), {warnings} warning(s){notes}", file=sys.stderr)
+            ident = "cli.checked_notes" if problems.notes else "cli.checked"
+            _say(lang, ident, errors=errors, warnings=warnings, notes=len(problems.notes))
         return EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_OK
     if args.command == "serve":
         from .commands.serve import serve
 
-        serve(args.config, args.content, args.port, args.out, args.cache)
+        serve(args.config, args.content, args.port, args.out, args.cache, lang=lang)
         return EXIT_OK
     if args.command == "new":
-        return _new(args, config, content_dir)
+        return _new(args, config, content_dir, lang)
+    if args.command == "translate":
+        return _translate(args, config, lang)
     if args.command == "import":
         return word_import.run(args, config, content_dir)
     if args.command == "verify":
-        return _verify(args, config, Pipeline(config, content_dir, cache_dir))
+        return _verify(args, config, Pipeline(config, content_dir, cache_dir), lang)
     if args.command == "publish":
-        return _publish(args, config, Pipeline(config, content_dir, cache_dir))
+        return _publish(args, config, Pipeline(config, content_dir, cache_dir), lang)
     if args.command == "translations":
-        return _translations(args, config, Pipeline(config, content_dir, cache_dir))
+        return _translations(args, config, Pipeline(config, content_dir, cache_dir), lang)
     result = Pipeline(config, content_dir, cache_dir).build(args.out or config.output_dir, with_pdf=not args.no_pdf,
                                                             with_search=not args.no_search, progress=not args.quiet)
-    _print_problems(result.problems.items, args.quiet)
+    _print_problems(result.problems.items, lang, args.quiet)
     if args.verbose:
         for path in result.rendered:
-            print(f"written {path}")
+            _say(lang, "cli.written", out=sys.stdout, path=path)
     if not args.quiet:
-        print(result.summary())
+        print(result.summary().render(lang))
     return EXIT_OK
 
 
-def _date(text: str):
-    import datetime as dt
-
+def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(say(_Parser.lang, "cli.bad_date", text=text)) from None
 
 
-def _ask(value: str | None, question: str) -> str:
-    """Take the option when given; otherwise ask on a terminal, or fail clearly when there is none."""
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise ScaffoldError(f"missing {question} (give it as an option, see --help)")
-    answer = input(f"{question}: ").strip()
-    if not answer:
-        raise ScaffoldError(f"no {question} given")
-    return answer
+def _new(args: argparse.Namespace, config, content_dir: Path, lang: str) -> int:
+    from .commands.interview import Interview, document_fields
+    from .commands.new import DocumentFields, ScaffoldError, zone_names
 
-
-def _new(args: argparse.Namespace, config, content_dir: Path) -> int:
+    interview = Interview(lang) if sys.stdin.isatty() else None
     if args.kind == "zone":
-        slug = _ask(args.name, "zone folder name (like mechelen)")
-        names = dict(pair.split("=", 1) for pair in args.names.split(",")) if args.names else {}
-        if config.default_language not in names:
-            names[config.default_language] = _ask(None, f"name of the zone in {config.default_language}")
-        path = new_zone(config, content_dir, slug, names)
-    else:
-        zone = _ask(args.zone, f"zone ({', '.join(sorted(p.name for p in content_dir.iterdir() if p.is_dir()))})")
-        doc_type = _ask(args.doc_type, f"type ({', '.join(config.document_types)})")
-        title = _ask(args.title, "title")
-        path = new_document(config, content_dir, zone, doc_type, title, args.start, args.end, args.slug)
-    print(f"created {path}; edit it, then run: python build.py check")
+        slug = args.name or (interview and interview.text("zone_folder"))
+        if not slug:
+            raise ScaffoldError("new.missing", field=Message.of("field.zone_folder"))
+        names = zone_names(args.names, config.languages) if args.names else {}
+        for language_code in config.languages:
+            if language_code not in names and interview:
+                names[language_code] = interview.text(f"zone_name_{language_code}", required=language_code == config.default_language)
+        if config.default_language not in names or not names[config.default_language]:
+            raise ScaffoldError("new.missing", field=Message.of(f"field.zone_name_{config.default_language}"))
+        path = new_zone(config, content_dir, slug, {k: v for k, v in names.items() if v})
+        _say(lang, "new.zone_created", out=sys.stdout, path=str(path))
+        return EXIT_OK
+    given = DocumentFields(args.zone or "", args.doc_type or "", args.title or "", args.start, args.end, slug=args.slug)
+    path = new_document(config, content_dir, document_fields(config, content_dir, given, interview))
+    _say(lang, "new.created", out=sys.stdout, path=str(path), folder=str(path.parent))
     return EXIT_OK
 
 
-def _verify(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
+def _translate(args: argparse.Namespace, config, lang: str) -> int:
+    from .commands.translations import start_translation
+
+    target = start_translation(config, args.source, args.target_lang)
+    _say(lang, "translate.created", out=sys.stdout, path=str(target))
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, config, pipeline: Pipeline, lang: str) -> int:
     from .commands.verify import verify
 
     if not args.pdf.is_file():
-        print(f"{args.pdf}: no such file", file=sys.stderr)
+        _say(lang, "verify.no_file", file=str(args.pdf))
         return EXIT_WARNINGS
     site, problems = pipeline.validate()
     verdict = verify(config, args.pdf, args.site or config.output_dir, None if problems.errors else site)
     if verdict.authentic:
-        print(f"{args.pdf}: authentic, unaltered copy")
+        _say(lang, "verify.authentic", out=sys.stdout, file=str(args.pdf))
     else:
-        print(f"{args.pdf}: NOT an authentic copy: {'; '.join(verdict.reasons)}")
+        _say(lang, "verify.not_authentic", out=sys.stdout, file=str(args.pdf),
+             reasons="; ".join(reason.render(lang) for reason in verdict.reasons))
     for line in verdict.findings:
-        print(f"  {line}")
+        print(f"  {line.render(lang)}")
     return EXIT_OK if verdict.authentic else EXIT_WARNINGS
 
 
-def _publish(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
+def _publish(args: argparse.Namespace, config, pipeline: Pipeline, lang: str) -> int:
     from .commands.publish import publish, rollback
 
     if args.rollback:
@@ -207,41 +280,45 @@ def _publish(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
         # The build's manifest must carry the fingerprint of a complete build (PDFs, search) of the content as it is now.
         result = publish(args.source or config.output_dir, args.dest, pipeline.inputs_key(True, True))
     if not args.quiet:
-        print(f"published {result.files} files to {result.dest}: {len(result.copied)} new or changed, "
-              f"{len(result.removed)} removed")
+        _say(lang, "publish.done", out=sys.stdout, files=result.files, dest=str(result.dest), copied=len(result.copied),
+             removed=len(result.removed))
         if result.kept:
-            print(f"the version it replaced is kept in {result.kept}; undo with: build.py publish --rollback {args.dest}")
+            _say(lang, "publish.kept", out=sys.stdout, kept=str(result.kept), dest=str(args.dest))
     if args.verbose:
         for path in result.copied:
-            print(f"copied {path}")
+            _say(lang, "publish.copied", out=sys.stdout, path=path)
         for path in result.removed:
-            print(f"removed {path}")
+            _say(lang, "publish.removed", out=sys.stdout, path=path)
     return EXIT_OK
 
 
-def _translations(args: argparse.Namespace, config, pipeline: Pipeline) -> int:
-    from .commands.translations import MISSING, OUTDATED, stamp, statuses
+def _translations(args: argparse.Namespace, config, pipeline: Pipeline, lang: str) -> int:
+    from .commands.translations import IN_PROGRESS, MISSING, OUTDATED, stamp, statuses
 
     if args.stamp:
         new_hash = stamp(config, args.stamp)
-        print(f"{args.stamp}: source_hash set to {new_hash}")
+        _say(lang, "stamp.done", out=sys.stdout, file=str(args.stamp), hash=new_hash)
         return EXIT_OK
     site, problems = pipeline.validate()
     if problems.errors:
         raise ContentError(problems.errors)
     rows = statuses(config, site, with_changes=True)
     width = max((len(f"{s.document.zone}/{s.document.slug}") for s in rows), default=8)
-    print(f"{'document':<{width}}  lang  status")
+    heading = [say(lang, "translations.document"), say(lang, "translations.lang"), say(lang, "translations.status")]
+    print(f"{heading[0]:<{width}}  {heading[1]:<5} {heading[2]}")
     for status in rows:
-        print(f"{status.document.zone + '/' + status.document.slug:<{width}}  {status.lang:<4}  {status.state}")
+        state = say(lang, f"translations.state.{status.state}")
+        print(f"{status.document.zone + '/' + status.document.slug:<{width}}  {status.lang:<5} {state}")
         if status.changes and not args.quiet:
-            print("    " + status.changes.replace("\n", "\n    "))
+            changes = status.changes.render(lang) if isinstance(status.changes, Message) else status.changes
+            print("    " + changes.replace("\n", "\n    "))
     terms = [problem for problem in problems.items if problem.code == "term"]
     if terms:
-        print(f"\nterms rendered otherwise than the term base ({config.terms.path.name}) says:")
+        print("\n" + say(lang, "translations.terms", file=config.terms.path.name))
         for problem in terms:
-            print(f"  {problem}")
-    return EXIT_WARNINGS if terms or any(s.state in (MISSING, OUTDATED) for s in rows) else EXIT_OK
+            print(f"  {problem.render(lang)}")
+    unfinished = (MISSING, OUTDATED, IN_PROGRESS)
+    return EXIT_WARNINGS if terms or any(s.state in unfinished for s in rows) else EXIT_OK
 
 
 if __name__ == "__main__":

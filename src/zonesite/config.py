@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .outputs.signing import Signing, SigningError, signing_facts
-from .problems import ContentError, Problem, Problems
+from .messages import LANGUAGES as MESSAGE_LANGUAGES
+from .problems import ContentError, Problem, Problems, problem
 from .source.schema import SLUG, Checker
 from .source.terms import TermBase, load_terms
 from .source.text import SourceError, parse_yaml, read_text
@@ -18,7 +19,7 @@ PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify", "glossary",
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
     "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "server", "locales_dir",
-    "media", "publisher",
+    "media", "publisher", "messages_language",
 }
 MEDIA_KEYS = {"image_widths", "image_sizes", "annex_types"}
 PUBLISHER_KEYS = {"name", "email", "phone", "website", "address"}
@@ -95,6 +96,8 @@ class Config:
     publisher: Publisher
     server: ServerConfig = field(default_factory=ServerConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
+    # The language of the tool's own messages; not in repr, so not in any fingerprint: it changes no output.
+    messages_language: str = field(default="nl", repr=False)
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -109,14 +112,14 @@ def load_config(path: Path) -> Config:
     try:
         data = parse_yaml(read_text(path))
     except FileNotFoundError:
-        raise ContentError([Problem(path, 0, "configuration file not found")]) from None
+        raise ContentError([problem(path, 0, "config.not_found")]) from None
     except SourceError as error:
         raise ContentError([Problem(path, error.line, error.message)]) from None
     check = Checker(path, data, problems)
     check.mapping((), TOP_KEYS, {"pages", "title", "languages", "default_language", "themes", "document_types", "statuses", "base_url", "publisher"})
     languages = tuple(check.get(("languages",)) or ())
     if not languages or not all(isinstance(lang, str) and SLUG.match(lang) for lang in languages):
-        check.fail(("languages",), "'languages' must be a list of language codes, like [nl, fr]")
+        check.fail(("languages",), "config.languages")
         raise ContentError(problems.items)
     default = check.choice(("default_language",), set(languages)) or languages[0]
     languages = (default,) + tuple(lang for lang in languages if lang != default)
@@ -124,11 +127,11 @@ def load_config(path: Path) -> Config:
     def labelled(key: str) -> dict[str, dict[str, str]]:
         entries = check.get((key,))
         if not isinstance(entries, dict) or not entries:
-            check.fail((key,), f"'{key}' must map keys to labels per language")
+            check.fail((key,), "config.labelled")
             return {}
         for slug in entries:
             if not SLUG.match(str(slug)):
-                check.fail((key, slug), f"'{slug}' is not a valid key: use lowercase letters, digits and hyphens")
+                check.fail((key, slug), "config.bad_key", key=slug)
         return {str(slug): check.labels((key, slug), languages) for slug in entries}
 
     pages = check.mapping(("pages",), set(PAGE_KEYS), set(PAGE_KEYS))
@@ -141,7 +144,7 @@ def load_config(path: Path) -> Config:
     signing = _signing(check, root) if isinstance(pdf, dict) and pdf.get("signing") is not None else None
     port = check.get(("serve", "port")) or 8000
     if not isinstance(port, int) or not 0 < port < 65536:
-        check.fail(("serve", "port"), "'serve.port' must be a port number")
+        check.fail(("serve", "port"), "config.port")
     locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
     strings = _load_strings(locales_dir, languages, problems)
     statuses = labelled("statuses")
@@ -174,10 +177,21 @@ def load_config(path: Path) -> Config:
         publisher=_publisher(check, languages),
         server=_server(check),
         media=_media(check, languages),
+        messages_language=check.choice(("messages_language",), set(MESSAGE_LANGUAGES), required=False) or "nl",
     )
     if problems.errors:
         raise ContentError(problems.errors)
     return config
+
+
+def configured_language(path: Path) -> str | None:
+    """`messages_language` of a configuration, read before anything else so that even its errors are in that language."""
+    try:
+        data = parse_yaml(read_text(path)).value
+    except (OSError, SourceError):
+        return None
+    language = data.get("messages_language") if isinstance(data, dict) else None
+    return language if language in MESSAGE_LANGUAGES else None
 
 
 def _signing(check: Checker, root: Path) -> Signing | None:
@@ -187,21 +201,21 @@ def _signing(check: Checker, root: Path) -> Signing | None:
     pkcs12, password_env = check.text(where + ("pkcs12",)), check.text(where + ("password_env",))
     timestamp_url = check.text(where + ("timestamp_url",), required=False)
     if password_env is not None and not ENV_NAME.match(password_env):
-        check.fail(where + ("password_env",), f"'pdf.signing.password_env' must name an environment variable, like ZONESITE_PDF_PASSWORD, not '{password_env}'")
+        check.fail(where + ("password_env",), "config.password_env", value=password_env)
         return None
     if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
-        check.fail(where + ("timestamp_url",), f"'pdf.signing.timestamp_url' must be an http or https address, not '{timestamp_url}'")
+        check.fail(where + ("timestamp_url",), "config.timestamp_url", value=timestamp_url)
         return None
     if pkcs12 is None or password_env is None:
         return None
     file = root / pkcs12
     if not file.is_file():
-        check.fail(where + ("pkcs12",), f"'pdf.signing.pkcs12': no such file '{pkcs12}'")
+        check.fail(where + ("pkcs12",), "config.pkcs12_missing", file=pkcs12)
         return None
     try:
         return signing_facts(file, password_env, timestamp_url)
     except SigningError as error:
-        check.fail(where + ("password_env",) if "environment variable" in str(error) else where + ("pkcs12",), f"'pdf.signing': {error}")
+        check.fail(where + ("password_env",) if error.about_password else where + ("pkcs12",), error.message.id, **dict(error.message.params))
         return None
 
 
@@ -262,13 +276,13 @@ def _server(check: Checker) -> ServerConfig:
     if max_age is None:
         max_age = default.hsts_max_age
     elif isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
-        check.fail(("server", "hsts_max_age"), "'server.hsts_max_age' must be a number of seconds (0 turns HSTS off)")
+        check.fail(("server", "hsts_max_age"), "config.hsts_max_age")
         max_age = default.hsts_max_age
     flags = {}
     for key in ("hsts_include_subdomains", "brotli"):
         value = check.get(("server", key))
         if value is not None and not isinstance(value, bool):
-            check.fail(("server", key), f"'server.{key}' must be true or false")
+            check.fail(("server", key), "value.not_boolean")
         flags[key] = value if isinstance(value, bool) else getattr(default, key)
     policy = check.choice(("server", "referrer_policy"), set(REFERRER_POLICIES), required=False) or default.referrer_policy
     redirects: list[Redirect] = []
@@ -276,18 +290,18 @@ def _server(check: Checker) -> ServerConfig:
     for index, entry in enumerate(check.items(("server", "redirects"))):
         where = ("server", "redirects", index)
         if not isinstance(entry, dict):
-            check.fail(where, "a redirect must be a mapping like {from: /old/path/, to: /new/path/}")
+            check.fail(where, "config.redirect_shape")
             continue
         check.mapping(where, {"from", "to"}, {"from", "to"})
         old, new = check.text(where + ("from",)), check.text(where + ("to",))
         if old is not None and not SAFE_PATH.match(old):
-            check.fail(where + ("from",), f"redirect from '{old}': a path starting with '/', without spaces, quotes, ';' or braces")
+            check.fail(where + ("from",), "config.redirect_from", path=old)
             old = None
         if new is not None and not (SAFE_PATH.match(new) or SAFE_URL.match(new)):
-            check.fail(where + ("to",), f"redirect to '{new}': a path starting with '/' or an https:// address, without spaces, quotes, ';' or braces")
+            check.fail(where + ("to",), "config.redirect_to", path=new)
             new = None
         if old is not None and old in seen:
-            check.fail(where + ("from",), f"'{old}' is redirected twice")
+            check.fail(where + ("from",), "config.redirect_twice", path=old)
             continue
         if old is not None and new is not None:
             seen.add(old)
@@ -304,7 +318,7 @@ def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems) 
         try:
             data = parse_yaml(read_text(path))
         except FileNotFoundError:
-            problems.error(path, 0, f"no interface strings for language '{lang}'")
+            problems.error(path, 0, "config.no_strings", lang=lang)
             catalogues[lang] = {}
             continue
         except SourceError as error:
@@ -312,18 +326,18 @@ def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems) 
             catalogues[lang] = {}
             continue
         if not isinstance(data.value, dict):
-            problems.error(path, 1, "the catalogue must map keys to texts")
+            problems.error(path, 1, "config.strings_shape")
             data = parse_yaml("{}")
         catalogues[lang] = {}
         for key, text in data.value.items():
             if not isinstance(text, str):
-                problems.error(path, data.line(key), f"string '{key}' must be text")
+                problems.error(path, data.line(key), "config.string_not_text", key=key)
                 continue
             catalogues[lang][str(key)] = text
         lines[lang] = {str(key): data.line(key) for key in data.value}
     every_key = set().union(*(set(c) for c in catalogues.values())) if catalogues else set()
     for lang in languages:
         for key in sorted(every_key - set(catalogues[lang])):
-            problems.error(folder / f"{lang}.yaml", 0, f"interface string '{key}' is missing in '{lang}'")
+            problems.error(folder / f"{lang}.yaml", 0, "config.string_missing", key=key, lang=lang)
     return catalogues
 

@@ -158,6 +158,7 @@ class Document:
     editor_notes: tuple[EditorNote, ...] = ()
     replaces: DocumentRef | None = None
     replaced_by: DocumentRef | None = None
+    in_progress: tuple[str, ...] = ()  # languages whose translation is begun (`translate`) and not yet stamped
 
     @property
     def key(self) -> str:

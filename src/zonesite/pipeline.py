@@ -18,13 +18,14 @@ from .config import Config
 from .engine.cache import Cache
 from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
 from .engine.writer import Output, TreeOutput, read_manifest, write_site
+from .messages import DEFAULT, Message, say
 from .model import Site
 from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
 from .outputs.pages import Page, plan
 from .outputs.pdf import KIND as PDF_KIND
-from .outputs.pdf import PdfFile, build_pdfs
+from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
@@ -47,17 +48,18 @@ class BuildResult:
     indexed: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def summary(self) -> str:
+    def summary(self) -> Message:
         rendered = sum(1 for path in self.rendered if path.endswith(".html"))
-        parts = [f"{self.pages} pages ({rendered} rendered, {self.pages - rendered} unchanged)"]
+        parts = [Message.of("built.pages", pages=self.pages, rendered=rendered, unchanged=self.pages - rendered)]
         if self.pdfs:
-            parts.append(f"{self.pdfs} PDFs ({self.pdfs_rendered} rendered, {self.pdfs - self.pdfs_rendered} unchanged)")
+            parts.append(Message.of("built.pdfs", pdfs=self.pdfs, rendered=self.pdfs_rendered,
+                                    unchanged=self.pdfs - self.pdfs_rendered))
         if self.indexed:
-            parts.append(f"{sum(self.indexed.values())} pages indexed for search")
-        parts.append(f"{len(self.problems.warnings)} warnings")
+            parts.append(Message.of("built.indexed", pages=sum(self.indexed.values())))
+        parts.append(Message.of("built.warnings", count=len(self.problems.warnings)))
         if self.problems.notes:
-            parts.append(f"{len(self.problems.notes)} acknowledged")
-        return f"built {', '.join(parts)} into {self.out_dir} in {self.seconds:.2f} s"
+            parts.append(Message.of("built.acknowledged", count=len(self.problems.notes)))
+        return Message.of("built", parts=tuple(parts), out=str(self.out_dir), seconds=f"{self.seconds:.2f}")
 
 
 def default_cache(config: Config) -> Path:
@@ -67,8 +69,9 @@ def default_cache(config: Config) -> Path:
 class Pipeline:
     """One per command; the preview keeps one between changes, and with it the cache's objects in memory."""
 
-    def __init__(self, config: Config, content_dir: Path, cache_dir: Path, *, preview: bool = False):
+    def __init__(self, config: Config, content_dir: Path, cache_dir: Path, *, preview: bool = False, lang: str = DEFAULT):
         self.config, self.content_dir, self.preview = config, content_dir, preview
+        self.lang = lang  # the editor's language: only the preview's overlay shows messages
         self.cache = Cache(cache_dir)
 
     def validate(self) -> tuple[Site, Problems]:
@@ -93,7 +96,7 @@ class Pipeline:
         known = self.cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
         if known is not None and all(os.path.exists(out_dir / path) for path in previous["files"]):
             # Nothing the site is made from changed: not even the model is loaded.
-            result = BuildResult(out_dir, Problems([_problem(item) for item in known]),
+            result = BuildResult(out_dir, Problems([Problem.from_data(item) for item in known]),
                                  reused=list(previous["files"]), pages=previous.get("pages", 0), pdfs=len(previous.get("pdf", {})))
             if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
                 result.indexed = existing_index(out_dir)
@@ -106,6 +109,7 @@ class Pipeline:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems)
         pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
+        problems.extend(renderer_problems(self.config, site, pdfs))
         if with_pdf:
             self.cache.prune(PDF_KIND)
         else:
@@ -121,7 +125,7 @@ class Pipeline:
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress)
         self.cache.prune(media.KIND)
-        self.cache.write_json("problems", inputs, [_record(p) for p in problems.items])
+        self.cache.write_json("problems", inputs, [p.to_data() for p in problems.items])
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
@@ -160,7 +164,7 @@ class Pipeline:
         texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
-            texts[PREVIEW_PROBLEMS] = problems_json(problems)
+            texts[PREVIEW_PROBLEMS] = problems_json(problems, self.lang)
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
             texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
@@ -228,15 +232,6 @@ def checksums(pdfs: dict) -> str:
     return "".join(f"{pdf.sha256}  {pdf.path}\n" for pdf in sorted(pdfs.values(), key=lambda pdf: pdf.path))
 
 
-def _record(problem: Problem) -> list:
-    return [str(problem.path), problem.line, problem.message, problem.severity, problem.code]
-
-
-def _problem(record: list) -> Problem:
-    path, line, message, severity, code = record
-    return Problem(Path(path), line, message, severity, code)
-
-
 def _facts_of(pdf: Path) -> dict:
     """A PDF the folder holds but no manifest describes: its size and checksum; its page count is unknown (0)."""
     data = pdf.read_bytes()
@@ -251,6 +246,10 @@ def _unique(outputs: list[Output]) -> list[Output]:
     return list(seen.values())
 
 
-def problems_json(problems: Problems) -> str:
-    return json.dumps({"errors": [str(p) for p in problems.errors], "warnings": [str(p) for p in problems.warnings],
-                       "notes": [str(p) for p in problems.notes]}, ensure_ascii=False)
+def problems_json(problems: Problems, lang: str) -> str:
+    """What the preview's overlay shows, in the editor's language; `pdf` says when PDFs are being rebuilt (serve)."""
+    return json.dumps({"errors": [p.render(lang) for p in problems.errors],
+                       "warnings": [p.render(lang) for p in problems.warnings],
+                       "notes": [p.render(lang) for p in problems.notes],
+                       "titles": {"errors": say(lang, "overlay.errors"), "warnings": say(lang, "overlay.warnings")},
+                       "pdf": ""}, ensure_ascii=False)

@@ -1,9 +1,12 @@
-"""Problems found in content or configuration, each pointing at a file and line."""
+"""Problems found in content or configuration, each pointing at a file and line, each a message id with its values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from .messages import Message, say
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
@@ -12,17 +15,33 @@ ERROR, WARNING, NOTE = "error", "warning", "note"
 class Problem:
     path: Path
     line: int  # 1-based; 0 when the problem concerns the whole file
-    message: str
+    message: Message  # rendered in the editor's language only when shown
     severity: str = ERROR  # an error stops the build; a warning is published as it is; a note is an acknowledged warning
     code: str = ""  # for warnings an editor can acknowledge: the kind of finding, e.g. "table-total"
 
-    def __str__(self) -> str:
+    def render(self, lang: str) -> str:
         where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
-        prefix = "" if self.severity == ERROR else f"{self.severity}: "
-        return f"{where}: {prefix}{self.message}"
+        prefix = "" if self.severity == ERROR else say(lang, f"severity.{self.severity}")
+        return f"{where}: {prefix}{self.message.render(lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
     def acknowledged(self, note_line: int) -> Problem:
-        return replace(self, severity=NOTE, message=f"{self.message}; acknowledged by the editor's note on line {note_line}")
+        return replace(self, severity=NOTE, message=Message.of("note.acknowledged", finding=self.message, line=note_line))
+
+    def to_data(self) -> list:
+        return [str(self.path), self.line, self.message.to_data(), self.severity, self.code]
+
+    @classmethod
+    def from_data(cls, record: list) -> Problem:
+        path, line, message, severity, code = record
+        return cls(Path(path), line, Message.from_data(message), severity, code)
+
+
+def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
+    """An error, for code that raises at once rather than collecting."""
+    return Problem(path, line, Message.of(ident, **params))
 
 
 def _shown(path: Path) -> Path:
@@ -39,11 +58,11 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, line: int, message: str) -> None:
-        self.items.append(Problem(path, line, message, ERROR))
+    def error(self, path: Path, line: int, ident: str | Message, /, **params: Any) -> None:
+        self.items.append(Problem(path, line, _message(ident, params), ERROR))
 
-    def warning(self, path: Path, line: int, message: str, code: str = "") -> None:
-        self.items.append(Problem(path, line, message, WARNING, code))
+    def warning(self, path: Path, line: int, ident: str | Message, /, code: str = "", **params: Any) -> None:
+        self.items.append(Problem(path, line, _message(ident, params), WARNING, code))
 
     def extend(self, other: Problems | list[Problem]) -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)
@@ -64,9 +83,21 @@ class Problems:
         return self.of(NOTE)
 
 
+def _message(ident: str | Message, params: dict) -> Message:
+    return ident if isinstance(ident, Message) else Message.of(ident, **params)
+
+
 class ContentError(Exception):
     """Raised when problems stop a command; carries all of them."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+class ToolError(Exception):
+    """A command that cannot do what was asked (a file that exists, a folder that is not a site): one message."""
+
+    def __init__(self, ident: str, /, **params: Any):
+        self.message = Message.of(ident, **params)
+        super().__init__(str(self.message))

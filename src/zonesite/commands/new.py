@@ -4,67 +4,103 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from slugify import slugify
 
 from ..config import Config
+from ..problems import ToolError
 from ..source.validate import PLACEHOLDERS
 
 
-class ScaffoldError(Exception):
-    pass
+class ScaffoldError(ToolError):
+    """A document or zone that cannot be made as asked; nothing was written."""
 
 
 def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML string
 
 
-def new_document(config: Config, content_dir: Path, zone: str, doc_type: str, title: str,
-                 start: dt.date | None, end: dt.date | None, slug: str | None = None) -> Path:
+@dataclass
+class DocumentFields:
+    """What `new` writes into the front matter; what is left empty becomes a placeholder the build reports later."""
+
+    zone: str
+    doc_type: str
+    title: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    date: dt.date | None = None
+    author: str = ""
+    status: str = ""
+    summary: str = ""
+    themes: tuple[str, ...] = ()
+    slug: str | None = None
+
+
+def new_document(config: Config, content_dir: Path, fields: DocumentFields) -> Path:
+    zone, doc_type, start, end = fields.zone, fields.doc_type, fields.start, fields.end
     if not (content_dir / zone / "zone.yaml").exists():
-        raise ScaffoldError(f"zone '{zone}' does not exist (no {content_dir / zone / 'zone.yaml'}); create it with: new zone {zone}")
+        raise ScaffoldError("new.no_zone", zone=zone, file=str(content_dir / zone / "zone.yaml"))
     if doc_type not in config.document_types:
-        raise ScaffoldError(f"unknown document type '{doc_type}' (choose from {', '.join(config.document_types)})")
+        raise ScaffoldError("new.unknown_type", type=doc_type, choices=list(config.document_types))
     if (start is None) != (end is None) or (start and end and end < start):
-        raise ScaffoldError("give both the start and the end of the period, the end after the start")
-    slug = slug or slugify(f"{doc_type}-{start.year}-{end.year}" if start and end else title, max_length=60)
+        raise ScaffoldError("new.period")
+    slug = fields.slug or slugify(f"{doc_type}-{start.year}-{end.year}" if start and end else fields.title, max_length=60)
     path = content_dir / zone / f"{slug}.{config.default_language}.md"
     if path.exists():
-        raise ScaffoldError(f"{path} already exists; refusing to overwrite it")
+        raise ScaffoldError("new.exists", file=str(path))
+    path.write_text(_front_matter(config, fields, slug) + "## 1 Inleiding\n\n" + f"{PLACEHOLDERS['body']}\n", encoding="utf-8")
+    return path
+
+
+def _front_matter(config: Config, fields: DocumentFields, slug: str) -> str:
+    start, end = fields.start, fields.end
     period = f"period:\n  start: {start.isoformat()}\n  end: {end.isoformat()}\n" if start and end else \
         "# period:                 # the period the document covers\n#   start: 2025-01-01\n#   end: 2030-12-31\n"
-    first_theme = next(iter(config.themes))
+    date = f"date: {fields.date.isoformat()}          # date of adoption\n" if fields.date else \
+        "# date: 2025-03-01          # date of adoption, when known\n"
+    themes = list(fields.themes) or [next(iter(config.themes))]
     draft = config.draft_statuses[0] if config.draft_statuses else next(iter(config.statuses))
     ready = [status for status in config.statuses if status not in config.draft_statuses]
-    text = (
+    return (
         "---\n"
-        f"title: {_quoted(title)}\n"
-        f"type: {doc_type}              # one of: {', '.join(config.document_types)}\n"
-        f"{period}"
-        "# date: 2025-03-01          # date of adoption, when known\n"
-        f"author: {_quoted(PLACEHOLDERS['author'])}   # who signs the document\n"
-        f"status: {draft}            # a draft is never published; when it is ready: {', '.join(ready)}\n"
-        f"summary: {_quoted(PLACEHOLDERS['summary'])}\n"
-        f"themes: [{first_theme}]          # keys of site_config.yaml themes: {', '.join(config.themes)}\n"
+        f"title: {_quoted(fields.title)}\n"
+        f"type: {fields.doc_type}              # one of: {', '.join(config.document_types)}\n"
+        f"{period}{date}"
+        f"author: {_quoted(fields.author or PLACEHOLDERS['author'])}   # who signs the document\n"
+        f"status: {fields.status or draft}            # a draft is never published; when it is ready: {', '.join(ready)}\n"
+        f"summary: {_quoted(fields.summary or PLACEHOLDERS['summary'])}\n"
+        f"themes: [{', '.join(themes)}]          # keys of site_config.yaml themes: {', '.join(config.themes)}\n"
         "objectives:                # the zone's goals as data; level, parent and priority are optional\n"
-        f"  - {{id: doel-1, title: {_quoted(PLACEHOLDERS['objective'])}, themes: [{first_theme}]}}\n"
+        f"  - {{id: doel-1, title: {_quoted(PLACEHOLDERS['objective'])}, themes: [{themes[0]}]}}\n"
         f"# images and annexes (pdf, xlsx, ...): put them in the folder {slug}/ beside this file and link them in the text:\n"
         f"#   ![what the image shows]({slug}/organigram.png)    [Begroting 2026]({slug}/begroting-2026.xlsx)\n"
         "---\n"
-        "## 1 Inleiding\n\n"
-        f"{PLACEHOLDERS['body']}\n"
     )
-    path.write_text(text, encoding="utf-8")
-    return path
+
+
+def zone_names(text: str, languages: tuple[str, ...]) -> dict[str, str]:
+    """'nl=Mechelen-Willebroek (Rupel),fr=Malines' into names per language: a comma starts a new name only
+    before a language code and '=', so a name may hold commas and parentheses."""
+    pattern = re.compile(r",\s*(?=(?:%s)=)" % "|".join(map(re.escape, languages)))
+    names = {}
+    for pair in pattern.split(text):
+        lang, equals, name = pair.partition("=")
+        if not equals or lang.strip() not in languages or not name.strip():
+            raise ScaffoldError("new.bad_names", text=pair, languages=languages)
+        names[lang.strip()] = name.strip()
+    return names
 
 
 def new_zone(config: Config, content_dir: Path, slug: str, names: dict[str, str]) -> Path:
     if slug != slugify(slug):
-        raise ScaffoldError(f"zone name '{slug}' must be lowercase letters, digits and hyphens, like '{slugify(slug)}'")
+        raise ScaffoldError("new.bad_zone_name", name=slug, suggestion=slugify(slug))
     path = content_dir / slug / "zone.yaml"
     if path.exists():
-        raise ScaffoldError(f"{path} already exists; refusing to overwrite it")
+        raise ScaffoldError("new.exists", file=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     labels = ", ".join(f"{lang}: {_quoted(names.get(lang) or names[config.default_language])}" for lang in config.languages)
     path.write_text(

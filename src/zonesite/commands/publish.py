@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.writer import MANIFEST, read_manifest
+from ..problems import ToolError
 
 COMPRESSED = (".gz", ".br")
 ENTRY_FILES = ("sitemap.xml", "robots.txt", "feed.xml", "pagefind-entry.json")
 
 
-class PublishError(Exception):
-    pass
+class PublishError(ToolError):
+    """A publish or rollback refused; the destination was not changed."""
 
 
 @dataclass
@@ -42,22 +43,20 @@ def check_build(source: Path, inputs: str | None) -> None:
     """A complete build of the current content, as `build` made it; `inputs` None only checks it is a whole build."""
     manifest = read_manifest(source)
     if not manifest:
-        raise PublishError(f"{source} is not a site built by zonesite (no {MANIFEST}); run `build.py build` first")
+        raise PublishError("publish.not_a_build", source=str(source), manifest=MANIFEST)
     missing = [path for path in manifest["files"] if not (source / path).exists()]
     if missing:
-        raise PublishError(f"{source} is incomplete: {len(missing)} file(s) of its build are missing, like {missing[0]}")
+        raise PublishError("publish.incomplete", source=str(source), count=len(missing), example=missing[0])
     if (source / "_preview").exists():
-        raise PublishError(f"{source} is a preview (it shows drafts); publish a build")
+        raise PublishError("publish.preview", source=str(source))
     if inputs is not None and manifest.get("inputs") != inputs:
-        raise PublishError(f"{source} is not a complete build of the current content: the last build failed, "
-                           "skipped PDFs or search, or content, configuration or templates changed since; "
-                           "run `build.py build` and publish again")
+        raise PublishError("publish.not_current", source=str(source))
 
 
 def publish(source: Path, dest: Path, inputs: str | None) -> Published:
     source, dest = source.resolve(), dest.resolve()
     if dest == source or source in dest.parents or dest in source.parents:
-        raise PublishError(f"the destination {dest} must be outside the build {source}")
+        raise PublishError("publish.inside", dest=str(dest), source=str(source))
     check_build(source, inputs)
     return _copy(source, dest)
 
@@ -66,14 +65,14 @@ def rollback(dest: Path) -> Published:
     dest = dest.resolve()
     previous = previous_of(dest)
     if not previous.is_dir():
-        raise PublishError(f"no previous version of {dest} to roll back to ({previous} does not exist)")
+        raise PublishError("publish.no_previous", dest=str(dest), previous=str(previous))
     check_build(previous, None)
     return _copy(previous, dest)
 
 
 def _copy(source: Path, dest: Path) -> Published:
     if dest.exists() and any(dest.iterdir()) and not read_manifest(dest):
-        raise PublishError(f"{dest} holds files that are not a zonesite site; refusing to replace them")
+        raise PublishError("publish.foreign", dest=str(dest))
     result = Published(dest)
     previous = previous_of(dest)
     keeping = dest.parent / f".{dest.name}.previous-new"

@@ -2,79 +2,103 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import os
+import socket
+import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from ..config import load_config
 from ..engine.cache import Cache, write_atomically
 from ..engine.writer import forget
+from ..messages import DEFAULT, say
 from ..outputs.pdf import build_pdfs
 from ..pipeline import PREVIEW_PROBLEMS, Pipeline, default_cache, problems_json
-from ..problems import ContentError, Problems
-
-log = logging.getLogger("zonesite.serve")
+from ..problems import ERROR, WARNING, ContentError, Problem, Problems
 
 
 class Preview:
     """The preview site in a folder of its own; `refresh` brings it up to date with the sources."""
 
-    def __init__(self, config_path: Path, content_dir: Path | None, out_dir: Path | None = None, cache_dir: Path | None = None):
-        self.config_path, self.content_arg = config_path, content_dir
+    def __init__(self, config_path: Path, content_dir: Path | None, out_dir: Path | None = None, cache_dir: Path | None = None,
+                 lang: str = DEFAULT):
+        self.config_path, self.content_arg, self.lang = config_path, content_dir, lang
         config = load_config(config_path)
         self.cache_dir = cache_dir or default_cache(config)
         self.out_dir = out_dir or self.cache_dir / "preview"
-        self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True)
+        self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=lang)
         self.lock = threading.Lock()
+        self.pdf_state = ""  # what the overlay says about the PDFs: being rebuilt, or ready
 
     def content_dir_of(self, config) -> Path:
         return self.content_arg or config.root / "content"
 
-    def refresh(self, slow: bool = False) -> list[str]:
+    def refresh(self, slow: bool = False) -> tuple[list[str], list[Problem]]:
         """Run the build; on a content error, keep the last good pages and show the errors over them.
 
         The fast refresh keeps the PDFs and search index the preview has; the slow one (when the editor pauses)
-        brings them up to date too.
+        brings them up to date too. Returns the files written and the problems found.
         """
         with self.lock:
             try:
                 config = load_config(self.config_path)
                 if config != self.pipeline.config:
-                    self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True)
+                    self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=self.lang)
                 result = self.pipeline.build(self.out_dir, with_pdf=slow, with_search=slow)
             except ContentError as error:
                 problems = Problems(list(error.problems))
-                write_atomically(self.out_dir / PREVIEW_PROBLEMS, problems_json(problems))
-                forget(self.out_dir, PREVIEW_PROBLEMS)
-                for problem in problems.items:
-                    log.error("%s", problem)
-                return []
-            for problem in result.problems.items:
-                log.warning("%s", problem)
-            return result.rendered
+                self.write_report(problems, self.pdf_state)
+                return [], problems.items
+            if self.pdf_state:
+                self.write_report(pdf=self.pdf_state)
+            return result.rendered, result.problems.items
 
-    def refresh_slow_parts(self) -> None:
-        """PDFs are rendered into the cache outside the lock (minutes on a big site), then a slow refresh places them."""
+    def write_report(self, problems: Problems | None = None, pdf: str = "") -> None:
+        """What the overlay shows: the problems in the editor's language, and whether PDFs are being rebuilt."""
+        path = self.out_dir / PREVIEW_PROBLEMS
+        if problems is None:  # only the PDFs' state changes: keep the problems the last build reported
+            try:
+                report = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                report = json.loads(problems_json(Problems(), self.lang))
+        else:
+            report = json.loads(problems_json(problems, self.lang))
+        report["pdf"] = pdf
+        write_atomically(path, json.dumps(report, ensure_ascii=False))
+        forget(self.out_dir, PREVIEW_PROBLEMS)
+
+    def refresh_slow_parts(self) -> tuple[int, list[Problem]]:
+        """PDFs are rendered into the cache outside the lock (minutes on a big site), then a slow refresh places them.
+        Returns how many PDFs were rendered, and the problems of the slow refresh."""
         with self.lock:
             pipeline = self.pipeline
             try:
                 site, problems = pipeline.validate()
             except ContentError:
-                return
+                return 0, []
         if problems.errors:
-            return
-        build_pdfs(pipeline.config, site, Cache(self.cache_dir))
-        self.refresh(slow=True)
-        log.info("search index and PDFs up to date")
+            return 0, []
+        self.pdf_state = say(self.lang, "overlay.pdf_busy")
+        self.write_report(pdf=self.pdf_state)
+        try:
+            _, rendered = build_pdfs(pipeline.config, site, Cache(self.cache_dir))
+            _, found = self.refresh(slow=True)
+        finally:
+            self.pdf_state = say(self.lang, "overlay.pdf_ready")
+            self.write_report(pdf=self.pdf_state)
+        return rendered, found
 
 
 class SlowWork:
     """Runs the slow refresh in the background once the editor pauses; never two at once."""
 
-    def __init__(self, preview: Preview, idle_seconds: float = 2.0):
-        self.preview, self.idle = preview, idle_seconds
+    def __init__(self, preview: Preview, say_line, idle_seconds: float = 2.0):
+        self.preview, self.say_line, self.idle = preview, say_line, idle_seconds
         self.timer: threading.Timer | None = None
         self.running = threading.Lock()
 
@@ -88,9 +112,32 @@ class SlowWork:
     def _run(self) -> None:
         with self.running:
             try:
-                self.preview.refresh_slow_parts()
-            except Exception:  # a failed background refresh must not stop the preview
-                log.exception("background refresh failed")
+                rendered, found = self.preview.refresh_slow_parts()
+            except Exception:  # noqa: BLE001 - a failed background refresh must not stop the preview
+                self.say_line("serve.slow_failed", log=str(_log_traceback(self.preview.cache_dir)))
+                return
+            if rendered:
+                self.say_line("serve.slow_done", problems=found, count=rendered)
+
+
+def _log_traceback(folder: Path) -> Path:
+    """A fault of the program, written to a file of the cache folder: never a traceback on the editor's screen."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+    log.write_text(traceback.format_exc(), encoding="utf-8")
+    return log
+
+
+def free_port(host: str, wanted: int, tries: int = 20) -> int:
+    """The wanted port, or the next one nobody listens on."""
+    for port in range(wanted, wanted + tries):
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return 0  # let the system choose
 
 
 def _stat(path: Path) -> tuple | None:
@@ -118,7 +165,7 @@ def watch_sources(preview: Preview, on_change) -> None:
 
 
 def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir: Path | None = None,
-          cache_dir: Path | None = None, host: str = "127.0.0.1") -> None:
+          cache_dir: Path | None = None, host: str = "127.0.0.1", lang: str = DEFAULT) -> None:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
@@ -133,24 +180,53 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
         def start(self, callback):
             return True
 
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    log.setLevel(logging.INFO)
-    preview = Preview(config_path, content_dir, out_dir, cache_dir)
+    class Quiet(Server):
+        def _setup_logging(self):
+            """livereload's own lines ("Serving on", "Reload 0 waiters") would drown ours; tornado needs a handler."""
+            logging.getLogger("tornado").addHandler(logging.NullHandler())
+
+    shown: set[Problem] = set()
+
+    def say_line(ident: str, problems: list[Problem] = (), **params) -> None:
+        """One line per event, then the problems not shown before, each with its file and line."""
+        print(say(lang, ident, time=f"{dt.datetime.now():%H:%M:%S}", **params), file=sys.stderr, flush=True)
+        for problem in problems:
+            if problem not in shown:
+                print(f"  {problem.render(lang)}", file=sys.stderr, flush=True)
+        shown.intersection_update(problems)
+        shown.update(problems)
+
+    preview = Preview(config_path, content_dir, out_dir, cache_dir, lang)
+    config = preview.pipeline.config
+    wanted = port or config.serve_port
+    chosen = free_port(host, wanted)
+    if chosen != wanted:
+        say_line("serve.port_taken", port=wanted, free=chosen)
     started = time.perf_counter()
-    written = preview.refresh()
-    log.info("preview of %d files ready in %.2f s", len(written), time.perf_counter() - started)
-    slow = SlowWork(preview)
+    written, problems = preview.refresh()
+    say_line("serve.ready", problems, url=f"http://{host}:{chosen}/", files=len(written),
+             seconds=f"{time.perf_counter() - started:.1f}")
+    slow = SlowWork(preview, say_line)
     slow.schedule(delay=0)
     loop = ioloop.IOLoop.current()
 
     def changed(count: int) -> None:
         began = time.perf_counter()
-        files = preview.refresh()
-        log.info("%d change(s): %d file(s) written in %.0f ms", count, len(files), (time.perf_counter() - began) * 1000)
+        files, found = preview.refresh()
+        errors = [p for p in found if p.severity == ERROR]
+        if errors:
+            say_line("serve.rebuilt_errors", found, errors=len(errors))
+        else:
+            say_line("serve.rebuilt", found, files=len(files), ms=f"{(time.perf_counter() - began) * 1000:.0f}",
+                     errors=0, warnings=sum(1 for p in found if p.severity == WARNING))
         loop.add_callback(LiveReloadHandler.reload_waiters, "*")
         slow.schedule()
 
     threading.Thread(target=watch_sources, args=(preview, changed), daemon=True).start()
-    server = Server(watcher=SignalledOnly())
-    server.serve(root=str(preview.out_dir), port=port or preview.pipeline.config.serve_port, host=host,
-                 default_filename="index.html", open_url_delay=None, restart_delay=0)
+    server = Quiet(watcher=SignalledOnly())
+    try:
+        server.serve(root=str(preview.out_dir), port=chosen, host=host,
+                     default_filename="index.html", open_url_delay=None, restart_delay=0)
+    except KeyboardInterrupt:  # livereload stops on Ctrl-C itself, but not when it comes before its loop runs
+        pass
+    print(say(lang, "serve.stopped"), file=sys.stderr)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
+from ..messages import Message
 from ..model import Site
 from ..outputs.pages import view
 
@@ -21,12 +22,15 @@ SUMS = "SHA256SUMS"
 @dataclass
 class Verdict:
     authentic: bool = True
-    findings: list[str] = field(default_factory=list)  # what was checked, in words, one line each
-    reasons: list[str] = field(default_factory=list)  # why it is not authentic
+    findings: list[Message] = field(default_factory=list)  # what was checked, in words, one line each
+    reasons: list[Message] = field(default_factory=list)  # why it is not authentic
 
-    def fail(self, reason: str) -> None:
+    def fail(self, ident: str, **params: object) -> None:
         self.authentic = False
-        self.reasons.append(reason)
+        self.reasons.append(Message.of(ident, **params))
+
+    def found(self, ident: str, **params: object) -> None:
+        self.findings.append(Message.of(ident, **params))
 
 
 def read_sums(path: Path) -> dict[str, str]:
@@ -47,14 +51,13 @@ def verify(config: Config, pdf: Path, site_dir: Path, site: Site | None) -> Verd
     sums = site_dir / SUMS
     published = None
     if not sums.is_file():
-        verdict.fail(f"there is no published list of checksums ({sums} does not exist: build the site first, or give --site)")
+        verdict.fail("verify.no_sums", file=str(sums))
     else:
         published = read_sums(sums).get(checksum)
         if published is None:
-            verdict.fail(f"its SHA-256 {checksum} is not in the published list {SUMS}: "
-                         "it is not a copy this site published, or it was changed")
+            verdict.fail("verify.not_listed", checksum=checksum, sums=SUMS)
         else:
-            verdict.findings.append(f"checksum: its SHA-256 {checksum} is in the published list {SUMS}, as {published}")
+            verdict.found("verify.listed", checksum=checksum, sums=SUMS, path=published)
     if published:
         verdict.findings.append(_which(config, site, published))
     return verdict
@@ -74,17 +77,16 @@ def _check_signature(config: Config, data: bytes, verdict: Verdict) -> None:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
     except Exception as error:  # noqa: BLE001 - a damaged file is an answer, not a crash
-        verdict.fail(f"it cannot be read as a PDF ({error})")
+        verdict.fail("verify.not_pdf", detail=str(error))
         return
     if not signatures:
         if signing:
-            verdict.fail(f"it is not signed, and this site signs every copy with the certificate of {signing.signer}")
+            verdict.fail("verify.unsigned", signer=signing.signer)
         else:
-            verdict.findings.append("signature: none; this site publishes unsigned copies, so only the checksum "
-                                    "shows the copy is unchanged, not who published it")
+            verdict.found("verify.no_signature")
         return
     if not signing:
-        verdict.fail("it is signed, but this site has no signing certificate configured to check the signature against")
+        verdict.fail("verify.no_certificate")
         return
     root = next(iter(load_certs_from_pemder_data(signing.certificate_pem)))
     context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
@@ -92,23 +94,21 @@ def _check_signature(config: Config, data: bytes, verdict: Verdict) -> None:
         try:
             status = validate_pdf_signature(signature, context)
         except Exception as error:  # noqa: BLE001
-            verdict.fail(f"its signature cannot be checked ({error})")
+            verdict.fail("verify.cannot_check", detail=str(error))
             continue
         signer = _describe(status.signing_cert)
         fingerprint = hashlib.sha256(status.signing_cert.dump()).hexdigest()
-        when = f" on {status.signer_reported_dt:%Y-%m-%d %H:%M %Z}" if status.signer_reported_dt else ""
+        when = f"{status.signer_reported_dt:%Y-%m-%d %H:%M %Z}" if status.signer_reported_dt else "?"
         if not status.intact or not status.valid:
-            verdict.fail(f"the signature of {signer} does not match the content: the file was changed after it was signed")
+            verdict.fail("verify.changed", signer=signer)
         elif fingerprint != signing.certificate_sha256:
-            verdict.fail(f"it is signed by {signer}, not with this site's certificate ({signing.signer})")
+            verdict.fail("verify.other_signer", signer=signer, expected=signing.signer)
         elif not status.trusted:
-            verdict.fail(f"the signature of {signer} is intact but its certificate cannot be trusted")
+            verdict.fail("verify.untrusted", signer=signer)
         elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-            verdict.fail(f"the signature of {signer} is valid, but the file was changed after signing "
-                         "(something was appended that the signature does not cover)")
+            verdict.fail("verify.appended", signer=signer)
         else:
-            verdict.findings.append(f"signature: valid, made by {signer}{when}; certificate SHA-256 {fingerprint}; "
-                                    "it covers the whole file")
+            verdict.found("verify.valid", signer=signer, when=when, fingerprint=fingerprint)
 
 
 def _describe(certificate) -> str:
@@ -120,22 +120,21 @@ def _describe(certificate) -> str:
     return describe(x509.load_der_x509_certificate(certificate.dump()))
 
 
-def _which(config: Config, site: Site | None, published: str) -> str:
+def _which(config: Config, site: Site | None, published: str) -> Message:
     """Which document, language and version a published path is, from the content."""
     parts = published.split("/")
     if site is None or len(parts) != 4:
-        return f"document: {published}"
+        return Message.of("verify.document_path", path=published)
     lang, zone_slug, doc_slug = parts[0], parts[1], parts[2]
     for zone in site.zones:
         for doc in zone.documents:
             if (doc.zone, doc.slug) == (zone_slug, doc_slug) and lang in config.languages:
                 shown = view(config, doc, lang)
-                kind = ("a translation for information, not the official text" if shown.is_translation
-                        else "the official text" + (f" (in {config.text(shown.version.lang, 'language_name')}, "
-                                                    "no translation exists)" if shown.is_fallback else ""))
-                date = f", dated {doc.date.isoformat()}" if doc.date else ""
-                return (f"document: {config.document_types[doc.type][config.default_language]} "
-                        f"\"{shown.version.title}\" of {zone.names[config.default_language]}{date}; "
-                        f"language: {config.text(lang, 'language_name')} ({lang}), {kind}; "
-                        f"version: source text SHA-256 {shown.version.source_sha256}")
-    return f"document: {published} (no longer in the content)"
+                kind = (Message.of("verify.kind_translation") if shown.is_translation
+                        else Message.of("verify.kind_fallback", language=config.text(shown.version.lang, "language_name"))
+                        if shown.is_fallback else Message.of("verify.kind_official"))
+                return Message.of("verify.document", type=config.document_types[doc.type][config.default_language],
+                                  title=shown.version.title, zone=zone.names[config.default_language],
+                                  date=doc.date.isoformat() if doc.date else "—", language=config.text(lang, "language_name"),
+                                  lang=lang, kind=kind, sha256=shown.version.source_sha256)
+    return Message.of("verify.document_gone", path=published)

@@ -12,7 +12,9 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:
-    """A build killed outright must not leave workers behind holding files, sockets or CPU (Linux only)."""
+    """A build killed outright must not leave workers behind holding files, sockets or CPU (Linux only).
+    Ctrl-C is the parent's to handle: a worker ignores it, so the editor sees one message, not a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -6,8 +6,11 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import logging
 import os
+import re
 from concurrent.futures import as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from ..engine.fingerprint import code_fingerprint, files_fingerprint, fingerprin
 from ..engine.progress import Progress
 from ..engine.workers import worker_pool
 from ..model import Document, Site, Zone
+from ..problems import Problems
 from . import urls
 from .media import pdf_sources
 from .pages import view
@@ -36,6 +40,7 @@ class PdfFile:
     size: int
     sha256: str
     signer: str | None = None  # who signed it; None for an unsigned copy
+    warnings: tuple[str, ...] = ()  # what WeasyPrint logged while rendering it, like "No anchor #x for internal URI reference"
 
     @property
     def filename(self) -> str:
@@ -100,7 +105,8 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         info = cache.read_json(KIND, job.key)
         if info is not None:
             files[(job.doc.zone, job.doc.slug, job.lang)] = PdfFile(urls.pdf(job.lang, job.doc), cache.path(KIND, job.key, ".pdf"),
-                                                                    info["pages"], info["size"], info["sha256"], info.get("signer"))
+                                                                    info["pages"], info["size"], info["sha256"], info.get("signer"),
+                                                                    tuple(info.get("warnings", ())))
     return files, len(todo) if render else 0
 
 
@@ -128,12 +134,13 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
 
     from .fetch import SourceFetcher
 
-    fonts = FontConfiguration()  # needed for the stylesheet's @font-face to be used
-    stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
     page_url, files = sources
-    document = HTML(string=html, base_url=page_url or base_url, url_fetcher=SourceFetcher(files)).render(
-        stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant, pdf_tags=True)
-    data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    with _renderer_log() as logged:
+        fonts = FontConfiguration()  # needed for the stylesheet's @font-face to be used
+        stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
+        document = HTML(string=html, base_url=page_url or base_url, url_fetcher=SourceFetcher(files)).render(
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant, pdf_tags=True)
+        data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
     signer = None
     if signing:
         from .signing import sign
@@ -142,11 +149,62 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
         data = sign(data, pkcs12, password_env, timestamp_url, reason)
     path = Path(target)
     write_atomically(path, data)
-    info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "signer": signer}
+    info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "signer": signer,
+            "warnings": list(dict.fromkeys(logged))}
     write_atomically(path.with_suffix(".json"), json.dumps(info))  # last: its presence says the PDF is complete
     del document, stylesheet, fonts
     gc.collect()  # the font configuration removes its temporary folder when collected
     return target
+
+
+@contextmanager
+def _renderer_log():
+    """WeasyPrint's warnings during one render, kept for the document instead of printed without a file name."""
+    logger = logging.getLogger("weasyprint")
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler, propagate = Keep(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+_NO_ANCHOR = re.compile(r"^No anchor #(\S+) for internal URI reference")
+
+
+def renderer_problems(config: Config, site: Site, pdfs: dict[tuple[str, str, str], PdfFile]) -> Problems:
+    """WeasyPrint's warnings as warnings of the document they concern, at the line of a link to a missing anchor."""
+    problems = Problems()
+    for doc in site.documents:
+        for lang in config.languages:
+            pdf = pdfs.get((doc.zone, doc.slug, lang))
+            if pdf is None or not pdf.warnings:
+                continue
+            path = view(config, doc, lang).version.path
+            for warning in pdf.warnings:
+                anchor = _NO_ANCHOR.match(warning)
+                if anchor:
+                    problems.warning(path, _line_of(path, f"#{anchor.group(1)}"), "pdf.no_anchor", lang=lang,
+                                     anchor=anchor.group(1))
+                else:
+                    problems.warning(path, 0, "pdf.renderer", lang=lang, detail=warning)
+    return problems
+
+
+def _line_of(path: Path, text: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return 0
+    return next((number for number, line in enumerate(lines, 1) if text in line), 0)
 
 
 def _reason(config: Config, job: PdfJob) -> str:

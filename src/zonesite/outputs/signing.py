@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..messages import Message
+
 
 @dataclass(frozen=True)
 class Signing:
@@ -22,7 +24,12 @@ class Signing:
 
 
 class SigningError(Exception):
-    """A PKCS#12 file that cannot be used; the message is for the editor."""
+    """A PKCS#12 file that cannot be used; the message (an id with its values) is for the editor."""
+
+    def __init__(self, ident: str, about_password: bool = False, **params: object):
+        self.message = Message.of(ident, **params)
+        self.about_password = about_password  # the problem is the password's variable, not the file
+        super().__init__(str(self.message))
 
 
 def load_identity(pkcs12: Path, password_env: str):
@@ -31,18 +38,17 @@ def load_identity(pkcs12: Path, password_env: str):
 
     password = os.environ.get(password_env)
     if password is None:
-        raise SigningError(f"the environment variable {password_env} is not set; it must hold the password of {pkcs12.name}")
+        raise SigningError("signing.no_password", True, variable=password_env, file=pkcs12.name)
     try:
         data = pkcs12.read_bytes()
     except FileNotFoundError:
-        raise SigningError(f"no such PKCS#12 file: {pkcs12}") from None
+        raise SigningError("signing.no_file", file=str(pkcs12)) from None
     try:
         key, certificate, others = p12.load_key_and_certificates(data, password.encode("utf-8"))
     except ValueError:
-        raise SigningError(f"cannot open {pkcs12.name} with the password in {password_env}: "
-                           "the password is wrong or the file is not PKCS#12") from None
+        raise SigningError("signing.cannot_open", file=pkcs12.name, variable=password_env) from None
     if key is None or certificate is None:
-        raise SigningError(f"{pkcs12.name} holds no private key with its certificate")
+        raise SigningError("signing.no_key", file=pkcs12.name)
     return key, certificate, others
 
 
@@ -69,8 +75,8 @@ def signing_facts(pkcs12: Path, password_env: str, timestamp_url: str | None) ->
     _, certificate, _ = load_identity(pkcs12, password_env)
     now = dt.datetime.now(dt.timezone.utc)
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-        raise SigningError(f"the certificate in {pkcs12.name} is valid from {certificate.not_valid_before_utc:%Y-%m-%d} "
-                           f"to {certificate.not_valid_after_utc:%Y-%m-%d}, not today")
+        raise SigningError("signing.expired", file=pkcs12.name, start=f"{certificate.not_valid_before_utc:%Y-%m-%d}",
+                           end=f"{certificate.not_valid_after_utc:%Y-%m-%d}")
     der = certificate.public_bytes(Encoding.DER)
     return Signing(pkcs12, password_env, timestamp_url, describe(certificate), hashlib.sha256(der).hexdigest(),
                    certificate.public_bytes(Encoding.PEM))
@@ -84,7 +90,7 @@ def sign(data: bytes, pkcs12: str, password_env: str, timestamp_url: str | None,
     load_identity(Path(pkcs12), password_env)  # the same clear errors as at the edge, should the file change meanwhile
     signer = signers.SimpleSigner.load_pkcs12(pkcs12, passphrase=os.environ[password_env].encode("utf-8"))
     if signer is None:
-        raise SigningError(f"pyHanko cannot use the PKCS#12 file {pkcs12}")
+        raise SigningError("signing.unusable", file=str(pkcs12))
     from cryptography import x509
 
     certificate = x509.load_der_x509_certificate(signer.signing_cert.dump())

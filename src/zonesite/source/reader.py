@@ -24,7 +24,8 @@ from .text import SourceError, parse_yaml, read_text, split_front_matter
 
 DOCUMENT_KEYS = {"title", "type", "period", "date", "author", "status", "summary", "themes", "objectives", "editor_notes",
                  "replaces", "replaced_by"}
-TRANSLATION_KEYS = DOCUMENT_KEYS - {"editor_notes", "replaces", "replaced_by"} | {"source_hash"}
+IN_PROGRESS = "in_progress"  # `in_progress: true` marks a translation begun and not stamped yet
+TRANSLATION_KEYS = DOCUMENT_KEYS - {"editor_notes", "replaces", "replaced_by"} | {"source_hash", IN_PROGRESS}
 REQUIRED_KEYS = {"title", "type", "author", "status", "summary", "themes"}
 OBJECTIVE_KEYS = {"id", "title", "themes", "level", "parent", "priority", "section"}
 DOCUMENT_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
@@ -39,7 +40,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Pr
     """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected."""
     problems = Problems()
     if not content_dir.is_dir():
-        problems.error(content_dir, 0, "content folder not found")
+        problems.error(content_dir, 0, "content.not_found")
         return Site(()), problems
     root = content_dir.resolve()
     folders = []
@@ -47,11 +48,11 @@ def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Pr
         if path.name.startswith("."):
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.error(path, 0, f"symbolic link points outside the content folder (to {path.resolve()}); refusing it")
+            problems.error(path, 0, "content.symlink_outside", target=str(path.resolve()))
         elif path.is_dir():
             folders.append(path)
         else:
-            problems.warning(path, 0, "not published: the content folder holds only zone folders")
+            problems.warning(path, 0, "content.not_zone_folder")
     base = fingerprint(code_fingerprint(), config)
     keys = {folder: fingerprint(base, str(folder.resolve()), tree_signature(folder)) for folder in folders}
     loaded = {folder: cache.get_object("zones", keys[folder]) for folder in folders}
@@ -81,7 +82,7 @@ def _read_zones(folders: list[Path], root: Path, config: Config) -> list[tuple[Z
 def _inside(path: Path, root: Path, problems: Problems) -> bool:
     """Symlinks may not lead out of the content folder: a build must only publish what is in it."""
     if path.is_symlink() and not path.resolve().is_relative_to(root):
-        problems.error(path, 0, f"symbolic link points outside the content folder (to {path.resolve()}); refusing it")
+        problems.error(path, 0, "content.symlink_outside", target=str(path.resolve()))
         return False
     return True
 
@@ -91,7 +92,7 @@ def read_zone(folder: Path, root: Path, config: Config) -> tuple[Zone | None, Pr
     slug = folder.name
     reserved = {slugs[lang] for slugs in config.page_slugs.values() for lang in config.languages}
     if not SLUG.match(slug) or slug in reserved:
-        problems.error(folder, 0, f"zone folder name '{slug}' must be lowercase letters, digits and hyphens, and not a page name ({', '.join(sorted(reserved))})")
+        problems.error(folder, 0, "zone.bad_folder_name", name=slug, reserved=sorted(reserved))
         return None, problems
     zone_file = folder / "zone.yaml"
     zone_fields = _read_zone_file(zone_file, config, problems) if _inside(zone_file, root, problems) else None
@@ -106,14 +107,14 @@ def read_zone(folder: Path, root: Path, config: Config) -> tuple[Zone | None, Pr
         if path.suffix != ".md":
             others.append(path)
         elif len(relative.parts) > 1:
-            problems.error(path, 0, f"documents must be directly in the zone folder: move it to {folder.name}/{path.name}")
+            problems.error(path, 0, "document.in_subfolder", target=f"{folder.name}/{path.name}")
         else:
             _sort_document_file(path, config, files, problems)
     documents = [doc for stem, by_lang in files.items() if (doc := _load_document(slug, stem, by_lang, config, problems))]
     used = {media.source for doc in documents for version in doc.versions.values() for media in version.media}
     for path in others:
         if path.resolve() not in used:
-            problems.warning(path, 0, "not published: no document links to this file")
+            problems.warning(path, 0, "content.unused_file")
     if zone_fields is None:
         return None, problems
     documents.sort(key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
@@ -123,9 +124,9 @@ def read_zone(folder: Path, root: Path, config: Config) -> tuple[Zone | None, Pr
 def _sort_document_file(path: Path, config: Config, files: dict[str, dict[str, Path]], problems: Problems) -> None:
     stem, _, lang = path.stem.rpartition(".")
     if not stem or lang not in config.languages:
-        problems.error(path, 0, f"a document file is named <document>.<language>.md with a language of {', '.join(config.languages)}")
+        problems.error(path, 0, "document.bad_file_name", languages=config.languages)
     elif not SLUG.match(stem):
-        problems.error(path, 0, f"document name '{stem}' must be lowercase letters, digits and hyphens")
+        problems.error(path, 0, "document.bad_name", name=stem)
     else:
         files.setdefault(stem, {})[lang] = path
 
@@ -134,7 +135,7 @@ def _read_zone_file(path: Path, config: Config, problems: Problems) -> dict | No
     try:
         data = parse_yaml(read_text(path))
     except FileNotFoundError:
-        problems.error(path, 0, "every zone folder needs a zone.yaml with at least the zone's name per language")
+        problems.error(path, 0, "zone.no_zone_file")
         return None
     except SourceError as error:
         problems.error(path, error.line, error.message)
@@ -144,11 +145,11 @@ def _read_zone_file(path: Path, config: Config, problems: Problems) -> dict | No
     address = [check.text(("address", index)) or "" for index in range(len(check.items(("address",))))]
     website = check.text(("website",), required=False)
     if website and markdown.scheme(website) not in ("http", "https"):
-        check.fail(("website",), f"'website' must be an address starting with https:// or http://, not '{website}'")
+        check.fail(("website",), "zone.website", value=website)
         website = None
     email = check.text(("email",), required=False)
     if email and (markdown.scheme(email) or "@" not in email):
-        check.fail(("email",), f"'email' must be an e-mail address like info@example.be, not '{email}'")
+        check.fail(("email",), "zone.email", value=email)
         email = None
     return {
         "names": check.labels(("name",), config.languages, required=(config.default_language,)),
@@ -164,7 +165,7 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     default = config.default_language
     if default not in files:
         for path in files.values():
-            problems.error(path, 1, f"translation without its source: {zone}/{slug}.{default}.md does not exist")
+            problems.error(path, 1, "document.no_source", source=f"{zone}/{slug}.{default}.md")
         return None
     source = _read_front_matter(files[default], config, problems, translation=False)
     if source is None:
@@ -176,7 +177,10 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     validate.check_objective_sections(files[default], source["fields"]["objectives"], headings, source_problems)
     sections = {o.id: o.section for o in source["fields"]["objectives"] if o.section}
     versions = {default: _version(source, default, tokens, env, headings, (), notes, sections, config, source_problems)}
+    in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang]))
     for lang in config.translations:
+        if lang in in_progress:
+            continue  # not published and not checked until it is stamped
         translated = _read_front_matter(files[lang], config, problems, translation=True) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
@@ -184,12 +188,22 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
                                       sections, config, problems)
             if config.terms:
                 for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
-                    problems.warning(files[lang], finding.line, finding.message, "term")
-    document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, **relations, **shared)
+                    problems.warning(files[lang], finding.line, finding.message, code="term")
+    document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, in_progress=in_progress,
+                        **relations, **shared)
     validate.check_notes(document, headings, source_problems)
     validate.check_placeholders(document, source["body"], config, source_problems, source["lines"].line)
     problems.extend(source_problems)
     return document
+
+
+def _in_progress(path: Path) -> bool:
+    """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it)."""
+    try:
+        data = parse_yaml(split_front_matter(read_text(path))[0]).value
+    except (OSError, SourceError):
+        return False
+    return isinstance(data, dict) and data.get(IN_PROGRESS) is True
 
 
 def _version(read: dict, lang: str, tokens, env, headings, source_headings, notes: tuple[EditorNote, ...],
@@ -244,7 +258,7 @@ def _read_front_matter(path: Path, config: Config, problems: Problems, translati
         check.mapping(("period",), {"start", "end"}, {"start", "end"})
         start, end = check.date(("period", "start")), check.date(("period", "end"))
         if start and end and end < start:
-            check.fail(("period", "end"), "'period.end' is before 'period.start'")
+            check.fail(("period", "end"), "document.period_reversed")
         period = Period(start, end) if start and end else None
     shared = {
         "type": check.choice(("type",), config.document_types),
@@ -275,8 +289,7 @@ def _read_reference(check: Checker, key: str) -> DocumentRef | None:
     if value is None:
         return None
     if not DOCUMENT_KEY.match(value):
-        check.fail((key,), f"'{key}' names another document as <zone>/<document>, like aalst/opdrachtbrief-2021-2025, "
-                           f"not '{value}'")
+        check.fail((key,), "document.bad_reference", value=value)
         return None
     return DocumentRef(value, check.data.line(key))
 
@@ -303,9 +316,9 @@ def _read_objectives(check: Checker, config: Config) -> tuple[Objective, ...]:
         check.mapping(at, OBJECTIVE_KEYS, {"id", "title", "themes"})
         ident = check.text(at + ("id",))
         if ident and not SLUG.match(ident):
-            check.fail(at + ("id",), f"objective id '{ident}' must be lowercase letters, digits and hyphens")
+            check.fail(at + ("id",), "objective.bad_id", id=ident)
         elif ident in seen:
-            check.fail(at + ("id",), f"objective id '{ident}' is used twice")
+            check.fail(at + ("id",), "objective.id_twice", id=ident)
         seen.add(ident or "")
         objectives.append(Objective(
             id=ident or "",
@@ -319,7 +332,7 @@ def _read_objectives(check: Checker, config: Config) -> tuple[Objective, ...]:
         ))
     for index, objective in enumerate(objectives):
         if objective.parent and objective.parent not in seen:
-            check.fail(("objectives", index, "parent"), f"parent '{objective.parent}' is not an objective id in this file")
+            check.fail(("objectives", index, "parent"), "objective.unknown_parent", parent=objective.parent)
     return tuple(objectives)
 
 
@@ -327,4 +340,4 @@ def _compare_shared(path: Path, source: dict, translated: dict, problems: Proble
     """A translation repeats the facts of its source; they must agree, or the two pages would contradict."""
     for key, value in translated["shared"].items():
         if value != source[key]:
-            problems.error(path, translated["lines"].line(key), f"'{key}' differs from the Dutch source ({value!r} here, {source[key]!r} there)")
+            problems.error(path, translated["lines"].line(key), "document.differs_from_source", key=key, here=repr(value), there=repr(source[key]))

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..messages import KeyPath, Message
 from ..problems import Problems
 from .text import YamlData
 
@@ -20,12 +21,13 @@ class Checker:
         self.path, self.data, self.problems = path, data, problems
         self.missing: set[tuple] = set()  # reported once, by `mapping`
 
-    def fail(self, key_path: tuple, message: str) -> None:
-        self.problems.error(self.path, self.data.line(*key_path), message)
+    def fail(self, key_path: tuple, ident: str, /, **params: Any) -> None:
+        """An error at the line of key_path; the message may name the place as {field}."""
+        self.problems.error(self.path, self.data.line(*key_path), ident, field=KeyPath(tuple(key_path)), **params)
 
     def _absent(self, key_path: tuple, required: bool) -> None:
         if required and key_path not in self.missing:
-            self.fail(key_path, f"'{self.name(key_path)}' is required")
+            self.fail(key_path, "value.required")
 
     def get(self, key_path: tuple) -> Any:
         value = self.data.value
@@ -38,21 +40,16 @@ class Checker:
                 return None
         return value
 
-    def name(self, key_path: tuple) -> str:
-        return ".".join(str(part) for part in key_path)
-
     def mapping(self, key_path: tuple, allowed: set[str], required: set[str]) -> dict:
         value = self.get(key_path) if key_path else self.data.value
-        where = f"'{self.name(key_path)}'" if key_path else "the front matter"
         if not isinstance(value, dict):
-            self.fail(key_path, f"{where} must be a mapping of keys to values")
+            self.fail(key_path, "value.not_mapping")
             return {}
         for key in value:
             if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                self.fail(key_path + (key,), f"unknown key '{key}' (known keys: {known})")
+                self.fail(key_path + (key,), "value.unknown_key", key=key, known=sorted(allowed))
         for key in sorted(required - set(value)):
-            self.fail(key_path, f"missing required key '{key}' in {where}")
+            self.fail(key_path, "value.missing_key", key=key)
             self.missing.add(key_path + (key,))
         return value
 
@@ -64,7 +61,7 @@ class Checker:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            self.fail(key_path, f"'{self.name(key_path)}' must be text, not {_describe(value)}")
+            self.fail(key_path, "value.not_text", value=_describe(value))
             return None
         return value.strip()
 
@@ -76,14 +73,14 @@ class Checker:
         if isinstance(value, dt.datetime):
             return value.date()
         if not isinstance(value, dt.date):
-            self.fail(key_path, f"'{self.name(key_path)}' must be a date written YYYY-MM-DD, not {_describe(value)}")
+            self.fail(key_path, "value.not_date", value=_describe(value))
             return None
         return value
 
     def choice(self, key_path: tuple, choices: dict | set, required: bool = True) -> str | None:
         value = self.text(key_path, required)
         if value is not None and value not in choices:
-            self.fail(key_path, f"'{self.name(key_path)}': unknown value '{value}' (choose from {', '.join(sorted(choices))})")
+            self.fail(key_path, "value.unknown_choice", value=value, choices=sorted(choices))
             return None
         return value
 
@@ -93,7 +90,7 @@ class Checker:
             self._absent(key_path, required)
             return ()
         if not isinstance(value, list):
-            self.fail(key_path, f"'{self.name(key_path)}' must be a list, like [a, b]")
+            self.fail(key_path, "value.not_list_like")
             return ()
         return tuple(v for i, v in enumerate(value) if self.choice(key_path + (i,), choices) is not None)
 
@@ -102,7 +99,7 @@ class Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(key_path, f"'{self.name(key_path)}' must be a list")
+            self.fail(key_path, "value.not_list")
             return []
         return value
 
@@ -114,11 +111,11 @@ class Checker:
         return {lang: texts.get(lang) or texts.get(languages[0], "") for lang in languages}
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> Message | str:
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return Message.of("describe.boolean", value=str(value).lower())
     if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
+        return Message.of("describe.list" if isinstance(value, list) else "describe.mapping")
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return Message.of("describe.date", value=value.isoformat())
     return f"{value!r}"

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from ..problems import ContentError, Problem, Problems
+from ..messages import KeyPath, Message
+from ..problems import ContentError, Problem, Problems, problem
 from .schema import Checker
 from .text import SourceError, parse_yaml, read_text
 
@@ -24,7 +25,7 @@ RENDERING_KEYS = ("term", "variants", "abbr", "expansion", "avoid")
 @dataclass(frozen=True)
 class TermFinding:
     line: int  # line in the translation file (body lines counted from first_line)
-    message: str
+    message: Message
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,13 @@ def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
     try:
         data = parse_yaml(read_text(path))
     except FileNotFoundError:
-        raise ContentError([Problem(path, 0, "term base not found")]) from None
+        raise ContentError([problem(path, 0, "terms.not_found")]) from None
     except SourceError as error:
         raise ContentError([Problem(path, error.line, error.message)]) from None
     check = Checker(path, data, problems)
     entries = data.value if data.value is not None else []
     if not isinstance(entries, list):
-        check.fail((), "the term base must be a list of entries, one per term, each '- nl: {term: ...}' and a line per language")
+        check.fail((), "terms.not_list")
         raise ContentError(problems.errors)
     # A language no entry renders (one just added to the site) is not covered yet; the others must be complete.
     used = {key for entry in entries if isinstance(entry, dict) for key in entry}
@@ -115,25 +116,25 @@ def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
 
 
 def _entry(check: Checker, index: int, entry: object, languages: tuple[str, ...], known: tuple[str, ...]) -> Term | None:
-    where = f"entry {index + 1}"
+    where = Message.of("terms.entry", number=index + 1)
     if not isinstance(entry, dict):
-        check.fail((index,), f"{where} must map each language to its rendering, like {{nl: {{term: ...}}, fr: {{term: ...}}}}")
+        check.fail((index,), "terms.entry_shape", entry=where)
         return None
     source = entry.get(languages[0])
     if isinstance(source, dict) and isinstance(source.get("term"), str):
-        where = f"entry '{source['term']}'"
+        where = Message.of("terms.entry_named", term=source["term"])
     ok = True
     for key in entry:
         if key not in known:
-            check.fail((index, key), f"{where}: unknown language '{key}' (languages: {', '.join(known)})")
+            check.fail((index, key), "terms.unknown_language", entry=where, lang=key, languages=known)
             ok = False
     renderings: dict[str, Rendering] = {}
     for lang in languages:
         if lang not in entry:
-            check.fail((index,), f"{where} has no '{lang}' rendering")
+            check.fail((index,), "terms.no_rendering", entry=where, lang=lang)
             ok = False
             continue
-        rendering = _rendering(check, (index, lang), f"{where}, '{lang}'", lang != languages[0])
+        rendering = _rendering(check, (index, lang), Message.of("terms.entry_lang", entry=where, lang=lang), lang != languages[0])
         if rendering is None:
             ok = False
         else:
@@ -141,15 +142,15 @@ def _entry(check: Checker, index: int, entry: object, languages: tuple[str, ...]
     return Term(check.data.line(index), renderings) if ok else None
 
 
-def _rendering(check: Checker, key_path: tuple, where: str, translation: bool) -> Rendering | None:
+def _rendering(check: Checker, key_path: tuple, where: Message, translation: bool) -> Rendering | None:
     value = check.get(key_path)
     if not isinstance(value, dict):
-        check.fail(key_path, f"{where} must be a mapping like {{term: ..., abbr: ...}}")
+        check.fail(key_path, "terms.rendering_shape", entry=where)
         return None
     ok = True
     for key in value:
         if key not in RENDERING_KEYS:
-            check.fail(key_path + (key,), f"{where}: unknown key '{key}' (known keys: {', '.join(RENDERING_KEYS)})")
+            check.fail(key_path + (key,), "terms.unknown_key", entry=where, key=key, known=RENDERING_KEYS)
             ok = False
     term = _text(check, key_path + ("term",), where, required=True)
     abbr = _text(check, key_path + ("abbr",), where)
@@ -157,10 +158,10 @@ def _rendering(check: Checker, key_path: tuple, where: str, translation: bool) -
     variants = _texts(check, key_path + ("variants",), where)
     avoid = _texts(check, key_path + ("avoid",), where)
     if "avoid" in value and not translation:
-        check.fail(key_path + ("avoid",), f"{where}: 'avoid' lists wrong renderings of a translation; the source language has none")
+        check.fail(key_path + ("avoid",), "terms.avoid_in_source", entry=where)
         ok = False
     if expansion and not abbr:
-        check.fail(key_path + ("expansion",), f"{where}: 'expansion' says what 'abbr' stands for; there is no 'abbr'")
+        check.fail(key_path + ("expansion",), "terms.expansion_without_abbr", entry=where)
         ok = False
     if term is None or variants is None or avoid is None or ("abbr" in value and abbr is None) \
             or ("expansion" in value and expansion is None):
@@ -169,30 +170,30 @@ def _rendering(check: Checker, key_path: tuple, where: str, translation: bool) -
     good = {_key(form) for form in rendering.forms}
     for form in avoid:
         if _key(form) in good:
-            check.fail(key_path + ("avoid",), f"{where}: '{form}' is both a rendering and one to avoid")
+            check.fail(key_path + ("avoid",), "terms.avoid_and_rendering", entry=where, form=form)
             ok = False
     return rendering if ok else None
 
 
-def _text(check: Checker, key_path: tuple, where: str, required: bool = False) -> str | None:
-    key = key_path[-1] if isinstance(key_path[-1], str) else f"{key_path[-2]}' item '{key_path[-1] + 1}"
+def _text(check: Checker, key_path: tuple, where: Message, required: bool = False) -> str | None:
+    key = KeyPath(key_path[2:])  # within the rendering: 'term', or the second of its 'variants'
     value = check.get(key_path)
     if value is None:
         if required:
-            check.fail(key_path, f"{where}: '{key}' is required")
+            check.fail(key_path, "terms.required", entry=where, key=key)
         return None
     if isinstance(value, str) and value.strip():
         return " ".join(value.split())
-    check.fail(key_path, f"{where}: '{key}' must be text, not {value!r}")
+    check.fail(key_path, "terms.not_text", entry=where, key=key, value=repr(value))
     return None
 
 
-def _texts(check: Checker, key_path: tuple, where: str) -> tuple[str, ...] | None:
+def _texts(check: Checker, key_path: tuple, where: Message) -> tuple[str, ...] | None:
     value = check.get(key_path)
     if value is None:
         return ()
     if not isinstance(value, list):
-        check.fail(key_path, f"{where}: '{key_path[-1]}' must be a list, like [a, b]")
+        check.fail(key_path, "terms.not_list_like", entry=where, key=key_path[-1])
         return None
     texts = [_text(check, key_path + (i,), where, required=True) for i in range(len(value))]
     return None if any(t is None for t in texts) else tuple(texts)
@@ -205,7 +206,7 @@ def _no_duplicates(check: Checker, terms: list[Term], source: str) -> None:
         for form in dict.fromkeys(_key(f) for f in term.renderings[source].forms):
             other = seen.setdefault(form, term)
             if other is not term:
-                check.problems.error(check.path, term.line, f"'{form}' is listed twice: here and in the entry at line {other.line}")
+                check.problems.error(check.path, term.line, "terms.listed_twice", form=form, line=other.line)
 
 
 def _key(form: str) -> str:
@@ -330,8 +331,7 @@ def term_findings(terms: TermBase, source_body: str, translation_body: str, lang
         term = terms.terms[index]
         source, target = term.renderings[terms.source_language], term.renderings[lang]
         if not any(next(form.spans(translation_body, lowered), None) for form in _forms(target)):
-            findings.append(TermFinding(near(offset), f"'{source.shown}' is translated '{target.shown}' in the term base; "
-                                                       "this translation does not use it"))
+            findings.append(TermFinding(near(offset), Message.of("terms.not_used", source=source.shown, target=target.shown)))
         avoided: dict[int, list[str]] = {}  # line number in the body -> avoided renderings used there
         for wrong in target.avoid:
             for start, end in _form(wrong, False).spans(translation_body, lowered):
@@ -341,6 +341,6 @@ def term_findings(terms: TermBase, source_body: str, translation_body: str, lang
                     used.append(text)
         for number, used in sorted(avoided.items()):
             shown = "', '".join(used)
-            findings.append(TermFinding(first_line + number, f"'{source.shown}' is translated '{target.shown}' "
-                                                             f"in the term base, not '{shown}'"))
-    return sorted(findings, key=lambda f: (f.line, f.message))
+            findings.append(TermFinding(first_line + number, Message.of("terms.avoided", source=source.shown,
+                                                                            target=target.shown, used=shown)))
+    return sorted(findings, key=lambda f: (f.line, str(f.message)))

@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..messages import Message
+
 MAX_BYTES = 5_000_000
 
 
 class SourceError(Exception):
-    """A file that cannot be read as text or YAML; carries the line."""
+    """A file that cannot be read as text or YAML; carries the line and the message (an id with its values)."""
 
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
+    def __init__(self, line: int, ident: str | Message, /, **params: Any):
         self.line = line
-        self.message = message
+        self.message = ident if isinstance(ident, Message) else Message.of(ident, **params)
+        super().__init__(str(self.message))
 
 
 def read_text(path: Path) -> str:
     """Strict UTF-8; a BOM and CRLF line endings are accepted and normalised away."""
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
-        raise SourceError(0, f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+        raise SourceError(0, "file.too_large", size=f"{len(data):,}", limit=f"{MAX_BYTES:,}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise SourceError(line, f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8") from None
+        raise SourceError(line, "file.not_utf8", byte=f"0x{data[error.start]:02x}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -62,11 +65,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlData:
     except SourceError as error:
         raise SourceError(error.line + line_offset, error.message) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        raise SourceError(line, f"YAML syntax error: {error.problem or error.context}") from None
+        line, message = explain(text, error)
+        raise SourceError(line + line_offset, message) from None
     except yaml.YAMLError as error:
-        raise SourceError(1 + line_offset, f"YAML error: {error}") from None
+        raise SourceError(1 + line_offset, "yaml.other", detail=str(error)) from None
     finally:
         loader.dispose()
     return YamlData(value, lines, line_offset)
@@ -75,7 +77,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlData:
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dict[tuple, int], seen: set[int]) -> Any:
     # An alias makes the composer hand out the same node twice: refusing that refuses "billion laughs" too.
     if id(node) in seen:
-        raise SourceError(node.start_mark.line + 1, "YAML anchors and aliases (&name, *name) are not allowed")
+        raise SourceError(node.start_mark.line + 1, "yaml.alias")
     seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -83,9 +85,9 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
         for key_node, value_node in node.value:
             key = _scalar(loader, key_node)
             if not isinstance(key, (str, int)):
-                raise SourceError(key_node.start_mark.line + 1, f"a key must be a name, not {key!r}")
+                raise SourceError(key_node.start_mark.line + 1, "yaml.key_not_name", key=repr(key))
             if key in result:
-                raise SourceError(key_node.start_mark.line + 1, f"key {key!r} appears twice")
+                raise SourceError(key_node.start_mark.line + 1, "yaml.key_twice", key=key)
             result[key] = _construct(loader, value_node, path + (key,), lines, seen)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return result
@@ -96,21 +98,75 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     if not isinstance(node, yaml.ScalarNode):
-        raise SourceError(node.start_mark.line + 1, "a key must be a plain name")
+        raise SourceError(node.start_mark.line + 1, "yaml.key_plain")
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as error:  # e.g. 2021-02-30
-        raise SourceError(node.start_mark.line + 1, f"invalid value {node.value!r}: {error}") from None
+        ident = "yaml.invalid_date" if re.match(r"^\d{4}-\d\d?-\d\d?", str(node.value)) else "yaml.invalid_value"
+        raise SourceError(node.start_mark.line + 1, ident, value=node.value) from None
     except yaml.constructor.ConstructorError as error:
-        raise SourceError(node.start_mark.line + 1, f"unsupported YAML value: {error.problem}") from None
+        raise SourceError(node.start_mark.line + 1, "yaml.unsupported", value=node.value) from None
+
+
+def explain(text: str, error: yaml.MarkedYAMLError) -> tuple[int, Message]:
+    """What is probably wrong, and the line where the mistake is: PyYAML reports where it noticed, often lines later."""
+    lines = text.split("\n")
+    noticed = (error.problem_mark or error.context_mark).line + 1 if (error.problem_mark or error.context_mark) else 1
+    problem = str(error.problem or "")
+    for number, line in enumerate(lines[:noticed], 1):
+        if "\t" in line[: len(line) - len(line.lstrip())] or "\t" in problem and "\t" in line:
+            return number, Message.of("yaml.tab")
+    opened = _unclosed_quote(lines[:noticed])
+    if opened:
+        return opened, Message.of("yaml.unclosed_quote", quote=lines[opened - 1].strip())
+    bracket = _unclosed_bracket(lines[:noticed])
+    if bracket:
+        return bracket, Message.of("yaml.unclosed_bracket", text=lines[bracket - 1].strip())
+    if re.search(r"expected ',' or '[]}]'", problem):
+        return noticed, Message.of("yaml.flow", text=lines[noticed - 1].strip() if noticed <= len(lines) else "")
+    if "could not find expected ':'" in problem and error.context_mark:
+        number = error.context_mark.line + 1
+        return number, Message.of("yaml.missing_colon", text=lines[number - 1].strip())
+    if "mapping values are not allowed" in problem:
+        return noticed, Message.of("yaml.colon_in_value", text=lines[noticed - 1].strip())
+    if "expected <block end>" in problem or "did not find expected" in problem or "expected ',' or" in problem:
+        return noticed, Message.of("yaml.indentation", text=lines[noticed - 1].strip() if noticed <= len(lines) else "")
+    return noticed, Message.of("yaml.syntax", detail=problem or str(error.context or ""))
+
+
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str]) -> int:
+    """The line of a value opened with a quote that no later quote closes before the line where PyYAML stopped."""
+    for number, line in enumerate(lines, 1):
+        match = _QUOTED_START.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(1), line[match.end():]
+        closing = rest.replace('\\"', "").replace("''", "") if quote in "\"'" else rest
+        if quote not in closing:
+            return number
+    return 0
+
+
+def _unclosed_bracket(lines: list[str]) -> int:
+    """The line of a '[' or '{' that the line does not close, when the lines after it do not continue the list."""
+    for number, line in enumerate(lines, 1):
+        plain = re.sub(r'"[^"]*"|\'[^\']*\'', "", line.split(" #")[0])
+        if plain.count("[") > plain.count("]") or plain.count("{") > plain.count("}"):
+            following = lines[number] if number < len(lines) else ""
+            if not following.startswith((" ", "\t")):  # a flow list may go on, indented, on the next lines
+                return number
+    return 0
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """Return (front matter, body, line number where the body starts); raises if there is none."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise SourceError(1, "missing front matter: the file must start with a line '---'")
+        raise SourceError(1, "front_matter.missing")
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
-    raise SourceError(1, "front matter is not closed: add a line '---' after it")
+    raise SourceError(1, "front_matter.not_closed")

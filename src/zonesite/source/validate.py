@@ -62,11 +62,10 @@ def _check_headings(path: Path, body_line: int, headings: tuple[Heading, ...], p
     for heading in headings:
         line = body_line + heading.line
         if heading.level == 1:
-            problems.error(path, line, f"heading '# {heading.text}': a '#' heading would be a second page title "
-                                       "(the title comes from the front matter); start chapters with '##'")
+            problems.error(path, line, "text.heading_level_1", heading=heading.text)
         elif heading.level > previous + 1:
-            problems.error(path, line, f"heading '{heading.text}' jumps from level {previous} to {heading.level}; "
-                                       f"use '{'#' * (previous + 1)}' so screen readers and the table of contents follow")
+            problems.error(path, line, "text.heading_jump", heading=heading.text, previous=previous, level=heading.level,
+                           marks="#" * (previous + 1))
         previous = max(heading.level, 2)
 
 
@@ -74,8 +73,7 @@ def _check_blocks(path: Path, body: str, tokens: list[Token], line_of, problems:
     lines = body.split("\n")
     for token in tokens:
         if token.type == "code_block":
-            problems.error(path, line_of(token), "this text is indented (a tab or four spaces at the start of the line) "
-                                                 "and would show as program code; remove the indentation")
+            problems.error(path, line_of(token), "text.indented")
         elif token.type == "table_open" and token.map:
             start, end = token.map
             expected = _cell_count(lines[start])
@@ -83,9 +81,8 @@ def _check_blocks(path: Path, body: str, tokens: list[Token], line_of, problems:
                 count = _cell_count(lines[offset])
                 if count != expected:
                     problems.error(path, line_of(token) + offset - start,
-                                   f"table row has {count} cells but the header has {expected}: "
-                                   f"{'the extra cells would be lost' if count > expected else 'cells are missing'}; "
-                                   "give every row as many cells as the header (empty cells are allowed)")
+                                   "text.table_too_many" if count > expected else "text.table_too_few",
+                                   count=count, expected=expected)
 
 
 def _cell_count(line: str) -> int:
@@ -113,16 +110,16 @@ def _check_link(path: Path, token: Token, text: str, line: int, anchors: set[str
     target = str(token.attrGet("src" if is_image else "href") or "")
     scheme = markdown.scheme(target)
     if is_image and not text.strip():
-        found.problems.error(path, line, f"image '{target}' has no description: write it between the brackets, ![like this]({target})")
+        found.problems.error(path, line, "text.image_no_alt", target=target)
     if scheme:
         if scheme not in markdown.SAFE_SCHEMES:
-            found.problems.error(path, line, f"link to '{target}': the scheme '{scheme}:' is not allowed "
-                                             f"(only {', '.join(s + ':' for s in markdown.SAFE_SCHEMES)})")
+            found.problems.error(path, line, "text.bad_scheme", target=target, scheme=scheme,
+                                 allowed=[s + ":" for s in markdown.SAFE_SCHEMES])
         elif is_image:
-            found.problems.error(path, line, f"image '{target}' is on another site; put the file beside the document")
+            found.problems.error(path, line, "text.image_elsewhere", target=target)
     elif target.startswith("#"):
         if target[1:] not in anchors:
-            found.problems.error(path, line, f"link to '{target}': no heading or footnote has that anchor")
+            found.problems.error(path, line, "text.no_anchor", target=target)
     elif target:
         _check_file_link(path, target, line, found, config, is_image, text.strip())
 
@@ -135,15 +132,14 @@ def _check_file_link(path: Path, target: str, line: int, found: TextFindings, co
     if name.endswith(".md") and not is_image:
         found.links.append(DocumentLink(line, target, resolved, anchor))
     elif ".." in relative.parts or relative.is_absolute():
-        found.problems.error(path, line, f"'{target}': a document's files must be in its zone folder, beside it or below it")
+        found.problems.error(path, line, "text.file_outside", target=target)
     elif not resolved.is_file():
-        found.problems.error(path, line, f"'{target}' does not exist (looked for {relative} beside {path.name})")
+        found.problems.error(path, line, "text.file_missing", target=target, relative=str(relative), document=path.name)
     else:
         media = _media(path, target, relative, resolved, line, config, is_image, title, found.problems)
         clash = next((m for m in found.media if media and m.target == media.target and m.source != media.source), None)
         if clash:
-            found.problems.error(path, line, f"'{target}' and '{clash.written}' would both be published as "
-                                             f"'{media.target}' beside the page; rename one of them")
+            found.problems.error(path, line, "text.file_clash", target=target, other=clash.written, published=media.target)
         elif media:
             found.media.append(media)
 
@@ -156,17 +152,15 @@ def _media(path: Path, written: str, relative: PurePosixPath, resolved: Path, li
     kind, width, height = (IMAGE if is_image else extension if extension in annex_types else FILE), 0, 0
     if is_image:
         if extension not in IMAGE_TYPES:
-            problems.error(path, line, f"'{written}': only {', '.join(IMAGE_TYPES)} images can be shown; "
-                                       f"link other files as an annex, [name]({written})")
+            problems.error(path, line, "text.image_type", target=written, types=list(IMAGE_TYPES))
             return None
         dimensions = _image_size(resolved)
         if dimensions is None:
-            problems.error(path, line, f"'{written}' is not a {extension} image that can be read; save it again as png or jpg")
+            problems.error(path, line, "text.image_unreadable", target=written, extension=extension)
             return None
         width, height = dimensions
     elif kind == FILE and extension not in IMAGE_TYPES:
-        problems.error(path, line, f"'{written}': a .{extension} file cannot be published; link an image "
-                                   f"({', '.join(IMAGE_TYPES)}) or an annex ({', '.join(annex_types)}: media.annex_types in site_config.yaml)")
+        problems.error(path, line, "text.file_type", target=written, extension=extension, images=list(IMAGE_TYPES), annexes=list(annex_types))
         return None
     with resolved.open("rb") as stream:
         sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
@@ -234,12 +228,12 @@ def _check_totals(path: Path, tokens: list[Token], line_of, locale: str, problem
         numbers = [(col, v) for col, v in enumerate(values) if col and v is not None]
         if len(numbers) == 1 and last_total:
             _compare(path, line, cells[0], numbers[0][0], numbers[0][1], sum(v for _, v in last_total), len(last_total),
-                     problems, "the row total above adds")
+                     problems, "text.total_of_totals")
             continue
         for col, value in numbers:
             column = [row[col] for row in rows if col < len(row) and row[col] is not None]
             if column:
-                _compare(path, line, cells[0], col, value, sum(column), len(column), problems, "the rows above add")
+                _compare(path, line, cells[0], col, value, sum(column), len(column), problems, "text.total_of_rows")
         last_total = numbers
 
 
@@ -249,10 +243,10 @@ def _format(value: Decimal) -> str:
 
 
 def _compare(path: Path, line: int, label: str, column: int, stated: Decimal, computed: Decimal,
-             terms: int, problems: Problems, what: str) -> None:
+             terms: int, problems: Problems, ident: str) -> None:
     if abs(stated - computed) > Decimal("0.01") * terms:  # each term may have been rounded to the cent
-        problems.warning(path, line, f"table total '{label}', column {column + 1}: states {_format(stated)}, "
-                                     f"but {what} up to {_format(computed)} (published as written)", TABLE_TOTAL)
+        problems.warning(path, line, ident, code=TABLE_TOTAL, label=label, column=column + 1, stated=_format(stated),
+                         computed=_format(computed))
 
 
 def check_placeholders(doc: Document, body: str, config: Config, problems: Problems, line_of) -> None:
@@ -266,12 +260,11 @@ def check_placeholders(doc: Document, body: str, config: Config, problems: Probl
     fields += [("objective", o.title, ("objectives", i, "title")) for i, o in enumerate(source.objectives)]
     for what, text, key_path in fields:
         if PLACEHOLDERS[what] in text:
-            problems.error(source.path, line_of(*key_path), f"the {what} is still the placeholder '{PLACEHOLDERS[what]}' that `new` wrote; "
-                                           f"replace it, or keep the status {' or '.join(config.draft_statuses)}")
+            problems.error(source.path, line_of(*key_path), f"placeholder.{what}", placeholder=PLACEHOLDERS[what],
+                           statuses=config.draft_statuses)
     for number, line in enumerate(body.split("\n")):
         if PLACEHOLDERS["body"] in line:
-            problems.error(source.path, source.body_line + number, f"the text still has the placeholder sentence "
-                                                                     f"'{PLACEHOLDERS['body']}' that `new` wrote")
+            problems.error(source.path, source.body_line + number, "placeholder.body", placeholder=PLACEHOLDERS["body"])
 
 
 def check_notes(doc: Document, headings: tuple[Heading, ...], problems: Problems) -> None:
@@ -280,8 +273,7 @@ def check_notes(doc: Document, headings: tuple[Heading, ...], problems: Problems
     anchors = {heading.anchor: index for index, heading in enumerate(headings)}
     for note in doc.editor_notes:
         if note.section not in anchors:
-            problems.error(source_path, note.line, f"editor's note: no heading has the anchor '{note.section}' "
-                                                   f"(known: {', '.join(list(anchors)[:8])}{', …' if len(anchors) > 8 else ''})")
+            problems.error(source_path, note.line, "note.no_anchor", anchor=note.section, known=_some(list(anchors)))
     acknowledged = []
     for problem in problems.items:
         note = _acknowledging(problem, doc.editor_notes, headings, anchors, doc.versions[next(iter(doc.versions))].body_line)
@@ -295,8 +287,13 @@ def check_objective_sections(path: Path, objectives: tuple[Objective, ...], head
     anchors = [heading.anchor for heading in headings]
     for objective in objectives:
         if objective.section and objective.section not in anchors:
-            problems.error(path, objective.line, f"objective '{objective.id}': no heading has the anchor '{objective.section}' "
-                                                 f"(known: {', '.join(anchors[:8])}{', …' if len(anchors) > 8 else ''})")
+            problems.error(path, objective.line, "objective.no_anchor", id=objective.id, anchor=objective.section,
+                           known=_some(anchors))
+
+
+def _some(names: list[str]) -> str:
+    """The first few of a long list, for a message that suggests what was meant."""
+    return ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
 
 
 def _acknowledging(problem: Problem, notes: tuple[EditorNote, ...], headings: tuple[Heading, ...],
@@ -323,18 +320,19 @@ def check_site(site: Site, config: Config) -> Problems:
             for link in version.links:
                 target = versions.get(link.target)
                 if target is None:
-                    problems.error(version.path, link.line, f"link to '{link.href}': no such document in the content folder")
+                    problems.error(version.path, link.line, "link.no_document", target=link.href)
                 elif link.anchor and link.anchor not in target.anchors:
-                    problems.error(version.path, link.line, f"link to '{link.href}': that document has no heading or footnote with that anchor")
+                    problems.error(version.path, link.line, "link.no_anchor_there", target=link.href)
         source = doc.versions[config.default_language]
         _check_relations(site, doc, source.path, config, problems)
         for lang in config.translations:
             version = doc.versions.get(lang)
-            if version is None:
-                problems.warning(source.path, 0, f"no '{lang}' translation yet", "translation-missing")
+            if lang in doc.in_progress:
+                problems.warning(source.path, 0, "translation.in_progress", code="translation-in-progress", lang=lang)
+            elif version is None:
+                problems.warning(source.path, 0, "translation.missing", code="translation-missing", lang=lang)
             elif version.translated_from != source.source_text_hash:
-                problems.warning(version.path, 0, f"translation is outdated: {source.path.name} changed since it was translated "
-                                                  "(see: python build.py translations)", "translation-outdated")
+                problems.warning(version.path, 0, "translation.outdated", code="translation-outdated", source=source.path.name)
     return problems
 
 
@@ -345,9 +343,9 @@ def _check_relations(site: Site, doc: Document, path: Path, config: Config, prob
             continue
         other = site.document(ref.key)
         if ref.key == doc.key:
-            problems.error(path, ref.line, f"'{key}: {ref.key}' names this document itself")
+            problems.error(path, ref.line, "relation.itself", key=key, ref=ref.key)
         elif other is None:
-            known = ", ".join(d.key for d in site.documents if d.key != doc.key)
-            problems.error(path, ref.line, f"'{key}: {ref.key}': no such document in the content folder (known: {known})")
+            known = [d.key for d in site.documents if d.key != doc.key]
+            problems.error(path, ref.line, "relation.unknown", key=key, ref=ref.key, known=known)
         elif other.status in config.draft_statuses and doc.status not in config.draft_statuses:
-            problems.error(path, ref.line, f"'{key}: {ref.key}': that document is a draft ({other.status}) and is not published")
+            problems.error(path, ref.line, "relation.draft", key=key, ref=ref.key, status=other.status)

@@ -1,0 +1,122 @@
+"""The tool's own messages in the editor's language: catalogues of texts keyed by message id, named placeholders.
+
+Code refers to a message by its id and gives the values; the text is chosen only when it is shown (the command
+line, the preview's overlay), so what is cached stays the same whatever language the editor reads.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATALOGUES = Path(__file__).parent / "catalogues"
+LANGUAGES = ("nl", "fr", "en")
+DEFAULT = "nl"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """One language's messages; the files are part of the tool, so a broken one is a bug, not an editor's mistake.
+    Read with LibYAML when present: every command reads one, and the pure-Python parser takes a noticeable moment."""
+    with (CATALOGUES / f"{lang}.yaml").open(encoding="utf-8") as file:
+        return yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def say(lang: str, ident: str, /, **params: Any) -> str:
+    """The message `ident` in `lang`, its placeholders filled with the values rendered in that language too."""
+    return catalogue(lang)[ident].format_map({key: shown(lang, value) for key, value in params.items()})
+
+
+def shown(lang: str, value: Any) -> str:
+    if isinstance(value, (Message, KeyPath)):
+        return value.render(lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(shown(lang, item) for item in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message id with its values, rendered when shown."""
+
+    id: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, ident: str, /, **params: Any) -> Message:
+        return cls(ident, tuple(sorted(params.items())))
+
+    def render(self, lang: str) -> str:
+        return say(lang, self.id, **dict(self.params))
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def to_data(self) -> dict:
+        return {"id": self.id, "params": {key: _to_data(value) for key, value in self.params}}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Message:
+        return cls.of(data["id"], **{key: _from_data(value) for key, value in data["params"].items()})
+
+
+@dataclass(frozen=True)
+class KeyPath:
+    """Where a value is in a YAML file, like ("objectives", 1, "themes", 2), named for a reader and counted from 1:
+    "het derde thema van doelstelling 2" rather than 'objectives.1.themes.2'."""
+
+    parts: tuple
+
+    def render(self, lang: str) -> str:
+        text = catalogue(lang)
+        segments: list[tuple[str, int]] = []  # (list name, number from 1) or (key names, 0)
+        keys: list[str] = []
+        for part in self.parts:
+            if isinstance(part, int):
+                name = keys.pop() if keys else "item"
+                segments.append((name, part + 1))
+                keys = []
+            else:
+                keys.append(str(part))
+        if keys:
+            segments.append((".".join(keys), 0))
+        phrase = ""
+        for name, number in reversed(segments):
+            if not phrase:
+                phrase = (text["path.key"].format(key=name) if not number else
+                          text.get(f"item.{name}", text["item.item"]).format(ordinal=_ordinal(lang, number), number=number))
+            else:
+                phrase = text["path.of"].format(head=phrase, whole=text.get(f"of.{name}", text["of.item"]).format(number=number))
+        return phrase or text["path.whole"]
+
+
+def _ordinal(lang: str, number: int) -> str:
+    words = catalogue(lang)["ordinals"].split()
+    return words[number - 1] if number <= len(words) else catalogue(lang)["ordinal.more"].format(number=number)
+
+
+def _to_data(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"message": value.to_data()}
+    if isinstance(value, KeyPath):
+        return {"path": list(value.parts)}
+    if isinstance(value, (tuple, list)):
+        return [_to_data(item) for item in value]
+    return value
+
+
+def _from_data(value: Any) -> Any:
+    if isinstance(value, dict) and "message" in value:
+        return Message.from_data(value["message"])
+    if isinstance(value, dict) and "path" in value:
+        return KeyPath(tuple(value["path"]))
+    return tuple(_from_data(item) for item in value) if isinstance(value, list) else value
