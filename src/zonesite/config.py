@@ -229,13 +229,13 @@ def _media(check: Checker, languages: tuple[str, ...]) -> MediaConfig:
     if widths is None:
         widths = default.image_widths
     elif not (isinstance(widths, list) and widths and all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths)):
-        check.fail(("media", "image_widths"), "'media.image_widths' must be a list of widths in pixels, like [480, 960, 1440]")
+        check.fail(("media", "image_widths"), "config.image_widths")
         widths = default.image_widths
     sizes = check.text(("media", "image_sizes"), required=False) or default.image_sizes
     annex_types = {}
     for extension in check.get(("media", "annex_types")) or {}:
         if not re.fullmatch(r"[a-z0-9]+", str(extension)):
-            check.fail(("media", "annex_types", extension), f"'{extension}' must be a file extension without its dot, like pdf")
+            check.fail(("media", "annex_types", extension), "config.annex_extension", extension=extension)
             continue
         annex_types[str(extension)] = check.labels(("media", "annex_types", extension), languages)
     return MediaConfig(tuple(sorted(set(widths))), sizes, annex_types)
@@ -245,22 +245,22 @@ def _publisher(check: Checker, languages: tuple[str, ...]) -> Publisher:
     """`publisher:`: a name per language and at least one way to reach it; every value is published, so checked here."""
     where = ("publisher",)
     if not isinstance(check.get(where), dict):
-        check.fail(where, "'publisher' must map name, email, phone, website and address, like {name: {nl: ..., fr: ...}, email: ...}")
+        check.fail(where, "config.publisher")
         return Publisher(dict.fromkeys(languages, ""))
     given = check.mapping(where, PUBLISHER_KEYS, {"name"})
     name = check.labels(where + ("name",), languages) if "name" in given else dict.fromkeys(languages, "")
     email, phone, website = (check.text(where + (key,), required=False) for key in ("email", "phone", "website"))
     if email is not None and not EMAIL.match(email):
-        check.fail(where + ("email",), f"'publisher.email' must be an e-mail address like redactie@example.be, not '{email}'")
+        check.fail(where + ("email",), "config.publisher_email", value=email)
         email = None
     if phone is not None and not PHONE.match(phone):
-        check.fail(where + ("phone",), f"'publisher.phone' must be a phone number of digits and spaces, like +32 9 123 45 67, not '{phone}'")
+        check.fail(where + ("phone",), "config.publisher_phone", value=phone)
         phone = None
     if website is not None and not WEB_ADDRESS.match(website):
-        check.fail(where + ("website",), f"'publisher.website' must be an address starting with https:// or http://, not '{website}'")
+        check.fail(where + ("website",), "config.publisher_website", value=website)
         website = None
     if not any(key in given for key in ("email", "phone", "website")):
-        check.fail(where, "'publisher' needs at least one of email, phone or website: readers must be able to reach it")
+        check.fail(where, "config.publisher_contact")
     address = tuple(line for index in range(len(check.items(where + ("address",))))
                     if (line := check.text(where + ("address", index))))
     return Publisher(name, email, phone, website, address)
