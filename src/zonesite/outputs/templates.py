@@ -33,7 +33,12 @@ class Templates:
         self.env.filters.update(date=self.date)
 
     def date(self, value: dt.date | None, lang: str) -> str:
-        return format_date(value, format="long", locale=self.config.text(lang, "locale")) if value else ""
+        """A date as the language writes it; the catalogue's pattern may treat the first of a month apart
+        (French: "1er janvier 2021")."""
+        if not value:
+            return ""
+        pattern = self.config.text(lang, "date_pattern_first_day" if value.day == 1 else "date_pattern")
+        return format_date(value, format=pattern, locale=self.config.text(lang, "locale"))
 
     def translate(self, lang: str) -> Callable[..., str]:
         return lambda key, **values: self.config.text(lang, key).format(**values) if values else self.config.text(lang, key)

@@ -49,15 +49,20 @@ def _bold_lines_as_headings(tokens: list[Token]) -> None:
         elif token.type == "paragraph_open" and token.level == 0 and _is_bold_line(tokens[index + 1]):
             tag = f"h{min(level + 1, 6)}"
             inline = tokens[index + 1]
-            inline.children = inline.children[1:-1]  # the words without the bold
+            inline.children = _words(inline)[1:-1]  # the words without the bold
             inline.content = inline.content.strip().removeprefix("**").removesuffix("**")
             for part, kind in ((token, "heading_open"), (tokens[index + 2], "heading_close")):
                 part.type, part.tag, part.markup = kind, tag, ""
             token.meta["bold_line"] = True
 
 
+def _words(inline: Token) -> list[Token]:
+    """The inline's children without the empty text the parser puts around a bold run."""
+    return [child for child in inline.children or () if not (child.type == "text" and not child.content)]
+
+
 def _is_bold_line(inline: Token) -> bool:
-    children = inline.children or []
+    children = _words(inline)
     if len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close":
         return False
     inner = children[1:-1]
