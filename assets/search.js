@@ -82,7 +82,6 @@ function drawFilters(available, chosen) {
     });
     filterSets.append(set);
   }
-  filterBox.hidden = !filterSets.children.length;
   filterBox.open = matchMedia("(min-width: 50rem)").matches || Object.keys(chosen).length > 0;
 }
 
@@ -174,6 +173,7 @@ async function start() {
   totals = await pagefind.filters();
   drawFilters(totals, state.filters);
   await run(state);
+  filterBox.hidden = !filterSets.children.length;  // shown with the first results, below the room kept for them
 }
 
 const ready = start();  // a search typed before the index is loaded waits for it
