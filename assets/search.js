@@ -195,6 +195,7 @@ filterSets.addEventListener("change", async () => {
 clear.addEventListener("click", async () => {
   for (const box of filterSets.querySelectorAll("input[type=checkbox]")) box.checked = false;
   const state = currentState();
+  showCounts(totals, state);  // the button and the count of chosen values go at once; the counts follow the search
   writeState(state, false);
   input.focus();
   await ready;
