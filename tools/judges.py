@@ -103,7 +103,7 @@ def main() -> int:
             rows.append(f"| {kind} | {scores['accessibility']} | {scores['best-practices']} | {scores['seo']} | "
                         f"{scores['cls']:.3f} | {errors} | {warnings} | {' '.join(scores['failed']) or '—'} |")
             print(rows[-1], flush=True)
-    (args.work / "pa11y.json.out").write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
+    (args.work / "pa11y-findings.json").write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
     print("\n| page kind | a11y | best practices | SEO | CLS | pa11y errors | pa11y warnings | failed audits |")
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
