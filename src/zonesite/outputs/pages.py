@@ -159,10 +159,11 @@ def general_ids(config: Config, doc: Document) -> set[str]:
 def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:
     """For the themes page: theme -> zones -> (document, objective) in the page's language; general goals left out."""
     table: dict[str, list] = {}
+    general = {doc.key: general_ids(config, doc) for doc in site.documents}
     for theme in config.themes:
         table[theme] = [(zone, [(doc, objective) for doc in zone.documents
                                 for objective in view(config, doc, lang).version.objectives
-                                if theme in objective.themes and objective.id not in general_ids(config, doc)])
+                                if theme in objective.themes and objective.id not in general[doc.key]])
                         for zone in site.zones]
     return table
 

@@ -53,7 +53,6 @@ def _bold_lines_as_headings(tokens: list[Token]) -> None:
             inline.content = inline.content.strip().removeprefix("**").removesuffix("**")
             for part, kind in ((token, "heading_open"), (tokens[index + 2], "heading_close")):
                 part.type, part.tag, part.markup = kind, tag, ""
-            token.meta["bold_line"] = True
 
 
 def _words(inline: Token) -> list[Token]:
