@@ -59,14 +59,17 @@ def test_one_h1_and_no_skipped_heading_levels(real_site):
             assert after <= before + 1, f"{path.relative_to(real_site)}: h{before} then h{after}"
 
 
-def test_tables_have_headers_and_the_timeline_a_text_alternative(real_site):
+def test_tables_have_headers_and_captions_and_the_timeline_a_text_alternative(real_site):
     for path in html_pages(real_site):
         tree = lxml.html.fromstring(path.read_bytes())
         for table in tree.iter("table"):
             assert table.xpath(".//th"), f"{path}: table without header cells"
+            assert table.xpath("./caption")[0].text_content().strip(), f"{path}: table without caption"
     home = lxml.html.fromstring((real_site / "nl/index.html").read_bytes())
     svg = home.xpath("//svg")[0]
-    assert svg.get("role") == "img" and svg.xpath("./title") and "Gent" in svg.xpath("./desc")[0].text_content()
+    assert svg.xpath("./title")[0].text_content() == "Mandaatperiodes"
+    names = [link.get("aria-label") for link in svg.xpath(".//a")]
+    assert len(names) == 4 and any("(Gent), 1 januari 2021 tot" in name for name in names), names
 
 
 def test_keyboard_alone_reaches_skip_link_menu_language_switch_and_search(site_url, context):

@@ -23,6 +23,7 @@ class Objective:
     parent: str | None = None
     priority: str | None = None
     section: str | None = None  # anchor of the Dutch heading whose section describes the objective
+    scope: str | None = None  # "general": the goal applies to every theme, shown once on the themes page
     anchor: str | None = None  # the id of that heading in this language version's page
     line: int = 0  # line of `section` in the front matter
 

@@ -79,9 +79,11 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
         views = {doc.key: view(config, doc, lang) for doc in site.documents}
         shared = {"views": views, "currency": currency}
         objectives_table = objectives_by_theme(config, site, lang)
+        general = general_objectives(config, site, lang)
         pages.append(Page(urls.home(lang), "home.html", lang,
-                          {**shared, "site": site, "timeline": build_timeline(site, lang),
-                           "structured_data": structured.home(config, lang)}, every(urls.home), listing))
+                          {**shared, "site": site, "timeline": build_timeline(config, site, lang, today),
+                           "structured_data": structured.home(config, lang)}, every(urls.home),
+                          fingerprint(listing, today)))  # the timeline marks the day of the build
         for zone in site.zones:
             zone_facts = fingerprint(replace(zone, documents=()))
             described = structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
@@ -104,6 +106,7 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                               ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html"),
                               ("data", "data.html")):
             context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
+                       "general_objectives": general,
                        "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
                        "signing": config.pdf_signing,
                        "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
@@ -142,11 +145,24 @@ def pdf_groups(config: Config, site: Site, pdfs: dict, lang: str) -> list[tuple[
     return groups
 
 
+def general_ids(config: Config, doc: Document) -> set[str]:
+    """Ids of the objectives the Dutch text marks `scope: general`: they apply to every theme of the document."""
+    return {o.id for o in doc.versions[config.default_language].objectives if o.scope == "general"}
+
+
 def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:
-    """For the themes page: theme -> zones -> (document, objective) in the page's language."""
+    """For the themes page: theme -> zones -> (document, objective) in the page's language; general goals left out."""
     table: dict[str, list] = {}
+    general = {doc.key: general_ids(config, doc) for doc in site.documents}
     for theme in config.themes:
         table[theme] = [(zone, [(doc, objective) for doc in zone.documents
-                                for objective in view(config, doc, lang).version.objectives if theme in objective.themes])
+                                for objective in view(config, doc, lang).version.objectives
+                                if theme in objective.themes and objective.id not in general[doc.key]])
                         for zone in site.zones]
     return table
+
+
+def general_objectives(config: Config, site: Site, lang: str) -> list[tuple[Zone, Document, Objective]]:
+    """The goals that apply to everything, shown once above the themes instead of under each of them."""
+    return [(zone, doc, objective) for zone in site.zones for doc in zone.documents
+            for objective in view(config, doc, lang).version.objectives if objective.id in general_ids(config, doc)]

@@ -34,7 +34,12 @@ class Templates:
         self.env.filters.update(date=self.date, filesize=self.filesize)
 
     def date(self, value: dt.date | None, lang: str) -> str:
-        return format_date(value, format="long", locale=self.config.text(lang, "locale")) if value else ""
+        """A date as the language writes it; the catalogue's pattern may treat the first of a month apart
+        (French: "1er janvier 2021")."""
+        if not value:
+            return ""
+        pattern = self.config.text(lang, "date_pattern_first_day" if value.day == 1 else "date_pattern")
+        return format_date(value, format=pattern, locale=self.config.text(lang, "locale"))
 
     def filesize(self, size: int, lang: str) -> str:
         """A file's size as readers of the language write it: "1,2 MB" and "12 kB" in Dutch, "1,2 Mo" in French."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Site
+from ..config import Config
+from ..model import Document, Site
 
 WIDTH = 800
 LABEL_WIDTH = 130
 ROW_HEIGHT = 34
 AXIS_HEIGHT = 28
+CHAR_WIDTH = 7.2  # average width of a 13 px label character: decides whether a title fits in its bar
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,10 @@ class Bar:
     width: float
     y: float
     zone: str
-    label: str
+    title: str  # the document's title, the link's accessible name
+    label: str  # what fits in the bar: the title, or the document type and its years
+    outside: bool  # the label does not fit in the bar and is written after it
+    document: Document
     start: dt.date
     end: dt.date
 
@@ -29,16 +34,17 @@ class Timeline:
     rows: tuple[tuple[str, float], ...]  # zone name, y of its row
     bars: tuple[Bar, ...]
     ticks: tuple[tuple[int, float], ...]  # year, x
+    today: tuple[dt.date, float] | None  # the day of the build and its x, when it falls on the axis
     height: float
     width: int = WIDTH
 
 
-def build_timeline(site: Site, lang: str) -> Timeline | None:
+def build_timeline(config: Config, site: Site, lang: str, today: dt.date) -> Timeline | None:
     periods = [(zone, doc) for zone in site.zones for doc in zone.documents if doc.period]
     if not periods:
         return None
     first = min(doc.period.start.year for _, doc in periods)
-    last = max(doc.period.end.year for _, doc in periods) + 1
+    last = max([doc.period.end.year for _, doc in periods] + [today.year]) + 1
     span = (dt.date(last, 1, 1) - dt.date(first, 1, 1)).days
 
     def x_of(day: dt.date) -> float:
@@ -51,8 +57,21 @@ def build_timeline(site: Site, lang: str) -> Timeline | None:
         for doc in zone.documents:
             if doc.period:
                 start, end = x_of(doc.period.start), x_of(doc.period.end + dt.timedelta(days=1))
-                version = doc.versions.get(lang) or next(iter(doc.versions.values()))
-                bars.append(Bar(start, round(end - start, 1), AXIS_HEIGHT + index * ROW_HEIGHT + 6,
-                                zone.names[lang], version.title, doc.period.start, doc.period.end))
+                title = (doc.versions.get(lang) or doc.versions[config.default_language]).title
+                bars.append(Bar(start, round(end - start, 1), AXIS_HEIGHT + index * ROW_HEIGHT + 6, zone.names[lang],
+                                title, *bar_label(config, doc, title, end - start, lang), doc,
+                                doc.period.start, doc.period.end))
     ticks = tuple((year, x_of(dt.date(year, 1, 1))) for year in range(first, last + 1))
-    return Timeline(rows, tuple(bars), ticks, AXIS_HEIGHT + len(zones) * ROW_HEIGHT + 8)
+    marker = (today, x_of(today)) if first <= today.year < last else None
+    return Timeline(rows, tuple(bars), ticks, marker, AXIS_HEIGHT + len(zones) * ROW_HEIGHT + 8)
+
+
+def bar_label(config: Config, doc: Document, title: str, width: float, lang: str) -> tuple[str, bool]:
+    """The title when it fits in the bar, else the document type with its years ("Opdrachtbrief 2021–2025"),
+    written after the bar when even that does not fit in it."""
+    if len(title) * CHAR_WIDTH + 12 <= width:
+        return title, False
+    years = f"{doc.period.start.year}–{doc.period.end.year}" if doc.period.end.year != doc.period.start.year \
+        else str(doc.period.start.year)
+    short = f"{config.document_types[doc.type][lang]} {years}"
+    return short, len(short) * CHAR_WIDTH + 12 > width

@@ -16,6 +16,7 @@ from slugify import slugify
 from ..model import Heading, Media, RenderedMarkdown
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+BOLD_HEADING_MAX = 100  # a bold line longer than this is an emphasised sentence, not a heading
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
 
@@ -35,7 +36,40 @@ def parse(body: str) -> tuple[list[Token], dict]:
     """Tokens with their source lines, heading ids set, and the parser's environment (footnotes)."""
     env: dict = {}
     tokens = _PARSER.parse(body, env)
+    _bold_lines_as_headings(tokens)
     return tokens, env
+
+
+def _bold_lines_as_headings(tokens: list[Token]) -> None:
+    """A paragraph that is only bold text, short and without a closing full stop (`**Strategische doelstelling 1**`)
+    is how the source marks a heading: it becomes one, one level below the heading it stands under (words unchanged)."""
+    level = 1
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+        elif token.type == "paragraph_open" and token.level == 0 and _is_bold_line(tokens[index + 1]):
+            tag = f"h{min(level + 1, 6)}"
+            inline = tokens[index + 1]
+            inline.children = _words(inline)[1:-1]  # the words without the bold
+            inline.content = inline.content.strip().removeprefix("**").removesuffix("**")
+            for part, kind in ((token, "heading_open"), (tokens[index + 2], "heading_close")):
+                part.type, part.tag, part.markup = kind, tag, ""
+
+
+def _words(inline: Token) -> list[Token]:
+    """The inline's children without the empty text the parser puts around a bold run."""
+    return [child for child in inline.children or () if not (child.type == "text" and not child.content)]
+
+
+def _is_bold_line(inline: Token) -> bool:
+    children = _words(inline)
+    if len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close":
+        return False
+    inner = children[1:-1]
+    if any(child.type in ("strong_open", "strong_close", "softbreak", "hardbreak") for child in inner):
+        return False  # two bold runs, or several lines
+    text = "".join(child.content for child in inner).strip()
+    return 0 < len(text) <= BOLD_HEADING_MAX and not text.endswith((".", ",", ";", ":"))
 
 
 def scheme(href: str) -> str | None:
@@ -212,13 +246,23 @@ def _alignment_as_class(tokens: list[Token]) -> None:
 
 
 def _label_tables(tokens: list[Token]) -> None:
-    """Each table is named after the heading it stands under, for the scroll region's label."""
-    heading = ""
+    """Each table is named after the heading it stands under, for its caption and its scroll region's label;
+    tables under the same heading add the words of their first header cell ("4. Financiën — Uitgaven")."""
+    heading, tables = "", []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
-            heading = plain_text(tokens[index + 1])
+            _name_tables(tables, heading)
+            heading, tables = plain_text(tokens[index + 1]), []
         elif token.type == "table_open":
-            token.meta["label"] = heading or "Tabel"
+            first = next(t for t in tokens[index:] if t.type == "inline")
+            tables.append((token, plain_text(first)))
+    _name_tables(tables, heading)
+
+
+def _name_tables(tables: list[tuple[Token, str]], heading: str) -> None:
+    for token, first_cell in tables:
+        label = heading or "Tabel"
+        token.meta["label"] = f"{label} — {first_cell}" if len(tables) > 1 and first_cell.strip() else label
 
 
 def section_end(tokens: list[Token], heading_index: int) -> int:
@@ -247,8 +291,9 @@ def _editor_note(self, tokens: list[Token], index: int, options, env) -> str:
 
 def _table_open(self, tokens: list[Token], index: int, options, env) -> str:
     """Wide tables scroll inside a region that keyboard users can reach and screen readers can name."""
-    label = tokens[index].meta.get("label", "")
-    return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{escapeHtml(label)}">\n<table>\n'
+    label = escapeHtml(tokens[index].meta.get("label", ""))
+    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">\n'
+            f'<table>\n<caption class="visually-hidden">{label}</caption>\n')
 
 
 def _table_close(self, tokens: list[Token], index: int, options, env) -> str:

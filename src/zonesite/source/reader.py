@@ -27,12 +27,13 @@ DOCUMENT_KEYS = {"title", "type", "period", "date", "author", "status", "summary
 IN_PROGRESS = "in_progress"  # `in_progress: true` marks a translation begun and not stamped yet
 TRANSLATION_KEYS = DOCUMENT_KEYS - {"editor_notes", "replaces", "replaced_by"} | {"source_hash", IN_PROGRESS}
 REQUIRED_KEYS = {"title", "type", "author", "status", "summary", "themes"}
-OBJECTIVE_KEYS = {"id", "title", "themes", "level", "parent", "priority", "section"}
+OBJECTIVE_KEYS = {"id", "title", "themes", "level", "parent", "priority", "section", "scope"}
 DOCUMENT_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 NOTE_KEYS = {"section", "acknowledges", "text"}
 ZONE_KEYS = {"name", "address", "phone", "email", "website", "chief"}
 LEVELS = {"strategisch", "tactisch"}
 PRIORITIES = {"P", "A"}
+SCOPES = {"general"}
 PARALLEL_FROM = 40  # documents to read before worker processes pay for their start
 
 
@@ -328,6 +329,7 @@ def _read_objectives(check: Checker, config: Config) -> tuple[Objective, ...]:
             parent=check.text(at + ("parent",), required=False),
             priority=check.choice(at + ("priority",), PRIORITIES, required=False),
             section=check.text(at + ("section",), required=False),
+            scope=check.choice(at + ("scope",), SCOPES, required=False),
             line=check.data.line(*at, "section"),
         ))
     for index, objective in enumerate(objectives):
