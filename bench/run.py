@@ -109,7 +109,7 @@ def run_cases(corpus: Path, runs: int) -> dict[str, dict[str, Measure]]:
     return results
 
 
-def serve_latency(corpus: Path, samples: int = 5) -> list[float]:
+def serve_latency(corpus: Path, samples: int = 10) -> list[float]:
     """Milliseconds from saving a document to the reload message on the live-reload websocket."""
     from tornado.ioloop import IOLoop
     from tornado.websocket import websocket_connect

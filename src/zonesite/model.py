@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
+
+from .engine import fingerprint as fingerprints
 
 
 def text_hash(text: str) -> str:
@@ -165,6 +168,12 @@ class Document:
     def key(self) -> str:
         return f"{self.zone}/{self.slug}"
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """Everything the document's pages show of it, hashed once: an unchanged document, kept by the cache
+        between two builds of the preview, is not hashed again."""
+        return fingerprints.fingerprint(self)
+
     @property
     def sort_date(self) -> dt.date:
         return self.date or (self.period.start if self.period else dt.date.min)
@@ -186,6 +195,15 @@ class Zone:
     chief: str | None = None
     documents: tuple[Document, ...] = field(default=())
 
+    @cached_property
+    def facts_fingerprint(self) -> str:
+        """The zone without its documents: its name, address, chief."""
+        return fingerprints.fingerprint(replace(self, documents=()))
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprints.fingerprint((self.facts_fingerprint, [doc.fingerprint for doc in self.documents]))
+
 
 @dataclass(frozen=True)
 class Site:
@@ -204,16 +222,16 @@ class Site:
             return named
         return next((other for other in self.documents if other.replaces and other.replaces.key == doc.key), None)
 
-    def currency(self, doc: Document, today: dt.date) -> Currency | None:
-        """Replaced, or from its period: in force, upcoming or expired; None for a document without either."""
-        replacement = self.replacement(doc)
-        if replacement:
-            return Currency("replaced", replacement.key)
-        if doc.period is None:
-            return None
-        if today < doc.period.start:
-            return Currency("upcoming")
-        return Currency("expired") if today > doc.period.end else Currency("in_force")
+    def currencies(self, today: dt.date) -> dict[str, Currency | None]:
+        """Every document's currency by its key: replaced (named by its `replaced_by`, or by another's `replaces`),
+        or from its period: in force, upcoming or expired; None for a document without either."""
+        documents = {doc.key: doc for doc in self.documents}
+        replacing: dict[str, Document] = {}
+        for doc in documents.values():
+            if doc.replaces:
+                replacing.setdefault(doc.replaces.key, doc)
+        return {key: _currency(doc, (doc.replaced_by and documents.get(doc.replaced_by.key)) or replacing.get(key), today)
+                for key, doc in documents.items()}
 
     def zone(self, slug: str) -> Zone:
         return next(zone for zone in self.zones if zone.slug == slug)
@@ -222,3 +240,13 @@ class Site:
         """The site as published: documents with a draft status are left out of everything."""
         return Site(tuple(replace(zone, documents=tuple(d for d in zone.documents if d.status not in statuses))
                           for zone in self.zones))
+
+
+def _currency(doc: Document, replacement: Document | None, today: dt.date) -> Currency | None:
+    if replacement:
+        return Currency("replaced", replacement.key)
+    if doc.period is None:
+        return None
+    if today < doc.period.start:
+        return Currency("upcoming")
+    return Currency("expired") if today > doc.period.end else Currency("in_force")

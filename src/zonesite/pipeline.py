@@ -73,6 +73,7 @@ class Pipeline:
         self.config, self.content_dir, self.preview = config, content_dir, preview
         self.lang = lang  # the editor's language: only the preview's overlay shows messages
         self.cache = Cache(cache_dir)
+        self._templates: tuple[list[str], Templates] | None = None
 
     def validate(self) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised."""
@@ -123,7 +124,7 @@ class Pipeline:
                      for pdf in pdfs.values()}
         # The manifest is published with the site: it names no source file, so no draft either.
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
-        written = write_site(out_dir, outputs, trees, facts, progress)
+        written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview)
         self.cache.prune(media.KIND)
         self.cache.write_json("problems", inputs, [p.to_data() for p in problems.items])
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
@@ -151,9 +152,12 @@ class Pipeline:
         """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
         config, root = self.config, self.config.root
         assets = Assets(root / "assets")
-        templates = Templates(config, root / "templates", preview=self.preview, assets=assets)
-        shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview,
-                             [asset.path for asset in assets])
+        names = [asset.path for asset in assets]
+        if self._templates is None or self._templates[0] != names:
+            # Kept between the preview's builds: Jinja compiles a template again only when its file changed.
+            self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets)
+        templates = self._templates[1]
+        shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
         outputs = [Output(page.path, fingerprint(shared, page.path, page.template, page.lang, page.alternates, page.inputs),
                           make=lambda page=page: templates.render(page)) for page in pages]
         for asset in assets:

@@ -42,12 +42,18 @@ class Cache:
         write_atomically(self.path(kind, key, ".pickle"), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def read_json(self, kind: str, key: str) -> Any | None:
+        path = self.path(kind, key, ".json")
+        if (kind, key) in self.memory:
+            return self.memory[(kind, key)]
         try:
-            return json.loads(self.path(kind, key, ".json").read_text(encoding="utf-8"))
+            value = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        self.memory[(kind, key)] = value
+        return value
 
     def write_json(self, kind: str, key: str, value: Any) -> None:
+        self.memory[(kind, key)] = value
         write_atomically(self.path(kind, key, ".json"), json.dumps(value, sort_keys=True, indent=0).encode("utf-8"))
 
     def prune(self, kind: str) -> int:
@@ -58,7 +64,7 @@ class Cache:
             if path.name not in used:
                 shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
                 removed += 1
-        self.memory = {k: v for k, v in self.memory.items() if k[0] != kind or f"{k[1]}.pickle" in used}
+        self.memory = {k: v for k, v in self.memory.items() if k[0] != kind or f"{k[1]}.pickle" in used or f"{k[1]}.json" in used}
         self.used[kind] = set()
         return removed
 

@@ -22,14 +22,12 @@ class Stage:
 
     def target(self, relative: str) -> Path:
         """The staging folder is new and holds no links, so a path that stays inside it by name stays inside it."""
-        normal = posixpath.normpath(relative)
-        if normal.startswith(("../", "/")) or normal in ("..", "."):
-            raise ValueError(f"refusing to write outside the output folder: {relative}")
-        folder = posixpath.dirname(normal)
+        path = inside(self.root, relative)
+        folder = posixpath.dirname(posixpath.normpath(relative))
         if folder not in self.folders:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        return self.root / normal
+        return path
 
     def write(self, relative: str, data: str | bytes) -> None:
         path = self.target(relative)
@@ -54,6 +52,14 @@ class Stage:
             return False
         _link_or_copy(old, self.target(relative))
         return True
+
+
+def inside(root: Path, relative: str) -> Path:
+    """Content names the files a build writes: a path must stay inside the output folder by name."""
+    normal = posixpath.normpath(relative)
+    if normal.startswith(("../", "/")) or normal in ("..", "."):
+        raise ValueError(f"refusing to write outside the output folder: {relative}")
+    return root / normal
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import write_atomically
 from .progress import Progress
-from .stage import staged_output
+from .stage import inside, staged_output
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,12 @@ def forget(out_dir: Path, path: str) -> None:
 
 
 def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], facts: dict | None = None,
-               progress: bool = False) -> Written:
-    """Make or reuse every output; `facts` are kept in the manifest beside the keys, for the next build."""
+               progress: bool = False, in_place: bool = False) -> Written:
+    """Make or reuse every output; `facts` are kept in the manifest beside the keys, for the next build.
+
+    A build writes into a staging folder swapped in whole (see stage.py). The preview writes `in_place`: only the
+    changed files, each atomically, over its own folder, which nobody publishes; on a save that is a few files
+    instead of a link per file of the site."""
     before = read_manifest(out_dir)
     previous: dict[str, str] = before.get("files", {})
     manifest = {output.path: output.key for output in outputs}
@@ -72,13 +77,15 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
             manifest[tree.path] = tree.key
         elif tree.path in previous:  # skipped: the previous one stays, with what it was made from
             manifest[tree.path] = previous[tree.path]
+    facts = {**(facts or {}), "files": manifest}
+    if in_place and previous:
+        return _write_in_place(out_dir, outputs, trees, previous, facts)
     written = Written()
-    facts = facts or {}
     if manifest == previous and all(os.path.exists(out_dir / path) for path in manifest):
         # The site on disk is already this build's output: no file of it is written.
         written.reused = [output.path for output in outputs]
         if any(before.get(key) != value for key, value in facts.items()):  # only what the build knows of it changed
-            write_atomically(out_dir / MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
+            write_atomically(out_dir / MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
         return written
     with staged_output(out_dir) as stage:
         changed = sum(1 for output in outputs if previous.get(output.path) != output.key)
@@ -101,5 +108,33 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
             if tree.make is not None:
                 tree.make(stage.root)
                 written.made.append(tree.path)
-        stage.write(MANIFEST, json.dumps({**facts, "files": manifest}, sort_keys=True, indent=0))
+        stage.write(MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
     return written
+
+
+def _write_in_place(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], previous: dict[str, str],
+                    facts: dict) -> Written:
+    """Write what changed over the previous preview, remove what it no longer has, the manifest last."""
+    written, out_dir = Written(), out_dir.resolve()
+    for output in outputs:
+        if previous.get(output.path) == output.key:
+            written.reused.append(output.path)
+            continue
+        target = inside(out_dir, output.path)
+        if output.source is not None:
+            write_atomically(target, output.source.read_bytes())
+        else:
+            write_atomically(target, output.make())
+        written.made.append(output.path)
+    for tree in trees:
+        if tree.make is None or previous.get(tree.path) == tree.key:
+            continue
+        shutil.rmtree(inside(out_dir, tree.path), ignore_errors=True)
+        tree.make(out_dir)
+        written.made.append(tree.path)
+    for path in previous.keys() - facts["files"].keys():
+        target = inside(out_dir, path)
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+    write_atomically(out_dir / MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
+    return written
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import clock
@@ -72,8 +72,9 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
     all_pdfs = sorted(pdfs.values(), key=lambda pdf: pdf.path)
     today = clock.today()
-    currency = {doc.key: site.currency(doc, today) for doc in site.documents}  # in force, expired, replaced: as of today
-    listing = fingerprint(site.zones, currency)  # the model without texts: a text edit re-renders only its own pages
+    currency = site.currencies(today)  # in force, expired, replaced: as of today
+    # The model without texts, from the fingerprints the zones and documents keep: a text edit re-renders only its own pages.
+    listing = fingerprint([zone.fingerprint for zone in site.zones], currency)
     with_pdfs = fingerprint(listing, all_pdfs)
     for lang in config.languages:
         views = {doc.key: view(config, doc, lang) for doc in site.documents}
@@ -85,11 +86,12 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                            "structured_data": structured.home(config, lang)}, every(urls.home),
                           fingerprint(listing, today)))  # the timeline marks the day of the build
         for zone in site.zones:
-            zone_facts = fingerprint(replace(zone, documents=()))
+            zone_facts = zone.facts_fingerprint
             described = structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
                                             about=structured.zone_organisation(config, zone, lang))
             pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone, "structured_data": described},
-                              every(lambda l, z=zone: urls.zone(l, z)), fingerprint(zone, currency)))
+                              every(lambda l, z=zone: urls.zone(l, z)),
+                              fingerprint(zone.fingerprint, [currency[doc.key] for doc in zone.documents])))
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
@@ -98,8 +100,8 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                            "structured_data": structured.document(config, shown, zone, pdf, dates)}
                 related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
                                                                  doc.replaces and doc.replaces.key) if key in views]
-                inputs = fingerprint(zone_facts, doc, shown.version.source_text_hash, shown.source.source_text_hash, pdf,
-                                     currency[doc.key], related, dates)
+                inputs = fingerprint(zone_facts, doc.fingerprint, shown.version.source_text_hash, shown.source.source_text_hash,
+                                     pdf, currency[doc.key], related, dates)
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
@@ -152,13 +154,18 @@ def general_ids(config: Config, doc: Document) -> set[str]:
 
 def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:
     """For the themes page: theme -> zones -> (document, objective) in the page's language; general goals left out."""
-    table: dict[str, list] = {}
-    general = {doc.key: general_ids(config, doc) for doc in site.documents}
-    for theme in config.themes:
-        table[theme] = [(zone, [(doc, objective) for doc in zone.documents
-                                for objective in view(config, doc, lang).version.objectives
-                                if theme in objective.themes and objective.id not in general[doc.key]])
-                        for zone in site.zones]
+    table: dict[str, list] = {theme: [] for theme in config.themes}
+    for zone in site.zones:
+        found: dict[str, list] = {theme: [] for theme in config.themes}
+        for doc in zone.documents:
+            general = general_ids(config, doc)
+            for objective in view(config, doc, lang).version.objectives:
+                if objective.id in general:
+                    continue
+                for theme in set(objective.themes) & found.keys():
+                    found[theme].append((doc, objective))
+        for theme in config.themes:
+            table[theme].append((zone, found[theme]))
     return table
 
 

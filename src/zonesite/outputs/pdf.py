@@ -11,7 +11,7 @@ import os
 import re
 from concurrent.futures import as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
@@ -62,11 +62,10 @@ def jobs(config: Config, site: Site) -> list[PdfJob]:
                          files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
     found = []
     for zone in site.zones:
-        zone_facts = replace(zone, documents=())
         for doc in zone.documents:
             for lang in config.languages:
                 shown = view(config, doc, lang)
-                key = fingerprint(shared, zone_facts, doc, lang, shown.version.source_text_hash, shown.source.source_text_hash)
+                key = fingerprint(shared, zone.facts_fingerprint, doc.fingerprint, lang, shown.version.source_text_hash, shown.source.source_text_hash)
                 found.append(PdfJob(zone, doc, lang, key[:32]))
     return found
 
