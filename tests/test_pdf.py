@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -132,3 +134,56 @@ def test_only_changed_documents_are_rendered_again(make_site):
     source = root / "content/testzone/ander.nl.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nEen nieuwe alinea.\n", encoding="utf-8")
     assert "4 PDFs (2 rendered, 2 unchanged)" in run(root, "build").stdout  # its Dutch and French copies
+
+
+def _elements(root):
+    kids = root.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)
+
+
+def test_structure_has_artifacts_list_bodies_scopes_and_printable_links(pdf_facts):
+    """What WeasyPrint leaves short and outputs/pdfstructure.py repairs, read back with pikepdf."""
+    for path, pdf in pdf_facts.items():
+        tree = pdf.Root.StructTreeRoot
+        elements = list(_elements(tree))
+        linked = {element.objgen for element in elements}
+        parents = pikepdf.NumberTree(tree.ParentTree)
+        for number, page in enumerate(pdf.pages):
+            for element in parents.get(page.obj.StructParents, []):
+                assert not isinstance(element, pikepdf.Dictionary) or element.objgen in linked, f"{path.name} p{number + 1}"
+            marks = [operands[0] for operands, operator in pikepdf.parse_content_stream(page) if str(operator) == "BDC"]
+            if number > 0:  # running header, footer and page number
+                assert marks.count(pikepdf.Name("/Artifact")) >= 2, f"{path.name} p{number + 1}"
+            for annotation in page.get("/Annots", []):
+                if annotation.get("/Subtype") == "/Link":
+                    assert int(annotation.F) & 4, path.name
+        for element in elements:
+            if element.S == "/LI":
+                kinds = [str(kid.get("/S")) for kid in element.K]
+                assert kinds in (["/Lbl", "/LBody"], ["/LBody"]), f"{path.name}: /LI with {kinds}"
+            if element.S == "/TH":
+                assert element.A.Scope in (pikepdf.Name("/Column"), pikepdf.Name("/Row")), path.name
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1", path.name
+
+
+def test_accessibility_checkers_find_no_errors_and_well_formed(real_site):
+    """outloud and pdfua (PDF/UA-1), qpdf; the warnings of outloud that remain are listed in the issue's note."""
+    tools = Path(sys.executable).parent  # the test tools of pyproject.toml, beside this Python
+    pdfs = [str(path) for path in real_pdfs(real_site)]
+    for name in ("outloud", "pdfua"):
+        if not (tools / name).exists():
+            pytest.fail(f"{name} is not installed; `make test` installs the test extra")
+    outloud = subprocess.run([str(tools / "outloud"), *pdfs, "--json", "-", "--fail-on", "error"], capture_output=True, text=True)
+    assert outloud.returncode == 0, outloud.stdout[-3000:] + outloud.stderr
+    rules = {finding["rule"] for result in json.loads(outloud.stdout)["results"] for finding in result["findings"]}
+    assert not rules & {"ORD-001", "LST-002", "LNK-004", "TBL-002"}, rules  # tag order, /LBody, print flag, /Scope
+    pdfua = subprocess.run([str(tools / "pdfua"), "check", *pdfs], capture_output=True, text=True)
+    assert pdfua.returncode == 0, pdfua.stdout[-3000:]
+    for path in pdfs:
+        checked = subprocess.run([shutil.which("qpdf") or pytest.fail("qpdf is not installed"), "--check", path],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0 and "No syntax or stream encoding errors found" in checked.stdout, path

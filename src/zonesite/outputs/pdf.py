@@ -20,6 +20,7 @@ from ..engine.workers import worker_pool
 from ..model import Document, Site, Zone
 from . import urls
 from .pages import view
+from .pdfstructure import repair
 from .templates import Templates
 
 KIND = "pdf"  # the cache's folder of rendered PDFs
@@ -56,7 +57,7 @@ class PdfJob:
 def jobs(config: Config, site: Site) -> list[PdfJob]:
     """Every PDF of the site with the fingerprint of all that goes into it."""
     # The signing configuration and the certificate's fingerprint are part of `config`; named again to be plain.
-    shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _signing_libraries(),
+    shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _pdf_libraries(),
                          files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
     found = []
     for zone in site.zones:
@@ -131,7 +132,7 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
     stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
     document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=fonts,
                                                           pdf_variant=variant, pdf_tags=True)
-    data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    data = repair(document.write_pdf(pdf_variant=variant, pdf_tags=True))
     signer = None
     if signing:
         from .signing import sign
@@ -152,12 +153,12 @@ def _reason(config: Config, job: PdfJob) -> str:
     return config.text(job.lang, "verify_translation" if view(config, job.doc, job.lang).is_translation else "pdf_signature_reason")
 
 
-def _signing_libraries() -> tuple:
-    """The versions of the libraries that sign: a new pyHanko signs again."""
+def _pdf_libraries() -> tuple:
+    """The versions of the libraries that repair and sign: a new pikepdf or pyHanko makes the PDFs again."""
     from importlib import metadata
 
     versions = []
-    for name in ("pyhanko", "pyhanko-certvalidator", "cryptography"):
+    for name in ("pikepdf", "pyhanko", "pyhanko-certvalidator", "cryptography"):
         try:
             versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
