@@ -187,3 +187,65 @@ def test_accessibility_checkers_find_no_errors_and_well_formed(real_site):
         checked = subprocess.run([shutil.which("qpdf") or pytest.fail("qpdf is not installed"), "--check", path],
                                  capture_output=True, text=True)
         assert checked.returncode == 0 and "No syntax or stream encoding errors found" in checked.stdout, path
+
+
+LONG_TITLE = ("Opdrachtbrief van de korpschef voor de politiezone met de bijzonder lange titel die het college en de "
+              "politieraad samen hebben vastgesteld na overleg met de gouverneur, de procureur des Konings, de "
+              "directeur-coördinator, de gerechtelijke directeur en alle burgemeesters van de gemeenten van de zone, "
+              "over de prioriteiten inzake verkeersveiligheid, ook, drugs, inbraken, overlast, radicalisering en "
+              "cybercriminaliteit voor de periode van het zonaal veiligheidsplan 2021-2025.")
+
+
+def words_with_boxes(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word, from poppler's pdftotext -bbox."""
+    page, found = 0, []
+    for line in poppler("pdftotext", "-bbox", str(pdf), "-").splitlines():
+        if line.strip().startswith("<page"):
+            page += 1
+        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if match:
+            found.append((page, *map(float, match.groups()[:4]), match.group(5)))
+    return found
+
+
+def test_a_title_of_any_length_stays_on_the_page_and_is_shortened_in_the_running_header(make_site):
+    assert len(LONG_TITLE) == 474
+    body = "\n\n".join(f"## {n} Hoofdstuk {n}\n\n" + "Een zin over het beleid van de zone. " * 60 for n in range(1, 5))
+    document = DOCUMENT.replace("title: Testdocument", f'title: "{LONG_TITLE}"').split("## Eerste hoofdstuk")[0] + body
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": document})
+    result = run(root, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    pdf = root / "_site/nl/testzone/test/test.nl.pdf"
+    words = words_with_boxes(pdf)
+    for page, x0, y0, x1, y1, word in words:
+        assert 0 <= x0 and x1 <= 595.3 and 0 <= y0 and y1 <= 841.9, f"'{word}' runs off page {page}"
+    cover = " ".join(poppler("pdftotext", "-f", "1", "-l", "1", str(pdf), "-").split())
+    assert LONG_TITLE in cover.replace("- ", "-")
+    for page in range(2, max(word[0] for word in words) + 1):
+        header = [word for word in words if word[0] == page and word[4] < 25 * 72 / 25.4]
+        assert len({round(word[2]) for word in header}) == 1, f"the running header of page {page} is not one line"
+        assert header[-1][5] == "…" and len(" ".join(word[5] for word in header)) < 120, header
+
+
+def test_no_heading_alone_at_the_foot_of_a_page(real_site):
+    """The last line of the text on a page is never a heading of the document (the Gent letter's page 12 was)."""
+    for path in real_pdfs(real_site):
+        body = split_front_matter(read_text(source_of(path)))[1]
+        headings = {" ".join(heading.text.split()) for heading in render_markdown(body).headings}
+        words = words_with_boxes(path)
+        for page in range(3, max(word[0] for word in words) + 1):
+            text = [word for word in words if word[0] == page and 75 < word[2] < 841.9 - 22 * 72 / 25.4]
+            last_line = max(round(word[2]) for word in text)
+            line = " ".join(word[5] for word in text if round(word[2]) == last_line)
+            assert not any(heading.endswith(line) for heading in headings), f"{path.name} page {page} ends with '{line}'"
+
+
+def test_the_last_page_is_not_nearly_empty(real_site):
+    """The colophon follows the text on its last page when it fits, so no page carries just a few lines."""
+    for path in real_pdfs(real_site):
+        words = words_with_boxes(path)
+        pages = max(word[0] for word in words)
+        text = [word for word in words if 75 < word[2] < 841.9 - 22 * 72 / 25.4]
+        last = [word for word in text if word[0] == pages]
+        before = [word for word in text if word[0] == pages - 1]
+        assert len(last) >= 40 or max(word[4] for word in before) > 600, path.name

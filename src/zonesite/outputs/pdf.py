@@ -113,12 +113,19 @@ def html(config: Config, templates: Templates, job: PdfJob) -> str:
     keywords = [config.themes[theme][job.lang] for theme in job.doc.themes]
     return templates.env.get_template("pdf/document.html").render(
         lang=job.lang, view=shown, version=shown.version, doc=job.doc, zone=job.zone,
-        headings=shown.rendered.headings, body_html=shown.rendered.html, keywords=keywords,
+        running_title=running_title(shown.version.title), headings=shown.rendered.headings, body_html=shown.rendered.html, keywords=keywords,
         t=templates.translate(job.lang), page_counter_css=_counter_css(config.text(job.lang, "pdf_page")),
         built=dt.date.today(), package_version=__version__,
         signer=config.pdf_signing.signer if config.pdf_signing else None, signed_on=dt.date.today(),
         document_url=urls.public(config, urls.document(job.lang, job.doc)),
     )
+
+
+def running_title(title: str, limit: int = 60) -> str:
+    """The title as the running header shows it: on one line, cut at a word with an ellipsis when longer."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–") + " …"
 
 
 def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
