@@ -131,6 +131,45 @@ def test_a_pdf_not_in_the_published_list_is_refused(signed, tmp_path):
     assert "not in the published list SHA256SUMS" in result.stdout
 
 
+def test_verify_needs_no_password_and_uses_the_published_certificate(signed, tmp_path):
+    """`verify` reads the public certificate the build publishes beside SHA256SUMS; the PKCS#12 file is not opened."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    site = signed.parent / "site"
+    published = x509.load_pem_x509_certificate((site / "signing-certificate.pem").read_bytes())
+    _, certificate, _ = pkcs12.load_key_and_certificates((signed / "keys" / "signing.p12").read_bytes(), PASSWORD.encode())
+    assert published == certificate
+    result = build_py(signed, "verify", str(site / PDF_NL), password=None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"made by {SIGNER}" in result.stdout
+    elsewhere = tmp_path / "copy"  # a site copied without its certificate cannot vouch for a signature
+    shutil.copytree(site, elsewhere)
+    (elsewhere / "signing-certificate.pem").unlink()
+    line = [sys.executable, BUILD_PY, "verify", str(site / PDF_NL), "--config", str(signed / "site_config.yaml"),
+            "--cache", str(signed.parent / "cache"), "--site", str(elsewhere)]
+    refused = subprocess.run(line, capture_output=True, text=True, cwd=signed, timeout=300)
+    assert refused.returncode == 1, refused.stdout
+    assert "signing-certificate.pem" in refused.stdout
+
+
+def test_one_downloaded_pdf_checks_with_its_checksum_file(signed, tmp_path):
+    """A citizen downloads one PDF and its .sha256 file into any folder: `sha256sum -c` says OK; a changed copy fails."""
+    site = signed.parent / "site"
+    for name in ("test.nl.pdf", "test.nl.pdf.sha256"):
+        shutil.copy(site / "nl/testzone/test" / name, tmp_path / name)
+    result = subprocess.run([tool("sha256sum"), "-c", "test.nl.pdf.sha256"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and "test.nl.pdf: OK" in result.stdout, result.stdout + result.stderr
+    (tmp_path / "test.nl.pdf").write_bytes((tmp_path / "test.nl.pdf").read_bytes() + b"\n")
+    changed = subprocess.run([tool("sha256sum"), "-c", "test.nl.pdf.sha256"], cwd=tmp_path, capture_output=True, text=True)
+    assert changed.returncode == 1 and "FAILED" in changed.stdout
+    mirror = subprocess.run([tool("sha256sum"), "-c", "--ignore-missing", "SHA256SUMS"], cwd=site, capture_output=True, text=True)
+    assert mirror.returncode == 0 and mirror.stdout.count(": OK") == 2, mirror.stdout + mirror.stderr
+    page = lxml.html.fromstring((site / "nl" / "verificatie" / "index.html").read_bytes())
+    assert page.xpath("//a[@class='checksum-file']/@href")[0].endswith("/testzone/test/test.nl.pdf.sha256")
+    assert "sha256sum -c BESTAND.pdf.sha256" in " ".join(page.text_content().split())
+
+
 def test_published_checksums_check_with_sha256sum(signed):
     site = signed.parent / "site"
     sums = (site / "SHA256SUMS").read_text(encoding="utf-8")

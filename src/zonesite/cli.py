@@ -105,7 +105,7 @@ def _print_problems(problems: list[Problem], quiet: bool = False) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = load_config(args.config, open_signing_key=args.command != "verify")
     content_dir = args.content or config.root / "content"
     cache_dir = args.cache or default_cache(config)
     if args.command == "check":

@@ -76,7 +76,9 @@ class Config:
         return self.strings[lang][key]
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, *, open_signing_key: bool = True) -> Config:
+    """The validated configuration; `open_signing_key` false leaves `pdf.signing` unopened (and `pdf_signing` None),
+    for `verify`, which checks against the published certificate and needs no password."""
     problems = Problems()
     try:
         data = parse_yaml(read_text(path))
@@ -110,7 +112,8 @@ def load_config(path: Path) -> Config:
         check.mapping(("pdf",), {"variant", "signing"}, set())
     variant = check.choice(("pdf", "variant"), set(PDF_VARIANTS), required=False) or PDF_VARIANTS[0]
     root = path.resolve().parent
-    signing = _signing(check, root) if isinstance(pdf, dict) and pdf.get("signing") is not None else None
+    signing = (_signing(check, root) if open_signing_key and isinstance(pdf, dict) and pdf.get("signing") is not None
+               else None)
     port = check.get(("serve", "port")) or 8000
     if not isinstance(port, int) or not 0 < port < 65536:
         check.fail(("serve", "port"), "'serve.port' must be a port number")

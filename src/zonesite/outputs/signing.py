@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+CERTIFICATE = "signing-certificate.pem"  # the public certificate, published at the site's root beside SHA256SUMS
+
 
 @dataclass(frozen=True)
 class Signing:
