@@ -250,3 +250,21 @@ def test_the_last_page_is_not_nearly_empty(real_site):
         last = [word for word in text if word[0] == pages]
         before = [word for word in text if word[0] == pages - 1]
         assert len(last) >= 40 or max(word[4] for word in before) > 600, path.name
+
+
+def test_the_archival_variant_embeds_the_markdown_source(make_site):
+    """pdf/a-3a: the document's Markdown file is an associated file of the PDF, relationship /Source."""
+    root = make_site()
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("variant: pdf/ua-1", "variant: pdf/a-3a"), encoding="utf-8")
+    result = run(root, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    for lang, source in (("nl", "test.nl.md"), ("fr", "test.fr.md")):
+        with pikepdf.open(root / f"_site/{lang}/testzone/test/test.{lang}.pdf") as pdf:
+            associated = [spec for spec in pdf.Root.get("/AF", []) if spec.get("/AFRelationship") == "/Source"]
+            assert len(associated) == 1, lang
+            embedded = associated[0].EF.F.read_bytes().decode("utf-8")
+            assert embedded == (root / "content/testzone" / source).read_text(encoding="utf-8")
+            assert str(associated[0].get("/UF", associated[0].get("/F"))) == source
+            with pdf.open_metadata() as meta:
+                assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "A"

@@ -85,7 +85,7 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         signing = config.pdf_signing
         tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf")),
                   (str(signing.pkcs12), signing.password_env, signing.timestamp_url, _reason(config, job),
-                   signing.signer) if signing else None)
+                   signing.signer) if signing else None, _source(config, job))
                  for job in todo]
         count = workers or min(len(tasks), os.cpu_count() or 1)
         bar = Progress(len(tasks), "PDF", enabled=progress)
@@ -129,9 +129,10 @@ def running_title(title: str, limit: int = 60) -> str:
 
 
 def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
-              signing: tuple[str, str, str | None, str, str] | None = None) -> str:
+              signing: tuple[str, str, str | None, str, str] | None = None, source: str | None = None) -> str:
     """Runs in a worker process: render one PDF, sign it when a key is configured, and write it, then its facts,
-    atomically into the cache (so the cache holds signed copies)."""
+    atomically into the cache (so the cache holds signed copies). `source`, the Markdown file of the text, is
+    embedded in the archival variant."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -139,7 +140,8 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
     stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
     document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=fonts,
                                                           pdf_variant=variant, pdf_tags=True)
-    data = repair(document.write_pdf(pdf_variant=variant, pdf_tags=True))
+    attachments = [_source_attachment(Path(source))] if source else []
+    data = repair(document.write_pdf(pdf_variant=variant, pdf_tags=True, attachments=attachments))
     signer = None
     if signing:
         from .signing import sign
@@ -153,6 +155,20 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
     del document, stylesheet, fonts
     gc.collect()  # the font configuration removes its temporary folder when collected
     return target
+
+
+def _source(config: Config, job: PdfJob) -> str | None:
+    """The Markdown file the PDF shows, for the archival variant (PDF/A-3), which keeps it in the copy."""
+    return str(view(config, job.doc, job.lang).version.path) if config.pdf_variant == "pdf/a-3a" else None
+
+
+def _source_attachment(path: Path):
+    """The Markdown source as an associated file of the whole document, relationship /Source (PDF/A-3): an
+    archive keeps the authoritative text with its copy."""
+    from weasyprint import Attachment
+
+    return Attachment(string=path.read_text(encoding="utf-8"), name=path.name, description="Markdown source",
+                      relationship="Source")
 
 
 def _reason(config: Config, job: PdfJob) -> str:

@@ -3,7 +3,8 @@
 WeasyPrint (70) tags the text of page margin boxes (running header, footer, page number) as /Span content it
 never links into the tree, puts the paragraphs of a loose list item directly under /LI without an /LBody (and
 leaves an empty /LI where a page break splits an item), gives table header cells no /Scope, paints a list item's
-marker after its body, and leaves links out of print. Each is fixed here, after rendering, on the structure
+marker after its body, and leaves links out of print; in PDF/A-3 it lists an embedded file twice among the
+document's associated files (/AF). Each is fixed here, after rendering, on the structure
 WeasyPrint wrote (no change to WeasyPrint is needed); the text and the layout are not touched.
 """
 
@@ -37,6 +38,8 @@ def repair(data: bytes) -> bytes:
                 _give_body(pdf, element)
             elif element.S == "/TH":
                 _give_scope(element)
+        if "/AF" in pdf.Root:
+            pdf.Root.AF = Array(list({spec.objgen: spec for spec in pdf.Root.AF}.values()))
         for page in pdf.pages:
             for annotation in page.get("/Annots", []):
                 if annotation.get("/Subtype") == "/Link":
