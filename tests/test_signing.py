@@ -251,3 +251,63 @@ def test_the_signature_keeps_the_pdf_accessible_and_well_formed(signed):
     structure = subprocess.run([tool("qpdf"), "--check", str(pdf)], capture_output=True, text=True)
     assert structure.returncode == 0, structure.stdout + structure.stderr
     assert "No syntax or stream encoding errors found" in structure.stdout
+
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"  # Debian's softhsm2
+PIN_ENV = "ZONESITE_TEST_PDF_PIN"
+PIN = "314159"
+
+
+def make_token(folder: Path, monkeypatch) -> None:
+    """A SoftHSM2 token 'zonesite' in `folder` holding a throwaway key and its certificate, both labelled 'Signature'
+    as on the Belgian eID; SOFTHSM2_CONF points at its configuration for this process and the build."""
+    import pkcs11
+    from cryptography.hazmat.primitives import serialization
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    from tests.keys import make_identity
+
+    (folder / "tokens").mkdir(parents=True)
+    (folder / "softhsm2.conf").write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
+                                          "log.level = ERROR\n", encoding="utf-8")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(folder / "softhsm2.conf"))
+    softhsm = tool("softhsm2-util")
+    subprocess.run([softhsm, "--init-token", "--free", "--label", "zonesite", "--pin", PIN, "--so-pin", "27182818"],
+                   check=True, capture_output=True)
+    key, certificate, _ = make_identity()
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    subprocess.run([softhsm, "--import", str(folder / "key.pem"), "--token", "zonesite", "--label", "Signature",
+                    "--id", "01", "--pin", PIN], check=True, capture_output=True)
+    (folder / "key.pem").unlink()
+    token = pkcs11.lib(SOFTHSM_MODULE).get_token(token_label="zonesite")
+    with token.open(rw=True, user_pin=PIN) as session:
+        session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                               Attribute.TOKEN: True, Attribute.LABEL: "Signature", Attribute.ID: b"\x01",
+                               Attribute.SUBJECT: certificate.subject.public_bytes(),
+                               Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER)})
+
+
+def test_a_key_on_a_pkcs11_token_signs_every_pdf(tmp_path, monkeypatch):
+    """pdf.signing names a PKCS#11 module, token and key (PIN from the environment): SoftHSM2 stands in for a card."""
+    if not Path(SOFTHSM_MODULE).exists():
+        tool("softhsm2-util")  # fails under CI, skips elsewhere, with the package to install
+    make_token(tmp_path / "hsm", monkeypatch)
+    signing = (f"  signing:\n    pkcs11:\n      module: {SOFTHSM_MODULE}\n      token: zonesite\n      key: Signature\n"
+               f"    pin_env: {PIN_ENV}\n")
+    root = project(tmp_path, signing=signing)
+    monkeypatch.setenv(PIN_ENV, PIN)
+    result = build_py(root, "build")
+    assert result.returncode == 0, result.stderr
+    for path in (PDF_NL, PDF_FR):
+        report = pdfsig(tmp_path / "site" / path)
+        assert "Signature Validation: Signature is Valid." in report and SIGNER in report, report
+    assert "Total document signed" in report
+    verified = build_py(root, "verify", str(tmp_path / "site" / PDF_NL), password=None)
+    assert verified.returncode == 0, verified.stdout
+    monkeypatch.setenv(PIN_ENV, "000000")
+    wrong = build_py(root, "check")
+    line = next(number for number, text in enumerate((root / "site_config.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith("pin_env:"))
+    assert wrong.returncode == 2 and f"site_config.yaml:{line}: " in wrong.stderr, wrong.stderr
+    assert "Traceback" not in wrong.stderr

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .outputs.signing import Signing, SigningError, signing_facts
+from .outputs.signing import Signing, SigningError, Token, signing_facts, token_facts
 from .problems import ContentError, Problem, Problems
 from .source.schema import SLUG, Checker
 from .source.terms import TermBase, load_terms
@@ -154,16 +154,18 @@ def load_config(path: Path, *, open_signing_key: bool = True) -> Config:
 
 
 def _signing(check: Checker, root: Path) -> Signing | None:
-    """`pdf.signing`: a PKCS#12 file and the environment variable with its password, opened here so a bad key stops the build."""
+    """`pdf.signing`: a PKCS#12 file and the environment variable with its password, or a key on a PKCS#11 token
+    and the variable with its PIN; opened here so a bad key stops the build."""
     where = ("pdf", "signing")
+    if isinstance(check.get(where), dict) and "pkcs11" in check.get(where):
+        return _token_signing(check, root)
     check.mapping(where, {"pkcs12", "password_env", "timestamp_url"}, {"pkcs12", "password_env"})
     pkcs12, password_env = check.text(where + ("pkcs12",)), check.text(where + ("password_env",))
-    timestamp_url = check.text(where + ("timestamp_url",), required=False)
+    timestamp_url = _timestamp_url(check)
+    if timestamp_url is False:
+        return None
     if password_env is not None and not ENV_NAME.match(password_env):
         check.fail(where + ("password_env",), f"'pdf.signing.password_env' must name an environment variable, like ZONESITE_PDF_PASSWORD, not '{password_env}'")
-        return None
-    if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
-        check.fail(where + ("timestamp_url",), f"'pdf.signing.timestamp_url' must be an http or https address, not '{timestamp_url}'")
         return None
     if pkcs12 is None or password_env is None:
         return None
@@ -175,6 +177,37 @@ def _signing(check: Checker, root: Path) -> Signing | None:
         return signing_facts(file, password_env, timestamp_url)
     except SigningError as error:
         check.fail(where + ("password_env",) if "environment variable" in str(error) else where + ("pkcs12",), f"'pdf.signing': {error}")
+        return None
+
+
+def _timestamp_url(check: Checker) -> str | None | bool:
+    """`pdf.signing.timestamp_url`, None when absent, False when it is not an http(s) address (reported)."""
+    where = ("pdf", "signing", "timestamp_url")
+    timestamp_url = check.text(where, required=False)
+    if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
+        check.fail(where, f"'pdf.signing.timestamp_url' must be an http or https address, not '{timestamp_url}'")
+        return False
+    return timestamp_url
+
+
+def _token_signing(check: Checker, root: Path) -> Signing | None:
+    """`pdf.signing` with `pkcs11: {module, token, key}` and `pin_env`: a key on a smart card or HSM."""
+    where = ("pdf", "signing")
+    check.mapping(where, {"pkcs11", "pin_env", "timestamp_url"}, {"pkcs11", "pin_env"})
+    check.mapping(where + ("pkcs11",), {"module", "token", "key"}, {"module", "token", "key"})
+    module, token, key = (check.text(where + ("pkcs11", name)) for name in ("module", "token", "key"))
+    pin_env = check.text(where + ("pin_env",))
+    timestamp_url = _timestamp_url(check)
+    if pin_env is not None and not ENV_NAME.match(pin_env):
+        check.fail(where + ("pin_env",), f"'pdf.signing.pin_env' must name an environment variable, like ZONESITE_PDF_PIN, not '{pin_env}'")
+        return None
+    if None in (module, token, key, pin_env) or timestamp_url is False:
+        return None
+    try:
+        return token_facts(Token(root / module, token, key), pin_env, timestamp_url)
+    except SigningError as error:
+        at = "pin_env" if "environment variable" in str(error) or "PIN" in str(error) else "pkcs11"
+        check.fail(where + (at,), f"'pdf.signing': {error}")
         return None
 
 

@@ -21,6 +21,7 @@ from ..model import Document, Site, Zone
 from . import urls
 from .pages import view
 from .pdfstructure import repair
+from .signing import Signing
 from .templates import Templates
 
 KIND = "pdf"  # the cache's folder of rendered PDFs
@@ -84,8 +85,7 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         assets = str(config.root / "assets") + "/"
         signing = config.pdf_signing
         tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf")),
-                  (str(signing.pkcs12), signing.password_env, signing.timestamp_url, _reason(config, job),
-                   signing.signer) if signing else None, _source(config, job))
+                  (signing, _reason(config, job)) if signing else None, _source(config, job))
                  for job in todo]
         count = workers or min(len(tasks), os.cpu_count() or 1)
         bar = Progress(len(tasks), "PDF", enabled=progress)
@@ -129,7 +129,7 @@ def running_title(title: str, limit: int = 60) -> str:
 
 
 def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
-              signing: tuple[str, str, str | None, str, str] | None = None, source: str | None = None) -> str:
+              signing: tuple[Signing, str] | None = None, source: str | None = None) -> str:
     """Runs in a worker process: render one PDF, sign it when a key is configured, and write it, then its facts,
     atomically into the cache (so the cache holds signed copies). `source`, the Markdown file of the text, is
     embedded in the archival variant."""
@@ -146,8 +146,8 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
     if signing:
         from .signing import sign
 
-        pkcs12, password_env, timestamp_url, reason, signer = signing
-        data = sign(data, pkcs12, password_env, timestamp_url, reason)
+        key, reason = signing
+        data, signer = sign(data, key, reason), key.signer
     path = Path(target)
     write_atomically(path, data)
     info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "signer": signer}
