@@ -113,7 +113,8 @@ def html(config: Config, templates: Templates, job: PdfJob) -> str:
     keywords = [config.themes[theme][job.lang] for theme in job.doc.themes]
     return templates.env.get_template("pdf/document.html").render(
         lang=job.lang, view=shown, version=shown.version, doc=job.doc, zone=job.zone,
-        running_title=running_title(shown.version.title), headings=shown.rendered.headings, body_html=shown.rendered.html, keywords=keywords,
+        running_title=running_title(shown.version.title), headings=shown.rendered.headings,
+        body_html=shown.rendered.html, keywords=keywords,
         t=templates.translate(job.lang), page_counter_css=_counter_css(config.text(job.lang, "pdf_page")),
         built=dt.date.today(), package_version=__version__,
         signer=config.pdf_signing.signer if config.pdf_signing else None, signed_on=dt.date.today(),
@@ -181,7 +182,7 @@ def _pdf_libraries() -> tuple:
     from importlib import metadata
 
     versions = []
-    for name in ("pikepdf", "pyhanko", "pyhanko-certvalidator", "cryptography"):
+    for name in ("pikepdf", "pyhanko", "pyhanko-certvalidator", "python-pkcs11", "cryptography"):
         try:
             versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
