@@ -4,8 +4,8 @@ WeasyPrint (70) tags the text of page margin boxes (running header, footer, page
 never links into the tree, puts the paragraphs of a loose list item directly under /LI without an /LBody (and
 leaves an empty /LI where a page break splits an item), gives table header cells no /Scope, paints a list item's
 marker after its body, and leaves links out of print; in PDF/A-3 it lists an embedded file twice among the
-document's associated files (/AF). Each is fixed here, after rendering, on the structure
-WeasyPrint wrote (no change to WeasyPrint is needed); the text and the layout are not touched.
+document's associated files (/AF). Each is fixed here, after rendering, on the structure WeasyPrint wrote (no
+change to WeasyPrint is needed); the text and the layout are not touched.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ ARTIFACT = Name("/Artifact")
 
 
 def repair(data: bytes) -> bytes:
-    """The PDF with margin boxes as artifacts, every /LI with an /LBody, /Scope on every /TH, markers in order."""
+    """The PDF with margin boxes as artifacts, every /LI with an /LBody (empty ones dropped), /Scope on every
+    /TH, markers painted before their item, printable links and each associated file listed once."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = pdf.Root.StructTreeRoot
         linked = _linked_elements(tree)
@@ -113,7 +114,7 @@ def _rewrite_page(pdf, page, orphans: set[int], markers: dict[int, int]) -> None
 
 
 def _blocks(operations) -> dict[int, tuple[int, int]]:
-    """MCID -> (index of its BDC, index after its EMC), for marked content at the top of the page's nesting."""
+    """MCID -> (index of its BDC, index after its EMC) in the page's operations."""
     found, open_at = {}, []
     for index, (operands, operator) in enumerate(operations):
         name = str(operator)
