@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_TOOLS := chromium poppler-utils default-jre-headless qpdf coreutils nginx-light libnginx-mod-http-brotli-static git pandoc
+DEBIAN_TOOLS := chromium poppler-utils default-jre-headless qpdf coreutils nginx-light libnginx-mod-http-brotli-static git pandoc softhsm2
 
 .PHONY: site test serve check system-tools clean
 
@@ -35,7 +35,7 @@ $(VENV)/.test: pyproject.toml $(VENV)/.site
 # documents for the import tests) the tests use; installed only when missing.
 system-tools:
 	@if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null || ! command -v qpdf >/dev/null \
-		|| ! command -v git >/dev/null || ! command -v pandoc >/dev/null \
+		|| ! command -v git >/dev/null || ! command -v pandoc >/dev/null || ! command -v softhsm2-util >/dev/null \
 		|| ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
 		echo "Installing $(DEBIAN_TOOLS) ..."; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(DEBIAN_TOOLS); \

@@ -23,6 +23,16 @@ def _name(common: str) -> x509.Name:
 def make_pkcs12(path: Path, common_name: str = "Politiezone Testzone", password: str = PASSWORD,
                 days: int = 30) -> Path:
     """A CA and a signing certificate (EC P-256) valid from yesterday for `days` days, written as PKCS#12."""
+    key, cert, ca = make_identity(common_name, days)
+    data = pkcs12.serialize_key_and_certificates(
+        b"signing", key, cert, [ca], serialization.BestAvailableEncryption(password.encode()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def make_identity(common_name: str = "Politiezone Testzone", days: int = 30):
+    """(signing key, its certificate, the CA's certificate): EC P-256, valid from yesterday for `days` days."""
     now = dt.datetime.now(dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Testzone throwaway CA")
@@ -44,8 +54,4 @@ def make_pkcs12(path: Path, common_name: str = "Politiezone Testzone", password:
                                          encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
             .sign(ca_key, hashes.SHA256()))
-    data = pkcs12.serialize_key_and_certificates(
-        b"signing", key, cert, [ca], serialization.BestAvailableEncryption(password.encode()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    return key, cert, ca

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -132,3 +134,137 @@ def test_only_changed_documents_are_rendered_again(make_site):
     source = root / "content/testzone/ander.nl.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nEen nieuwe alinea.\n", encoding="utf-8")
     assert "4 PDFs (2 rendered, 2 unchanged)" in run(root, "build").stdout  # its Dutch and French copies
+
+
+def _elements(root):
+    kids = root.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)
+
+
+def test_structure_has_artifacts_list_bodies_scopes_and_printable_links(pdf_facts):
+    """What WeasyPrint leaves short and outputs/pdfstructure.py repairs, read back with pikepdf."""
+    for path, pdf in pdf_facts.items():
+        tree = pdf.Root.StructTreeRoot
+        elements = list(_elements(tree))
+        linked = {element.objgen for element in elements}
+        parents = pikepdf.NumberTree(tree.ParentTree)
+        for number, page in enumerate(pdf.pages):
+            for element in parents.get(page.obj.StructParents, []):
+                assert not isinstance(element, pikepdf.Dictionary) or element.objgen in linked, f"{path.name} p{number + 1}"
+            marks = [operands[0] for operands, operator in pikepdf.parse_content_stream(page) if str(operator) == "BDC"]
+            if number > 0:  # running header, footer and page number
+                assert marks.count(pikepdf.Name("/Artifact")) >= 2, f"{path.name} p{number + 1}"
+            for annotation in page.get("/Annots", []):
+                if annotation.get("/Subtype") == "/Link":
+                    assert int(annotation.F) & 4, path.name
+        for element in elements:
+            if element.S == "/LI":
+                kinds = [str(kid.get("/S")) for kid in element.K]
+                assert kinds in (["/Lbl", "/LBody"], ["/LBody"]), f"{path.name}: /LI with {kinds}"
+            if element.S == "/TH":
+                assert element.A.Scope in (pikepdf.Name("/Column"), pikepdf.Name("/Row")), path.name
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1", path.name
+
+
+def test_accessibility_checkers_find_no_errors_and_well_formed(real_site):
+    """outloud and pdfua (PDF/UA-1), qpdf; the warnings of outloud that remain are listed in the issue's note."""
+    tools = Path(sys.executable).parent  # the test tools of pyproject.toml, beside this Python
+    pdfs = [str(path) for path in real_pdfs(real_site)]
+    for name in ("outloud", "pdfua"):
+        if not (tools / name).exists():
+            pytest.fail(f"{name} is not installed; `make test` installs the test extra")
+    outloud = subprocess.run([str(tools / "outloud"), *pdfs, "--json", "-", "--fail-on", "error"], capture_output=True, text=True)
+    assert outloud.returncode == 0, outloud.stdout[-3000:] + outloud.stderr
+    rules = {finding["rule"] for result in json.loads(outloud.stdout)["results"] for finding in result["findings"]}
+    assert not rules & {"ORD-001", "LST-002", "LNK-004", "TBL-002"}, rules  # tag order, /LBody, print flag, /Scope
+    pdfua = subprocess.run([str(tools / "pdfua"), "check", *pdfs], capture_output=True, text=True)
+    assert pdfua.returncode == 0, pdfua.stdout[-3000:]
+    for path in pdfs:
+        checked = subprocess.run([shutil.which("qpdf") or pytest.fail("qpdf is not installed"), "--check", path],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0 and "No syntax or stream encoding errors found" in checked.stdout, path
+
+
+LONG_TITLE = ("Opdrachtbrief van de korpschef voor de politiezone met de bijzonder lange titel die het college en de "
+              "politieraad samen hebben vastgesteld na overleg met de gouverneur, de procureur des Konings, de "
+              "directeur-coördinator, de gerechtelijke directeur en alle burgemeesters van de gemeenten van de zone, "
+              "over de prioriteiten inzake verkeersveiligheid, ook, drugs, inbraken, overlast, radicalisering en "
+              "cybercriminaliteit voor de periode van het zonaal veiligheidsplan 2021-2025.")
+
+
+def words_with_boxes(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word, from poppler's pdftotext -bbox."""
+    page, found = 0, []
+    for line in poppler("pdftotext", "-bbox", str(pdf), "-").splitlines():
+        if line.strip().startswith("<page"):
+            page += 1
+        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if match:
+            found.append((page, *map(float, match.groups()[:4]), match.group(5)))
+    return found
+
+
+def test_a_title_of_any_length_stays_on_the_page_and_is_shortened_in_the_running_header(make_site):
+    assert len(LONG_TITLE) == 474
+    body = "\n\n".join(f"## {n} Hoofdstuk {n}\n\n" + "Een zin over het beleid van de zone. " * 60 for n in range(1, 5))
+    document = DOCUMENT.replace("title: Testdocument", f'title: "{LONG_TITLE}"').split("## Eerste hoofdstuk")[0] + body
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": document})
+    result = run(root, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    pdf = root / "_site/nl/testzone/test/test.nl.pdf"
+    words = words_with_boxes(pdf)
+    for page, x0, y0, x1, y1, word in words:
+        assert 0 <= x0 and x1 <= 595.3 and 0 <= y0 and y1 <= 841.9, f"'{word}' runs off page {page}"
+    cover = " ".join(poppler("pdftotext", "-f", "1", "-l", "1", str(pdf), "-").split())
+    assert LONG_TITLE in cover.replace("- ", "-")
+    for page in range(2, max(word[0] for word in words) + 1):
+        header = [word for word in words if word[0] == page and word[4] < 25 * 72 / 25.4]
+        assert len({round(word[2]) for word in header}) == 1, f"the running header of page {page} is not one line"
+        assert header[-1][5] == "…" and len(" ".join(word[5] for word in header)) < 120, header
+
+
+def test_no_heading_alone_at_the_foot_of_a_page(real_site):
+    """Neither of the last two lines of the text on a page is a heading of the document: the Gent letter's page 12
+    ended with the heading "5 Goedkeuring en kennisgeving" and one short line of its section."""
+    for path in real_pdfs(real_site):
+        body = split_front_matter(read_text(source_of(path)))[1]
+        headings = {" ".join(heading.text.split()) for heading in render_markdown(body).headings}
+        words = words_with_boxes(path)
+        for page in range(3, max(word[0] for word in words) + 1):
+            text = [word for word in words if word[0] == page and 75 < word[2] < 841.9 - 22 * 72 / 25.4]
+            for last_line in sorted({round(word[2]) for word in text})[-2:]:
+                line = " ".join(word[5] for word in text if round(word[2]) == last_line)
+                assert not any(heading.endswith(line) for heading in headings), f"{path.name} page {page} ends with '{line}'"
+
+
+def test_the_last_page_is_not_nearly_empty(real_site):
+    """The colophon follows the text on its last page when it fits, so no page carries just a few lines."""
+    for path in real_pdfs(real_site):
+        words = words_with_boxes(path)
+        pages = max(word[0] for word in words)
+        text = [word for word in words if 75 < word[2] < 841.9 - 22 * 72 / 25.4]
+        last = [word for word in text if word[0] == pages]
+        before = [word for word in text if word[0] == pages - 1]
+        assert len(last) >= 40 or max(word[4] for word in before) > 600, path.name
+
+
+def test_the_archival_variant_embeds_the_markdown_source(make_site):
+    """pdf/a-3a: the document's Markdown file is an associated file of the PDF, relationship /Source."""
+    root = make_site()
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("variant: pdf/ua-1", "variant: pdf/a-3a"), encoding="utf-8")
+    result = run(root, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    for lang, source in (("nl", "test.nl.md"), ("fr", "test.fr.md")):
+        with pikepdf.open(root / f"_site/{lang}/testzone/test/test.{lang}.pdf") as pdf:
+            associated = [spec for spec in pdf.Root.get("/AF", []) if spec.get("/AFRelationship") == "/Source"]
+            assert len(associated) == 1, lang
+            embedded = associated[0].EF.F.read_bytes().decode("utf-8")
+            assert embedded == (root / "content/testzone" / source).read_text(encoding="utf-8")
+            assert str(associated[0].get("/UF", associated[0].get("/F"))) == source
+            with pdf.open_metadata() as meta:
+                assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "A"

@@ -131,6 +131,45 @@ def test_a_pdf_not_in_the_published_list_is_refused(signed, tmp_path):
     assert "not in the published list SHA256SUMS" in result.stdout
 
 
+def test_verify_needs_no_password_and_uses_the_published_certificate(signed, tmp_path):
+    """`verify` reads the public certificate the build publishes beside SHA256SUMS; the PKCS#12 file is not opened."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    site = signed.parent / "site"
+    published = x509.load_pem_x509_certificate((site / "signing-certificate.pem").read_bytes())
+    _, certificate, _ = pkcs12.load_key_and_certificates((signed / "keys" / "signing.p12").read_bytes(), PASSWORD.encode())
+    assert published == certificate
+    result = build_py(signed, "verify", str(site / PDF_NL), password=None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"made by {SIGNER}" in result.stdout
+    elsewhere = tmp_path / "copy"  # a site copied without its certificate cannot vouch for a signature
+    shutil.copytree(site, elsewhere)
+    (elsewhere / "signing-certificate.pem").unlink()
+    line = [sys.executable, BUILD_PY, "verify", str(site / PDF_NL), "--config", str(signed / "site_config.yaml"),
+            "--cache", str(signed.parent / "cache"), "--site", str(elsewhere)]
+    refused = subprocess.run(line, capture_output=True, text=True, cwd=signed, timeout=300)
+    assert refused.returncode == 1, refused.stdout
+    assert "signing-certificate.pem" in refused.stdout
+
+
+def test_one_downloaded_pdf_checks_with_its_checksum_file(signed, tmp_path):
+    """A citizen downloads one PDF and its .sha256 file into any folder: `sha256sum -c` says OK; a changed copy fails."""
+    site = signed.parent / "site"
+    for name in ("test.nl.pdf", "test.nl.pdf.sha256"):
+        shutil.copy(site / "nl/testzone/test" / name, tmp_path / name)
+    result = subprocess.run([tool("sha256sum"), "-c", "test.nl.pdf.sha256"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and "test.nl.pdf: OK" in result.stdout, result.stdout + result.stderr
+    (tmp_path / "test.nl.pdf").write_bytes((tmp_path / "test.nl.pdf").read_bytes() + b"\n")
+    changed = subprocess.run([tool("sha256sum"), "-c", "test.nl.pdf.sha256"], cwd=tmp_path, capture_output=True, text=True)
+    assert changed.returncode == 1 and "FAILED" in changed.stdout
+    mirror = subprocess.run([tool("sha256sum"), "-c", "--ignore-missing", "SHA256SUMS"], cwd=site, capture_output=True, text=True)
+    assert mirror.returncode == 0 and mirror.stdout.count(": OK") == 2, mirror.stdout + mirror.stderr
+    page = lxml.html.fromstring((site / "nl" / "verificatie" / "index.html").read_bytes())
+    assert page.xpath("//a[@class='checksum-file']/@href")[0].endswith("/testzone/test/test.nl.pdf.sha256")
+    assert "sha256sum -c BESTAND.pdf.sha256" in " ".join(page.text_content().split())
+
+
 def test_published_checksums_check_with_sha256sum(signed):
     site = signed.parent / "site"
     sums = (site / "SHA256SUMS").read_text(encoding="utf-8")
@@ -212,3 +251,63 @@ def test_the_signature_keeps_the_pdf_accessible_and_well_formed(signed):
     structure = subprocess.run([tool("qpdf"), "--check", str(pdf)], capture_output=True, text=True)
     assert structure.returncode == 0, structure.stdout + structure.stderr
     assert "No syntax or stream encoding errors found" in structure.stdout
+
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"  # Debian's softhsm2
+PIN_ENV = "ZONESITE_TEST_PDF_PIN"
+PIN = "314159"
+
+
+def make_token(folder: Path, monkeypatch) -> None:
+    """A SoftHSM2 token 'zonesite' in `folder` holding a throwaway key and its certificate, both labelled 'Signature'
+    as on the Belgian eID; SOFTHSM2_CONF points at its configuration for this process and the build."""
+    import pkcs11
+    from cryptography.hazmat.primitives import serialization
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    from tests.keys import make_identity
+
+    (folder / "tokens").mkdir(parents=True)
+    (folder / "softhsm2.conf").write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
+                                          "log.level = ERROR\n", encoding="utf-8")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(folder / "softhsm2.conf"))
+    softhsm = tool("softhsm2-util")
+    subprocess.run([softhsm, "--init-token", "--free", "--label", "zonesite", "--pin", PIN, "--so-pin", "27182818"],
+                   check=True, capture_output=True)
+    key, certificate, _ = make_identity()
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    subprocess.run([softhsm, "--import", str(folder / "key.pem"), "--token", "zonesite", "--label", "Signature",
+                    "--id", "01", "--pin", PIN], check=True, capture_output=True)
+    (folder / "key.pem").unlink()
+    token = pkcs11.lib(SOFTHSM_MODULE).get_token(token_label="zonesite")
+    with token.open(rw=True, user_pin=PIN) as session:
+        session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                               Attribute.TOKEN: True, Attribute.LABEL: "Signature", Attribute.ID: b"\x01",
+                               Attribute.SUBJECT: certificate.subject.public_bytes(),
+                               Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER)})
+
+
+def test_a_key_on_a_pkcs11_token_signs_every_pdf(tmp_path, monkeypatch):
+    """pdf.signing names a PKCS#11 module, token and key (PIN from the environment): SoftHSM2 stands in for a card."""
+    if not Path(SOFTHSM_MODULE).exists():
+        tool("softhsm2-util")  # fails under CI, skips elsewhere, with the package to install
+    make_token(tmp_path / "hsm", monkeypatch)
+    signing = (f"  signing:\n    pkcs11:\n      module: {SOFTHSM_MODULE}\n      token: zonesite\n      key: Signature\n"
+               f"    pin_env: {PIN_ENV}\n")
+    root = project(tmp_path, signing=signing)
+    monkeypatch.setenv(PIN_ENV, PIN)
+    result = build_py(root, "build")
+    assert result.returncode == 0, result.stderr
+    for path in (PDF_NL, PDF_FR):
+        report = pdfsig(tmp_path / "site" / path)
+        assert "Signature Validation: Signature is Valid." in report and SIGNER in report, report
+    assert "Total document signed" in report
+    verified = build_py(root, "verify", str(tmp_path / "site" / PDF_NL), password=None)
+    assert verified.returncode == 0, verified.stdout
+    monkeypatch.setenv(PIN_ENV, "000000")
+    wrong = build_py(root, "check")
+    line = next(number for number, text in enumerate((root / "site_config.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith("pin_env:"))
+    assert wrong.returncode == 2 and f"site_config.yaml:{line}: " in wrong.stderr, wrong.stderr
+    assert "Traceback" not in wrong.stderr

@@ -175,7 +175,7 @@ def _print_problems(problems: list[Problem], lang: str, quiet: bool = False) -> 
 
 
 def _run(args: argparse.Namespace, lang: str) -> int:
-    config = load_config(args.config)
+    config = load_config(args.config, open_signing_key=args.command != "verify")
     content_dir = args.content or config.root / "content"
     cache_dir = args.cache or default_cache(config)
     if args.command == "check":

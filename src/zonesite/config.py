@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .outputs.signing import Signing, SigningError, signing_facts
+from .outputs.signing import Signing, SigningError, Token, signing_facts, token_facts
 from .messages import LANGUAGES as MESSAGE_LANGUAGES
 from .problems import ContentError, Problem, Problems, problem
 from .source.schema import SLUG, Checker
@@ -107,7 +107,9 @@ class Config:
         return self.strings[lang][key]
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, *, open_signing_key: bool = True) -> Config:
+    """The validated configuration; `open_signing_key` false leaves `pdf.signing` unopened (and `pdf_signing` None),
+    for `verify`, which checks against the published certificate and needs no password."""
     problems = Problems()
     try:
         data = parse_yaml(read_text(path))
@@ -141,7 +143,8 @@ def load_config(path: Path) -> Config:
         check.mapping(("pdf",), {"variant", "signing"}, set())
     variant = check.choice(("pdf", "variant"), set(PDF_VARIANTS), required=False) or PDF_VARIANTS[0]
     root = path.resolve().parent
-    signing = _signing(check, root) if isinstance(pdf, dict) and pdf.get("signing") is not None else None
+    signing = (_signing(check, root) if open_signing_key and isinstance(pdf, dict) and pdf.get("signing") is not None
+               else None)
     port = check.get(("serve", "port")) or 8000
     if not isinstance(port, int) or not 0 < port < 65536:
         check.fail(("serve", "port"), "config.port")
@@ -195,16 +198,18 @@ def configured_language(path: Path) -> str | None:
 
 
 def _signing(check: Checker, root: Path) -> Signing | None:
-    """`pdf.signing`: a PKCS#12 file and the environment variable with its password, opened here so a bad key stops the build."""
+    """`pdf.signing`: a PKCS#12 file and the environment variable with its password, or a key on a PKCS#11 token
+    and the variable with its PIN; opened here so a bad key stops the build."""
     where = ("pdf", "signing")
+    if isinstance(check.get(where), dict) and "pkcs11" in check.get(where):
+        return _token_signing(check, root)
     check.mapping(where, {"pkcs12", "password_env", "timestamp_url"}, {"pkcs12", "password_env"})
     pkcs12, password_env = check.text(where + ("pkcs12",)), check.text(where + ("password_env",))
-    timestamp_url = check.text(where + ("timestamp_url",), required=False)
+    timestamp_url = _timestamp_url(check)
+    if timestamp_url is False:
+        return None
     if password_env is not None and not ENV_NAME.match(password_env):
         check.fail(where + ("password_env",), "config.password_env", value=password_env)
-        return None
-    if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
-        check.fail(where + ("timestamp_url",), "config.timestamp_url", value=timestamp_url)
         return None
     if pkcs12 is None or password_env is None:
         return None
@@ -264,6 +269,36 @@ def _publisher(check: Checker, languages: tuple[str, ...]) -> Publisher:
     address = tuple(line for index in range(len(check.items(where + ("address",))))
                     if (line := check.text(where + ("address", index))))
     return Publisher(name, email, phone, website, address)
+
+
+def _timestamp_url(check: Checker) -> str | None | bool:
+    """`pdf.signing.timestamp_url`, None when absent, False when it is not an http(s) address (reported)."""
+    where = ("pdf", "signing", "timestamp_url")
+    timestamp_url = check.text(where, required=False)
+    if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
+        check.fail(where, "config.timestamp_url", value=timestamp_url)
+        return False
+    return timestamp_url
+
+
+def _token_signing(check: Checker, root: Path) -> Signing | None:
+    """`pdf.signing` with `pkcs11: {module, token, key}` and `pin_env`: a key on a smart card or HSM."""
+    where = ("pdf", "signing")
+    check.mapping(where, {"pkcs11", "pin_env", "timestamp_url"}, {"pkcs11", "pin_env"})
+    check.mapping(where + ("pkcs11",), {"module", "token", "key"}, {"module", "token", "key"})
+    module, token, key = (check.text(where + ("pkcs11", name)) for name in ("module", "token", "key"))
+    pin_env = check.text(where + ("pin_env",))
+    timestamp_url = _timestamp_url(check)
+    if pin_env is not None and not ENV_NAME.match(pin_env):
+        check.fail(where + ("pin_env",), "config.pin_env", value=pin_env)
+        return None
+    if None in (module, token, key, pin_env) or timestamp_url is False:
+        return None
+    try:
+        return token_facts(Token(root / module, token, key), pin_env, timestamp_url)
+    except SigningError as error:
+        check.fail(where + ("pin_env" if error.about_password else "pkcs11",), error.message.id, **dict(error.message.params))
+        return None
 
 
 def _server(check: Checker) -> ServerConfig:

@@ -27,6 +27,7 @@ from .outputs.pages import Page, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.search import BUNDLE, build_index, existing_index
+from .outputs.signing import CERTIFICATE
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
 from .source.history import History, read_history
@@ -164,8 +165,10 @@ class Pipeline:
             outputs.append(Output(asset.path, fingerprint(asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
             outputs.append(Output(pdf.path, pdf.sha256, source=pdf.cached))
+            outputs.append(Output(pdf.path + ".sha256", pdf.sha256, make=lambda pdf=pdf: f"{pdf.sha256}  {pdf.filename}\n"))
         outputs.extend(media.outputs(config, site, self.cache))
         texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
+                 **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {}),
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
             texts[PREVIEW_PROBLEMS] = problems_json(problems, self.lang)

@@ -1,8 +1,9 @@
 """`verify FILE.pdf`: is this PDF an authentic, unaltered copy published by this site? Said in words.
 
-A copy is authentic when its signature is valid, made with the configured certificate and covers the whole
-file, and its SHA-256 is in the published list (SHA256SUMS of the built site). Without a signing key the
-site publishes unsigned copies; then only the checksum can be checked, and the answer says so.
+A copy is authentic when its signature is valid, made with the certificate the site publishes
+(signing-certificate.pem beside SHA256SUMS) and covers the whole file, and its SHA-256 is in the published list.
+Both are read from the built site, so no password is needed. A site without that certificate publishes unsigned
+copies; then only the checksum can be checked, and the answer says so.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..config import Config
 from ..messages import Message
 from ..model import Site
 from ..outputs.pages import view
+from ..outputs.signing import CERTIFICATE
 
 SUMS = "SHA256SUMS"
 
@@ -47,7 +49,7 @@ def verify(config: Config, pdf: Path, site_dir: Path, site: Site | None) -> Verd
     verdict = Verdict()
     data = pdf.read_bytes()
     checksum = hashlib.sha256(data).hexdigest()
-    _check_signature(config, data, verdict)
+    _check_signature(data, site_dir / CERTIFICATE, verdict)
     sums = site_dir / SUMS
     published = None
     if not sums.is_file():
@@ -63,7 +65,7 @@ def verify(config: Config, pdf: Path, site_dir: Path, site: Site | None) -> Verd
     return verdict
 
 
-def _check_signature(config: Config, data: bytes, verdict: Verdict) -> None:
+def _check_signature(data: bytes, certificate: Path, verdict: Verdict) -> None:
     import io
 
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -72,7 +74,18 @@ def _check_signature(config: Config, data: bytes, verdict: Verdict) -> None:
     from pyhanko_certvalidator import ValidationContext
     from pyhanko.keys import load_certs_from_pemder_data
 
-    signing = config.pdf_signing
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from ..outputs.signing import describe
+
+    published = None
+    if certificate.is_file():
+        try:
+            published = x509.load_pem_x509_certificate(certificate.read_bytes())
+        except ValueError:
+            verdict.fail("verify.bad_certificate", file=str(certificate))
+            return
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
@@ -80,15 +93,16 @@ def _check_signature(config: Config, data: bytes, verdict: Verdict) -> None:
         verdict.fail("verify.not_pdf", detail=str(error))
         return
     if not signatures:
-        if signing:
-            verdict.fail("verify.unsigned", signer=signing.signer)
+        if published:
+            verdict.fail("verify.unsigned", signer=describe(published))
         else:
             verdict.found("verify.no_signature")
         return
-    if not signing:
-        verdict.fail("verify.no_certificate")
+    if not published:
+        verdict.fail("verify.no_certificate", file=CERTIFICATE)
         return
-    root = next(iter(load_certs_from_pemder_data(signing.certificate_pem)))
+    expected = hashlib.sha256(published.public_bytes(Encoding.DER)).hexdigest()
+    root = next(iter(load_certs_from_pemder_data(certificate.read_bytes())))
     context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
     for signature in signatures:
         try:
@@ -101,8 +115,8 @@ def _check_signature(config: Config, data: bytes, verdict: Verdict) -> None:
         when = f"{status.signer_reported_dt:%Y-%m-%d %H:%M %Z}" if status.signer_reported_dt else "?"
         if not status.intact or not status.valid:
             verdict.fail("verify.changed", signer=signer)
-        elif fingerprint != signing.certificate_sha256:
-            verdict.fail("verify.other_signer", signer=signer, expected=signing.signer)
+        elif fingerprint != expected:
+            verdict.fail("verify.other_signer", signer=signer, expected=describe(published))
         elif not status.trusted:
             verdict.fail("verify.untrusted", signer=signer)
         elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:

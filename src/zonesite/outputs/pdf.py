@@ -25,6 +25,8 @@ from ..problems import Problems
 from . import urls
 from .media import pdf_sources
 from .pages import view
+from .pdfstructure import repair
+from .signing import Signing
 from .templates import Templates
 
 KIND = "pdf"  # the cache's folder of rendered PDFs
@@ -58,7 +60,7 @@ class PdfJob:
 def jobs(config: Config, site: Site) -> list[PdfJob]:
     """Every PDF of the site with the fingerprint of all that goes into it."""
     # The signing configuration and the certificate's fingerprint are part of `config`; named again to be plain.
-    shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _signing_libraries(),
+    shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _pdf_libraries(),
                          files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
     found = []
     for zone in site.zones:
@@ -84,8 +86,8 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
         assets = str(config.root / "assets") + "/"
         signing = config.pdf_signing
         tasks = [(html(config, templates, job), css, assets, config.pdf_variant, str(cache.path(KIND, job.key, ".pdf")),
-                  (str(signing.pkcs12), signing.password_env, signing.timestamp_url, _reason(config, job),
-                   signing.signer) if signing else None, pdf_sources(config, job.doc, job.lang))
+                  (signing, _reason(config, job)) if signing else None, pdf_sources(config, job.doc, job.lang),
+                  _source(config, job))
                  for job in todo]
         count = workers or min(len(tasks), os.cpu_count() or 1)
         bar = Progress(len(tasks), "PDF", enabled=progress)
@@ -114,7 +116,8 @@ def html(config: Config, templates: Templates, job: PdfJob) -> str:
     keywords = [config.themes[theme][job.lang] for theme in job.doc.themes]
     return templates.env.get_template("pdf/document.html").render(
         lang=job.lang, view=shown, version=shown.version, doc=job.doc, zone=job.zone,
-        headings=shown.rendered.headings, body_html=shown.rendered.html, keywords=keywords,
+        running_title=running_title(shown.version.title), headings=shown.rendered.headings,
+        body_html=shown.rendered.html, keywords=keywords,
         t=templates.translate(job.lang), page_counter_css=_counter_css(config.text(job.lang, "pdf_page")),
         built=dt.date.today(), package_version=__version__,
         signer=config.pdf_signing.signer if config.pdf_signing else None, signed_on=dt.date.today(),
@@ -122,30 +125,39 @@ def html(config: Config, templates: Templates, job: PdfJob) -> str:
     )
 
 
+def running_title(title: str, limit: int = 60) -> str:
+    """The title as the running header shows it: on one line, cut at a word with an ellipsis when longer."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–") + " …"
+
+
 def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
-              signing: tuple[str, str, str | None, str, str] | None = None,
-              sources: tuple[str, dict[str, str]] = ("", {})) -> str:
+              signing: tuple[Signing, str] | None = None, sources: tuple[str, dict[str, str]] = ("", {}),
+              source: str | None = None) -> str:
     """Runs in a worker process: render one PDF, sign it when a key is configured, and write it, then its facts,
     atomically into the cache (so the cache holds signed copies). `sources` are the page's address, against which
-    the text's links are resolved, and the source file of each of its images and annexes (`pdf_sources`)."""
+    the text's links are resolved, and the source file of each of its images and annexes (`pdf_sources`);
+    `source`, the Markdown file of the text, is embedded in the archival variant."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from .fetch import SourceFetcher
 
     page_url, files = sources
+    attachments = [_source_attachment(Path(source))] if source else []
     with _renderer_log() as logged:
         fonts = FontConfiguration()  # needed for the stylesheet's @font-face to be used
         stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
         document = HTML(string=html, base_url=page_url or base_url, url_fetcher=SourceFetcher(files)).render(
             stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant, pdf_tags=True)
-        data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+        data = repair(document.write_pdf(pdf_variant=variant, pdf_tags=True, attachments=attachments))
     signer = None
     if signing:
         from .signing import sign
 
-        pkcs12, password_env, timestamp_url, reason, signer = signing
-        data = sign(data, pkcs12, password_env, timestamp_url, reason)
+        key, reason = signing
+        data, signer = sign(data, key, reason), key.signer
     path = Path(target)
     write_atomically(path, data)
     info = {"pages": len(document.pages), "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "signer": signer,
@@ -206,17 +218,31 @@ def _line_of(path: Path, text: str) -> int:
     return next((number for number, line in enumerate(lines, 1) if text in line), 0)
 
 
+def _source(config: Config, job: PdfJob) -> str | None:
+    """The Markdown file the PDF shows, for the archival variant (PDF/A-3), which keeps it in the copy."""
+    return str(view(config, job.doc, job.lang).version.path) if config.pdf_variant == "pdf/a-3a" else None
+
+
+def _source_attachment(path: Path):
+    """The Markdown source as an associated file of the whole document, relationship /Source (PDF/A-3): an
+    archive keeps the authoritative text with its copy."""
+    from weasyprint import Attachment
+
+    return Attachment(string=path.read_text(encoding="utf-8"), name=path.name, description="Markdown source",
+                      relationship="Source")
+
+
 def _reason(config: Config, job: PdfJob) -> str:
     """The signature's reason: an official copy, or a translation for information (never called official)."""
     return config.text(job.lang, "verify_translation" if view(config, job.doc, job.lang).is_translation else "pdf_signature_reason")
 
 
-def _signing_libraries() -> tuple:
-    """The versions of the libraries that sign: a new pyHanko signs again."""
+def _pdf_libraries() -> tuple:
+    """The versions of the libraries that repair and sign: a new pikepdf or pyHanko makes the PDFs again."""
     from importlib import metadata
 
     versions = []
-    for name in ("pyhanko", "pyhanko-certvalidator", "cryptography"):
+    for name in ("pikepdf", "pyhanko", "pyhanko-certvalidator", "python-pkcs11", "cryptography"):
         try:
             versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
