@@ -87,9 +87,9 @@ def read_history(content_dir: Path, trailers: dict[str, str] | None = None, cach
     return {path: History(tuple(entry.change for entry in found), path in changed) for path, found in entries.items() if found}
 
 
-def _git(folder: Path, *args: str, stdin: str | None = None) -> str | None:
+def _git(folder: Path, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", "-c", "core.quotepath=off", "-C", str(folder), *args], input=stdin,
+        result = subprocess.run(["git", "-c", "core.quotepath=off", "-C", str(folder), *args],
                                 capture_output=True, text=True, encoding="utf-8", timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
