@@ -141,7 +141,8 @@ def _describe(content_dir: Path, entries: dict[str, list[_Entry]], languages: se
     for found in entries.values():
         found[-1].change = replace(found[-1].change, first=True)
         for entry in found[:-1]:
-            if not entry.path.endswith(".md") or languages <= {lang for lang, _ in entry.change.notes}:
+            noted = {lang for lang, _ in entry.change.notes}
+            if not entry.path.endswith(".md") or (languages and languages <= noted):  # every language has a note
                 continue
             edit = cache.get_object(KIND, _key(entry)) if cache else None
             if edit is None:
