@@ -123,6 +123,7 @@ def test_a_third_language_needs_only_configuration(make_site):
                 add_english(value)
 
     add_english(config)
+    config["history"]["trailers"]["en"] = "Change"  # a git trailer's name is one word
     (root / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     english = yaml.safe_load((root / "locales/nl.yaml").read_text(encoding="utf-8"))
     english.update(language_name="English", locale="en_GB")

@@ -19,7 +19,7 @@ PAGE_KEYS = ("themes", "about", "accessibility", "search", "verify", "glossary",
 TOP_KEYS = {
     "title", "description", "base_url", "languages", "default_language", "output_dir",
     "document_types", "statuses", "draft_statuses", "themes", "term_base", "pages", "pdf", "serve", "server", "locales_dir",
-    "media", "publisher", "messages_language",
+    "media", "publisher", "messages_language", "history",
 }
 MEDIA_KEYS = {"image_widths", "image_sizes", "annex_types"}
 PUBLISHER_KEYS = {"name", "email", "phone", "website", "address"}
@@ -27,6 +27,7 @@ EMAIL = re.compile(r"^[^@\s:/]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ./()-]{5,}$")
 WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>]+$")
 SERVER_KEYS = {"hsts_max_age", "hsts_include_subdomains", "referrer_policy", "brotli", "redirects"}
+TRAILER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 REFERRER_POLICIES = ("no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",
                      "strict-origin", "strict-origin-when-cross-origin", "unsafe-url")
 # A path of a redirect: written into nginx's configuration, so no space, quote, ";", braces or "$" (a variable there).
@@ -96,6 +97,7 @@ class Config:
     publisher: Publisher
     server: ServerConfig = field(default_factory=ServerConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
+    history_trailers: dict[str, str] = field(default_factory=dict)  # language -> trailer describing a change for readers
     # The language of the tool's own messages; not in repr, so not in any fingerprint: it changes no output.
     messages_language: str = field(default="nl", repr=False)
 
@@ -181,6 +183,7 @@ def load_config(path: Path, *, open_signing_key: bool = True) -> Config:
         server=_server(check),
         media=_media(check, languages),
         messages_language=check.choice(("messages_language",), set(MESSAGE_LANGUAGES), required=False) or "nl",
+        history_trailers=_history_trailers(check, languages),
     )
     if problems.errors:
         raise ContentError(problems.errors)
@@ -195,6 +198,21 @@ def configured_language(path: Path) -> str | None:
         return None
     language = data.get("messages_language") if isinstance(data, dict) else None
     return language if language in MESSAGE_LANGUAGES else None
+
+
+def _history_trailers(check: Checker, languages: tuple[str, ...]) -> dict[str, str]:
+    """`history.trailers`: per language, the git trailer in which editors describe a change for readers."""
+    if check.get(("history",)) is None:
+        return {}
+    check.mapping(("history",), {"trailers"}, {"trailers"})
+    where = ("history", "trailers")
+    names = check.labels(where, languages) if check.get(where) is not None else {}
+    for lang, name in names.items():
+        if name and not TRAILER_NAME.match(name):
+            check.fail(where + (lang,), "config.trailer_name", lang=lang, value=name)
+    if len({name.casefold() for name in names.values()}) < len(names):
+        check.fail(where, "config.trailer_names")
+    return names
 
 
 def _signing(check: Checker, root: Path) -> Signing | None:

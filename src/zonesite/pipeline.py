@@ -86,14 +86,14 @@ class Pipeline:
         """Everything a build reads, by name, size and time for content, the content's git history (a commit changes
         the dates pages show) and the day (whether a document is in force depends on it): equal keys, equal sites."""
         root = self.config.root
-        history = read_history(self.content_dir) if history is None else history
+        history = read_history(self.content_dir, self.config.history_trailers, self.cache) if history is None else history
         return fingerprint(code_fingerprint(), self.config, self.preview, flags, clock.today(), tree_signature(self.content_dir),
                            files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
 
     def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
         started = time.perf_counter()
         previous = read_manifest(out_dir)
-        history = read_history(self.content_dir)
+        history = read_history(self.content_dir, self.config.history_trailers, self.cache)
         inputs = self.inputs_key(with_pdf, with_search, history=history)
         known = self.cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
         if known is not None and all(os.path.exists(out_dir / path) for path in previous["files"]):

@@ -15,6 +15,7 @@ from .. import __version__
 from ..config import Config
 from . import urls
 from .assets import Assets
+from .changes import describe
 from .pages import Page
 from .policy import content_security_policy
 
@@ -31,7 +32,7 @@ class Templates:
             lstrip_blocks=True,
         )
         self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview, csp=content_security_policy)
-        self.env.filters.update(date=self.date, filesize=self.filesize)
+        self.env.filters.update(date=self.date, filesize=self.filesize, described=lambda change, lang: describe(config, change, lang))
 
     def date(self, value: dt.date | None, lang: str) -> str:
         """A date as the language writes it; the catalogue's pattern may treat the first of a month apart

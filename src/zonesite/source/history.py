@@ -1,4 +1,10 @@
-"""When each content file was published and changed, from the content folder's git history (one `git log` per build).
+"""When each content file was published and changed, and what changed, from the content folder's git history.
+
+One `git log` per build gives the dates and the descriptions editors wrote for readers (a trailer per language, named
+in site_config.yaml). Where a language has none, the site says itself what changed: it compares the file before and
+after the commit, read by one `git cat-file` for every such change at once; what it finds is cached by commit and
+path (a commit never changes), so a later build runs no extra git at all. Commit subjects are notes for developers
+and are never read.
 
 No git, a folder outside a repository, or a file never committed: no history, and the pages say nothing about dates.
 A file with changes not committed yet keeps its history but has no "last changed" date: that change has none yet.
@@ -8,17 +14,39 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import yaml
+
+from ..engine.cache import Cache
+from ..engine.fingerprint import fingerprint
+from .text import SourceError, split_front_matter
 
 COMMIT = "\x1e"  # starts each commit in the log's output
 FIELD = "\x1f"
+TRAILER = "\x1d"  # between the trailers of one commit
+KIND = "history"  # the cache's folder of computed edits
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: much faster
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a commit did to a file, found by comparing its two versions."""
+    text: bool  # the body changed
+    fields: tuple[str, ...] = ()  # the front-matter keys whose value changed, in the file's order
+    moved: bool = False  # the file was renamed, and with it the page's address
 
 
 @dataclass(frozen=True)
 class Change:
     date: dt.date
-    subject: str  # the commit's subject line: what changed
+    notes: tuple[tuple[str, str], ...] = ()  # (language, what changed) as the editors wrote it for readers
+    first: bool = False  # the file's first commit: its publication
+    edit: Edit | None = None  # computed when a language has no note and this is not the first commit
+
+    def note(self, lang: str) -> str | None:
+        return dict(self.notes).get(lang)
 
 
 @dataclass(frozen=True)
@@ -35,15 +63,28 @@ class History:
         return None if self.uncommitted else self.changes[0].date
 
 
-def read_history(content_dir: Path) -> dict[str, History]:
-    """Path relative to the content folder (like "gent/plan.nl.md") -> its history; empty without git."""
+@dataclass
+class _Entry:
+    """One file in one commit while the log is read: its name then and before, to compare the two versions."""
+    commit: str
+    path: str
+    before: str | None  # None: the commit added the file
+    change: Change
+
+
+def read_history(content_dir: Path, trailers: dict[str, str] | None = None, cache: Cache | None = None) -> dict[str, History]:
+    """Path relative to the content folder (like "gent/plan.nl.md") -> its history; empty without git.
+
+    `trailers`: language -> the trailer name whose value describes a change in that language."""
+    trailers = trailers or {}
     log = _git(content_dir, "log", "--no-merges", "-M", "--name-status", "--relative",
-               f"--format={COMMIT}%cs{FIELD}%s", "--", ".")
+               f"--format={COMMIT}%H{FIELD}%cs{FIELD}%(trailers:only,unfold,separator=%x1d)", "--", ".")
     if log is None:
         return {}
-    changes = _follow(log)
+    entries = _follow(log, {name.casefold(): lang for lang, name in trailers.items()})
+    _describe(content_dir, entries, set(trailers), cache)
     changed = set((_git(content_dir, "diff", "--name-only", "--relative", "HEAD", "--", ".") or "").split("\n"))
-    return {path: History(tuple(found), path in changed) for path, found in changes.items() if found}
+    return {path: History(tuple(entry.change for entry in found), path in changed) for path, found in entries.items() if found}
 
 
 def _git(folder: Path, *args: str) -> str | None:
@@ -55,15 +96,15 @@ def _git(folder: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def _follow(log: str) -> dict[str, list[Change]]:
+def _follow(log: str, languages: dict[str, str]) -> dict[str, list[_Entry]]:
     """The changes of each file as it is named now, following renames back (what `git log --follow` does per file)."""
     current: dict[str, str] = {}  # a name in the commit being read -> the file's name today
     ended: set[str] = set()  # names whose older commits belong to another, earlier file
-    changes: dict[str, list[Change]] = {}
-    for entry in log.split(COMMIT)[1:]:
-        header, _, files = entry.partition("\n")
-        day, _, subject = header.partition(FIELD)
-        change = Change(dt.date.fromisoformat(day), subject.strip())
+    entries: dict[str, list[_Entry]] = {}
+    for block in log.split(COMMIT)[1:]:
+        header, _, files = block.partition("\n")
+        commit, day, trailers = (header.split(FIELD) + ["", ""])[:3]
+        change = Change(dt.date.fromisoformat(day), _notes(trailers, languages))
         for line in files.splitlines():
             status, *paths = line.split("\t")
             if not paths:
@@ -72,10 +113,105 @@ def _follow(log: str) -> dict[str, list[Change]]:
             if name in ended:
                 continue
             today = current.setdefault(name, name)
-            changes.setdefault(today, []).append(change)
+            added = status[:1] == "A"
+            entries.setdefault(today, []).append(_Entry(commit, name, None if added else paths[0], change))
             if status.startswith("R") and len(paths) == 2:
                 current[paths[0]] = current.pop(name)
                 ended.add(name)
             elif status[:1] in ("A", "D"):
                 ended.add(name)
-    return changes
+    return entries
+
+
+def _notes(trailers: str, languages: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The trailers that describe the change for readers, by language; git compares trailer names ignoring case."""
+    notes = {}
+    for trailer in trailers.split(TRAILER):
+        name, _, value = trailer.partition(":")
+        lang = languages.get(name.strip().casefold())
+        if lang and value.strip() and lang not in notes:
+            notes[lang] = " ".join(value.split())
+    return tuple(sorted(notes.items()))
+
+
+def _describe(content_dir: Path, entries: dict[str, list[_Entry]], languages: set[str], cache: Cache | None) -> None:
+    """Mark each file's first commit, and compute what changed where a language has no note: from the cache, else by
+    reading both versions of every such file in one `git cat-file`."""
+    wanted: list[_Entry] = []
+    for found in entries.values():
+        found[-1].change = replace(found[-1].change, first=True)
+        for entry in found[:-1]:
+            noted = {lang for lang, _ in entry.change.notes}
+            if not entry.path.endswith(".md") or (languages and languages <= noted):  # every language has a note
+                continue
+            edit = cache.get_object(KIND, _key(entry)) if cache else None
+            if edit is None:
+                wanted.append(entry)
+            else:
+                entry.change = replace(entry.change, edit=edit)
+    versions = _versions(content_dir, [(f"{e.commit}^", e.before) for e in wanted] + [(e.commit, e.path) for e in wanted])
+    texts = versions if versions is not None else [None] * 2 * len(wanted)
+    for entry, old, new in zip(wanted, texts, texts[len(wanted):]):
+        edit = replace(_compare(old, new), moved=entry.before != entry.path)
+        entry.change = replace(entry.change, edit=edit)
+        if cache and versions is not None:  # git answered: what it said about a commit holds for good
+            cache.put_object(KIND, _key(entry), edit)
+    if cache:
+        cache.prune(KIND)
+
+
+def _key(entry: _Entry) -> str:
+    return f"{entry.commit}-{fingerprint(entry.before, entry.path)[:16]}"
+
+
+def _versions(content_dir: Path, wanted: list[tuple[str, str | None]]) -> list[str | None] | None:
+    """The text of each (commit, path) in one `git cat-file --batch`; None where git has no such file, and None for
+    all when git could not be asked."""
+    if not wanted:
+        return []
+    request = "".join(f"{commit}:./{path}\n" for commit, path in wanted)
+    try:
+        result = subprocess.run(["git", "-C", str(content_dir), "cat-file", "--batch"], input=request.encode("utf-8"),
+                                capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    output, at, texts = result.stdout, 0, []
+    for _ in wanted:
+        end = output.find(b"\n", at)
+        header = output[at:end].split(b" ") if end >= 0 else []
+        if len(header) != 3 or header[1] != b"blob":
+            texts.append(None)
+            at = end + 1 if end >= 0 else len(output)
+            continue
+        size = int(header[2])
+        texts.append(output[end + 1:end + 1 + size].decode("utf-8", errors="replace"))
+        at = end + 1 + size + 1  # the content is followed by a newline
+    return texts
+
+
+def _compare(old: str | None, new: str | None) -> Edit:
+    """Whether the body changed and which front-matter values did; a version that cannot be read counts as new text."""
+    if old is None or new is None:
+        return Edit(text=True)
+    try:
+        (old_front, old_body, _), (new_front, new_body, _) = split_front_matter(old), split_front_matter(new)
+    except SourceError:
+        return Edit(text=old != new)
+    if old_front == new_front:  # the usual case, and reading YAML is what costs
+        return Edit(old_body != new_body)
+    before, after = _mapping(old_front), _mapping(new_front)
+    if before is None or after is None:
+        return Edit(text=old != new)
+    keys = list(after) + [key for key in before if key not in after]
+    return Edit(old_body != new_body, tuple(str(key) for key in keys if before.get(key) != after.get(key)))
+
+
+def _mapping(front: str) -> dict | None:
+    """The front matter's values, or None for an old version the site can no longer read."""
+    try:
+        data = yaml.load(front, Loader=LOADER)
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
