@@ -11,9 +11,9 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from slugify import slugify
 
 from ..model import Heading, Media, RenderedMarkdown
+from .slug import heading_slug
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 BOLD_HEADING_MAX = 100  # a bold line longer than this is an emphasised sentence, not a heading
@@ -102,7 +102,7 @@ def headings(tokens: list[Token]) -> tuple[Heading, ...]:
 @lru_cache(maxsize=8192)
 def _slug(text: str) -> str:
     """Headings repeat across documents ("Inleiding", "Doelstellingen"); transliterating is the costly part."""
-    return slugify(text, max_length=60, word_boundary=True) or "sectie"
+    return heading_slug(text)
 
 
 def footnote_anchors(tokens: list[Token]) -> set[str]:

@@ -1,0 +1,35 @@
+"""Heading ids without python-slugify's slow path: the same id as python-slugify for any text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slugify import slugify
+
+from zonesite.source.slug import heading_slug
+
+# Latin-1 (the table's part), the characters its clean-up treats apart, and some beyond (python-slugify's part).
+LATIN_1 = st.characters(min_codepoint=0, max_codepoint=255)
+SPECIAL = st.sampled_from(list("'-,&;#x0123456789 ÉéèëçàôœŒ€“”’—–…ﬁ½²\u0301\u00ad\u00b4\u00a8") + ["&amp;", "&#233;", "&eacute;"])
+
+
+def expected(text: str) -> str:
+    return slugify(text, max_length=60, word_boundary=True) or "sectie"
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.one_of(LATIN_1, SPECIAL, st.characters()), max_size=90).map("".join))
+def test_the_same_id_as_python_slugify_for_any_text(text):
+    assert heading_slug(text) == expected(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["1", "2", ",", " ", "-", "'", "Één", "beleid", "ß", "Æ", "½", "x" * 20]), max_size=40)
+       .map("".join))
+def test_the_same_id_for_long_headings_cut_at_a_word(text):
+    assert heading_slug(text) == expected(text)
+
+
+def test_headings_of_the_documents():
+    for text in ("4.2 Leiderschap", "Één & twee", "Financiën 2023, 1,5 % meer", "L'approche « intégrée »", "", "…"):
+        assert heading_slug(text) == expected(text)
