@@ -230,7 +230,7 @@ def _with_compressed(outputs: list[Output]) -> list[Output]:
         for extension, encode in kinds.items():
             last = extension == list(kinds)[-1]
             result.append(Output(output.path + extension, fingerprint(output.key, extension, code_fingerprint()),
-                                 make=lambda data=data, encode=encode, last=last: encode(data(last))))
+                                 make=lambda data=data, encode=encode, last=last: encode(data(last)), follows=True))
     return result
 
 

@@ -1,8 +1,10 @@
-"""Worker processes for the slow steps (Markdown on a cold build, PDFs), which die with the build that started them."""
+"""Worker processes for the slow steps (reading a cold site, pages and their compressed copies, PDFs), which die with the
+build that started them."""
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -22,5 +24,7 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+def worker_pool(workers: int, fork: bool = False) -> ProcessPoolExecutor:
+    """`fork`: the workers start as copies of this process, with everything it holds (Linux and macOS)."""
+    context = multiprocessing.get_context("fork") if fork else None
+    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, mp_context=context)

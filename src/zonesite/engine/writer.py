@@ -7,15 +7,18 @@ files can never disagree, whatever happens to the cache or to a build killed hal
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import write_atomically
 from .progress import Progress
-from .stage import inside, staged_output
+from .stage import Stage, inside, staged_output
+from .workers import worker_pool
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Output:
     key: str
     make: Callable[[], bytes | str] | None = None
     source: Path | None = None
+    follows: bool = False  # made from the output before it (its compressed copy): made by the same worker
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Written:
 
 
 MANIFEST = ".zonesite-manifest.json"
+PARALLEL_FROM = 200  # files to make before worker processes pay for their start
 
 
 def read_manifest(out_dir: Path) -> dict:
@@ -88,19 +93,20 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
             write_atomically(out_dir / MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
         return written
     with staged_output(out_dir) as stage:
-        changed = sum(1 for output in outputs if previous.get(output.path) != output.key)
-        bar = Progress(changed, "files", enabled=progress and changed > 100, every=500)
+        groups: list[list[Output]] = []
         for output in outputs:
             if previous.get(output.path) == output.key and stage.reuse(output.path):
                 written.reused.append(output.path)
-                continue
-            if output.source is not None:
+            elif output.source is not None:
                 stage.link(output.source, output.path)
+                written.made.append(output.path)
             else:
-                stage.write(output.path, output.make())
-            written.made.append(output.path)
-            bar.step()
-        bar.done()
+                if output.follows and groups and output.path.startswith(groups[-1][0].path):
+                    groups[-1].append(output)
+                else:
+                    groups.append([output])
+                written.made.append(output.path)
+        _make_all(stage, groups, progress)
         for tree in trees:
             if previous.get(tree.path) == tree.key or tree.make is None:
                 if stage.reuse_tree(tree.path):
@@ -110,6 +116,43 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
                 written.made.append(tree.path)
         stage.write(MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
     return written
+
+
+_WORK: tuple[Stage, list[list[Output]]] | None = None  # what the forked workers make, inherited, never pickled
+
+
+def _make_group(index: int) -> None:
+    stage, groups = _WORK
+    for output in groups[index]:
+        stage.write(output.path, output.make())
+
+
+def _make_all(stage: Stage, groups: list[list[Output]], progress: bool) -> None:
+    """Render, compress and write every changed file, on every core: the workers are forked from this process, so they
+    have the model, the templates and the list of outputs already, and only an index travels; the pages they make
+    are written by them, never sent back."""
+    global _WORK
+    bar = Progress(len(groups), "files", enabled=progress and len(groups) > 100, every=500)
+    workers = os.cpu_count() or 1
+    # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
+    if len(groups) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or not _can_fork():
+        for group in groups:
+            for output in group:
+                stage.write(output.path, output.make())
+            bar.step()
+    else:
+        _WORK = (stage, groups)
+        try:
+            with worker_pool(workers, fork=True) as pool:
+                for _ in pool.map(_make_group, range(len(groups)), chunksize=32):
+                    bar.step()
+        finally:
+            _WORK = None
+    bar.done()
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _write_in_place(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], previous: dict[str, str],
