@@ -119,7 +119,9 @@ def read_zone(folder: Path, root: Path, config: Config) -> tuple[Zone | None, Pr
     if zone_fields is None:
         return None, problems
     documents.sort(key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
-    return Zone(slug=slug, path=zone_file, documents=tuple(documents), **zone_fields), problems
+    zone = Zone(slug=slug, path=zone_file, documents=tuple(documents), **zone_fields)
+    zone.fingerprint  # hashed here, in the worker, and cached with the zone: a build that loads it does not hash it again
+    return zone, problems
 
 
 def _sort_document_file(path: Path, config: Config, files: dict[str, dict[str, Path]], problems: Problems) -> None:
