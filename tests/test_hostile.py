@@ -70,6 +70,14 @@ def hostile_site(make_site, payload: str) -> Path:
                       "content/testzone/test.fr.md": translation_of(document)})
 
 
+TEMPLATE_DETAILS = {"legend", "search-filters"}  # the folding parts the templates themselves make
+
+
+def _templates_own(element) -> bool:
+    """A <details> of the templates (the themes legend, the search filters): never one from content, which has no class."""
+    return element.tag == "details" and element.get("class") in TEMPLATE_DETAILS
+
+
 def executable_parts(tree: lxml.html.HtmlElement) -> list[str]:
     found = []
     for script in tree.iter("script"):
@@ -80,7 +88,7 @@ def executable_parts(tree: lxml.html.HtmlElement) -> list[str]:
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in ("iframe", "object", "embed", "style", "details", "math", "img"):
+        if element.tag in ("iframe", "object", "embed", "style", "details", "math", "img") and not _templates_own(element):
             found.append(f"<{element.tag}>")
         for name, value in element.attrib.items():
             if name.startswith("on"):
