@@ -290,6 +290,7 @@ def test_import_speaks_french_when_asked_and_dutch_by_default(make_site, tmp_pat
     with pytest.raises(SystemExit):
         main(["import", "--help", "--lang", "fr"])
     shown = capsys.readouterr().out
+    assert shown.startswith("utilisation : build.py import ")  # the word said once, in a command's help too
     assert "convertir un document Word (.docx) en un nouveau document (projet) à compléter" in shown
 
 

@@ -29,7 +29,7 @@ class _Formatter(argparse.HelpFormatter):
     lang = DEFAULT
 
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix or say(self.lang, "help.usage"))
+        super().add_usage(usage, actions, groups, say(self.lang, "help.usage") if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
