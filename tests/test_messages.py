@@ -50,16 +50,21 @@ def test_every_message_has_every_language_and_every_placeholder():
             catalogues[lang][ident].format_map({name: "x" for name in used[lang]})
 
 
+ID_CALLS = {"error", "warning", "fail", "say", "_say", "of", "problem", "found", "SourceError", "ScaffoldError",
+            "PublishError", "ToolError", "SigningError"}
+
+
+def called(node: ast.AST) -> str:
+    return node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+
+
 def literal_ids() -> dict[str, str]:
     """Message ids the code names as string literals: the first argument of the calls that take one."""
-    calls = {"error", "warning", "fail", "say", "_say", "of", "problem", "found", "SourceError", "ScaffoldError",
-             "PublishError", "ToolError", "SigningError"}
     found = {}
     for path in SOURCE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
-                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                for arg in node.args if name in calls else ():  # an English sentence here is found too
+                for arg in node.args if called(node) in ID_CALLS else ():  # an English sentence here is found too
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         found[arg.value] = f"{path.name}:{node.lineno}"
     return found
@@ -70,6 +75,39 @@ def test_the_code_names_only_ids_the_catalogues_have():
     assert len(ids) > 150  # the scan finds the messages
     unknown = {ident: where for ident, where in ids.items() if ident not in messages.catalogue("nl")}
     assert not unknown, f"ids (or English sentences) in the code with no catalogue entry: {unknown}"
+
+
+def literal_text(node: ast.AST):
+    """String literals with a letter in them, below `node` but not inside a call that takes a message id."""
+    if isinstance(node, ast.Call) and called(node) in ID_CALLS:
+        return
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"[^\W\d_]", node.value):
+        yield node.value
+    for child in ast.iter_child_nodes(node):
+        yield from literal_text(child)
+
+
+def printed_literals() -> dict[str, str]:
+    """Text the code shows without a catalogue: words written into print() (a sentence, or the key of a module's
+    own table of messages), and .format() called on a literal or on a table's entry."""
+    found = {}
+    for path in SOURCE.rglob("*.py"):
+        if path.name == "messages.py":  # the catalogues' own reader
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            formats = isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+                and isinstance(node.func.value, (ast.Constant, ast.Subscript))
+            for arg in (node.func.value,) if formats else [*node.args, *node.keywords] if called(node) == "print" else ():
+                for text in literal_text(arg):
+                    found[text] = f"{path.name}:{node.lineno}"
+    return found
+
+
+def test_nothing_is_printed_that_is_not_in_the_catalogues():
+    printed = printed_literals()
+    assert not printed, f"text printed without a catalogue: {printed}"
 
 
 def test_positions_are_counted_from_one_and_named():
@@ -225,6 +263,35 @@ def test_new_in_french_and_zone_names_with_commas_and_parentheses(make_site):
                  "--config", str(root / "site_config.yaml"), "--lang", "fr"])
     assert code == 0  # the zone file is valid YAML with the name as given
     assert yaml.safe_load((root / "content/rupel/zone.yaml").read_text(encoding="utf-8"))["name"]["nl"] == "Rupel (Boom, Niel, Rumst)"
+
+
+def test_import_speaks_french_when_asked_and_dutch_by_default(make_site, tmp_path, capsys):
+    from tests.test_import import word_document
+
+    root = with_document(make_site, DOCUMENT)
+    docx_path = word_document(tmp_path)
+    options = ["--zone", "testzone", "--config", str(root / "site_config.yaml")]
+    assert main(["import", str(docx_path), *options, "--slug", "en-francais", "--lang", "fr"]) == 0
+    said = capsys.readouterr().out
+    assert "fidélité à l'original : 23 phrases sur 23 retrouvées mot pour mot (100,0 %)" in said, said
+    assert "table des matières : 4 ligne(s)" in said and "afbeelding-1.png : Word ne donne pas de description" in said
+    front = (root / "content/testzone/en-francais.nl.md").read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert "# qui signe le document" in front and "# tiré du document Word : à vérifier" in front
+    assert "placez-les dans le dossier en-francais/ à côté de ce fichier" in front
+    assert "![Beschrijf deze afbeelding](en-francais/afbeelding-1.png)" in \
+        (root / "content/testzone/en-francais.nl.md").read_text(encoding="utf-8")  # the document's own text stays Dutch
+    assert main(["import", str(docx_path), *options, "--slug", "en-francais", "--lang", "fr"]) == 2
+    assert "import : content/testzone/en-francais" in capsys.readouterr().err.replace(str(root) + "/", "")
+    assert main(["import", str(docx_path), *options, "--slug", "in-het-nederlands"]) == 0
+    said = capsys.readouterr().out
+    assert "trouw aan het origineel: 23 van 23 zinnen woordelijk teruggevonden (100,0 %)" in said, said
+    front = (root / "content/testzone/in-het-nederlands.nl.md").read_text(encoding="utf-8")
+    assert "# wie het document ondertekent" in front and "folder" not in front and "fichier" not in front
+    with pytest.raises(SystemExit):
+        main(["import", "--help", "--lang", "fr"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("utilisation : build.py import ")  # the word said once, in a command's help too
+    assert "convertir un document Word (.docx) en un nouveau document (projet) à compléter" in shown
 
 
 def test_translate_starts_a_translation_in_progress_until_it_is_stamped(make_site, capsys):

@@ -29,7 +29,7 @@ class _Formatter(argparse.HelpFormatter):
     lang = DEFAULT
 
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix or say(self.lang, "help.usage"))
+        super().add_usage(usage, actions, groups, say(self.lang, "help.usage") if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,7 +89,11 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     publish.add_argument("--rollback", action="store_true", help=h("publish_rollback"))
     translations = commands.add_parser("translations", parents=[common], help=h("translations"), description=h("translations"))
     translations.add_argument("--stamp", type=Path, metavar="FILE", help=h("stamp"))
-    word_import.add_parser(commands, [common])
+    word = commands.add_parser("import", parents=[common], help=h("import"), description=h("import"))
+    word.add_argument("docx", type=Path, metavar="FILE.docx", help=h("import_file"))
+    word.add_argument("--zone", required=True, help=h("import_zone"))
+    word.add_argument("--slug", help=h("import_slug"))
+    word.add_argument("--type", dest="doc_type", help=h("import_type"))
     verify = commands.add_parser("verify", parents=[common], help=h("verify"), description=h("verify"))
     verify.add_argument("pdf", type=Path, metavar="FILE.pdf", help=h("verify_pdf"))
     verify.add_argument("--site", type=Path, default=None, help=h("verify_site"))
@@ -196,7 +200,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "translate":
         return _translate(args, config, lang)
     if args.command == "import":
-        return word_import.run(args, config, content_dir)
+        return word_import.run(args, config, content_dir, lang)
     if args.command == "verify":
         return _verify(args, config, Pipeline(config, content_dir, cache_dir), lang)
     if args.command == "publish":
@@ -240,7 +244,7 @@ def _new(args: argparse.Namespace, config, content_dir: Path, lang: str) -> int:
         _say(lang, "new.zone_created", out=sys.stdout, path=str(path))
         return EXIT_OK
     given = DocumentFields(args.zone or "", args.doc_type or "", args.title or "", args.start, args.end, slug=args.slug)
-    path = new_document(config, content_dir, document_fields(config, content_dir, given, interview))
+    path = new_document(config, content_dir, document_fields(config, content_dir, given, interview), lang)
     _say(lang, "new.created", out=sys.stdout, path=str(path), folder=str(path.parent))
     return EXIT_OK
 

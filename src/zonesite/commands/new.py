@@ -11,6 +11,7 @@ from pathlib import Path
 from slugify import slugify
 
 from ..config import Config
+from ..messages import say
 from ..problems import ToolError
 from ..source.validate import PLACEHOLDERS
 
@@ -40,7 +41,7 @@ class DocumentFields:
     slug: str | None = None
 
 
-def new_document(config: Config, content_dir: Path, fields: DocumentFields) -> Path:
+def new_document(config: Config, content_dir: Path, fields: DocumentFields, lang: str) -> Path:
     zone, doc_type, start, end = fields.zone, fields.doc_type, fields.start, fields.end
     if not (content_dir / zone / "zone.yaml").exists():
         raise ScaffoldError("new.no_zone", zone=zone, file=str(content_dir / zone / "zone.yaml"))
@@ -52,32 +53,34 @@ def new_document(config: Config, content_dir: Path, fields: DocumentFields) -> P
     path = content_dir / zone / f"{slug}.{config.default_language}.md"
     if path.exists():
         raise ScaffoldError("new.exists", file=str(path))
-    path.write_text(_front_matter(config, fields, slug) + "## 1 Inleiding\n\n" + f"{PLACEHOLDERS['body']}\n", encoding="utf-8")
+    path.write_text(front_matter(config, fields, slug, lang) + "## 1 Inleiding\n\n" + f"{PLACEHOLDERS['body']}\n", encoding="utf-8")
     return path
 
 
-def _front_matter(config: Config, fields: DocumentFields, slug: str) -> str:
+def front_matter(config: Config, fields: DocumentFields, slug: str, lang: str, title_note: str = "") -> str:
+    """The skeleton `new` and `import` write: a draft whose placeholders `check` points at once the status says it is
+    ready, its comments in the editor's language; `title_note` is the id of a comment on the title."""
     start, end = fields.start, fields.end
     period = f"period:\n  start: {start.isoformat()}\n  end: {end.isoformat()}\n" if start and end else \
-        "# period:                 # the period the document covers\n#   start: 2025-01-01\n#   end: 2030-12-31\n"
-    date = f"date: {fields.date.isoformat()}          # date of adoption\n" if fields.date else \
-        "# date: 2025-03-01          # date of adoption, when known\n"
+        f"# period:                   # {say(lang, 'front.period')}\n#   start: 2025-01-01\n#   end: 2030-12-31\n"
+    date = f"date: {fields.date.isoformat()}          # {say(lang, 'front.date')}\n" if fields.date else \
+        f"# date: 2025-03-01          # {say(lang, 'front.date_unknown')}\n"
     themes = list(fields.themes) or [next(iter(config.themes))]
     draft = config.draft_statuses[0] if config.draft_statuses else next(iter(config.statuses))
     ready = [status for status in config.statuses if status not in config.draft_statuses]
     return (
         "---\n"
-        f"title: {_quoted(fields.title)}\n"
-        f"type: {fields.doc_type}              # one of: {', '.join(config.document_types)}\n"
+        f"title: {_quoted(fields.title)}{f'   # {say(lang, title_note)}' if title_note else ''}\n"
+        f"type: {fields.doc_type}   # {say(lang, 'front.type', types=list(config.document_types))}\n"
         f"{period}{date}"
-        f"author: {_quoted(fields.author or PLACEHOLDERS['author'])}   # who signs the document\n"
-        f"status: {fields.status or draft}            # a draft is never published; when it is ready: {', '.join(ready)}\n"
+        f"author: {_quoted(fields.author or PLACEHOLDERS['author'])}   # {say(lang, 'front.author')}\n"
+        f"status: {fields.status or draft}   # {say(lang, 'front.status', ready=ready)}\n"
         f"summary: {_quoted(fields.summary or PLACEHOLDERS['summary'])}\n"
-        f"themes: [{', '.join(themes)}]          # keys of site_config.yaml themes: {', '.join(config.themes)}\n"
-        "objectives:                # the zone's goals as data; level, parent and priority are optional\n"
+        f"themes: [{', '.join(themes)}]   # {say(lang, 'front.themes', themes=list(config.themes))}\n"
+        f"objectives:   # {say(lang, 'front.objectives')}\n"
         f"  - {{id: doel-1, title: {_quoted(PLACEHOLDERS['objective'])}, themes: [{themes[0]}]}}\n"
-        f"# images and annexes (pdf, xlsx, ...): put them in the folder {slug}/ beside this file and link them in the text:\n"
-        f"#   ![what the image shows]({slug}/organigram.png)    [Begroting 2026]({slug}/begroting-2026.xlsx)\n"
+        f"# {say(lang, 'front.files', folder=f'{slug}/')}\n"
+        f"#   ![{say(lang, 'front.image_alt')}]({slug}/organigram.png)    [Begroting 2026]({slug}/begroting-2026.xlsx)\n"
         "---\n"
     )
 
