@@ -138,6 +138,8 @@ def test_a_python_docx_document_keeps_its_structure_and_loses_its_furniture(make
     for field in ("author:", "summary:", "  - {id: doel-1"):
         line = next(number for number, line in enumerate(lines, start=1) if line.startswith(field))
         assert f"beleidsplan-testzone-2026.nl.md:{line}: " in check.stderr, (field, check.stderr)
+    picture = next(number for number, line in enumerate(lines, start=1) if line.startswith("![Beschrijf deze afbeelding]"))
+    assert f"beleidsplan-testzone-2026.nl.md:{picture}: an image still has the placeholder description" in check.stderr
 
 
 def test_a_pandoc_document_keeps_footnotes_links_nested_lists_and_tables(make_site, tmp_path):

@@ -245,7 +245,7 @@ def _new(args: argparse.Namespace, config, content_dir: Path, lang: str) -> int:
         return EXIT_OK
     given = DocumentFields(args.zone or "", args.doc_type or "", args.title or "", args.start, args.end, slug=args.slug)
     path = new_document(config, content_dir, document_fields(config, content_dir, given, interview), lang)
-    _say(lang, "new.created", out=sys.stdout, path=str(path), folder=str(path.parent))
+    _say(lang, "new.created", out=sys.stdout, path=str(path), folder=str(path.with_name(path.name.split(".")[0])) + "/")
     return EXIT_OK
 
 

@@ -11,8 +11,9 @@ from xml.parsers.expat import ExpatError
 from slugify import slugify
 
 from ..config import Config
-from ..messages import LANGUAGES, say
+from ..messages import say
 from ..problems import ToolError
+from ..source.validate import PLACEHOLDERS
 from .new import DocumentFields, front_matter
 
 EXIT_OK, EXIT_MISSING = 0, 1  # nothing written: a ToolError, exit 2 from the command line
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, config: Config, content_dir: Path, lang: str) 
     if args.doc_type and args.doc_type not in config.document_types:
         raise ToolError("import.no_type", type=args.doc_type, types=list(config.document_types))
     try:  # the placeholder is text of the document, so in the document's language
-        converted = convert(args.docx, say(_document_language(config, lang), "import.missing_alt"))
+        converted = convert(args.docx, PLACEHOLDERS["image"])
     except (zipfile.BadZipFile, KeyError, ValueError, ExpatError):  # not a zip, a part missing, XML that is not
         raise ToolError("import.not_docx", path=str(args.docx)) from None
     title = converted.title or args.docx.stem
@@ -48,11 +49,6 @@ def run(args: argparse.Namespace, config: Config, content_dir: Path, lang: str) 
     result = fidelity(converted.paragraphs, body, title)
     _report(lang, path, folder, config, converted, result, args.quiet)
     return EXIT_MISSING if result.missing else EXIT_OK
-
-
-def _document_language(config: Config, lang: str) -> str:
-    """The language the document is written in when the catalogues have it (Dutch), else the editor's."""
-    return config.default_language if config.default_language in LANGUAGES else lang
 
 
 def _zone_dir(content_dir: Path, zone: str) -> Path:
@@ -88,7 +84,7 @@ def _report(lang: str, path: Path, folder: Path, config: Config, converted, resu
         _say(lang, "import.written", path=str(path), status=config.draft_statuses[0] if config.draft_statuses else "")
         if converted.pictures:
             _say(lang, "import.pictures", count=len(converted.pictures), folder=str(folder))
-    placeholder = say(_document_language(config, lang), "import.missing_alt")
+    placeholder = PLACEHOLDERS["image"]
     for picture in converted.pictures:
         if not picture.alt:
             _say(lang, "import.no_alt", name=picture.name, placeholder=placeholder)

@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "summary": "Wat dit document is, in één of twee zinnen.",
     "objective": "Eerste doelstelling",
     "body": "De tekst van het document, woordelijk zoals hij werd vastgesteld.",
+    "image": "Beschrijf deze afbeelding",  # `import`: a picture Word gave no description
 }
 
 
@@ -265,6 +266,8 @@ def check_placeholders(doc: Document, body: str, config: Config, problems: Probl
     for number, line in enumerate(body.split("\n")):
         if PLACEHOLDERS["body"] in line:
             problems.error(source.path, source.body_line + number, "placeholder.body", placeholder=PLACEHOLDERS["body"])
+        if f"![{PLACEHOLDERS['image']}]" in line:
+            problems.error(source.path, source.body_line + number, "placeholder.image", placeholder=PLACEHOLDERS["image"])
 
 
 def check_notes(doc: Document, headings: tuple[Heading, ...], problems: Problems) -> None:
