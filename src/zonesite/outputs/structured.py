@@ -31,13 +31,7 @@ def publisher(config: Config, lang: str) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "Organization", "name": facts.name[lang]}
     if facts.website:
         data["url"] = facts.website
-    if facts.email:
-        data["email"] = facts.email
-    if facts.phone:
-        data["telephone"] = facts.phone
-    if facts.address:
-        data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(facts.address)}
-    return data
+    return _with_contact(data, facts)
 
 
 def zone_organisation(config: Config, zone: Zone, lang: str) -> dict[str, Any]:
@@ -48,12 +42,17 @@ def zone_organisation(config: Config, zone: Zone, lang: str) -> dict[str, Any]:
                             "url": urls.public(config, urls.zone(lang, zone))}
     if zone.website:
         data["sameAs"] = zone.website
-    if zone.email:
-        data["email"] = zone.email
-    if zone.phone:
-        data["telephone"] = zone.phone
-    if zone.address:
-        data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(zone.address)}
+    return _with_contact(data, zone)
+
+
+def _with_contact(data: dict[str, Any], facts) -> dict[str, Any]:
+    """The e-mail, phone and address of a publisher or zone, those it has."""
+    if facts.email:
+        data["email"] = facts.email
+    if facts.phone:
+        data["telephone"] = facts.phone
+    if facts.address:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(facts.address)}
     return data
 
 
