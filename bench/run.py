@@ -41,6 +41,10 @@ class Measure:
     load: float  # the one-minute load average when the run started
 
 
+# As users run it: Python keeps the compiled modules (a shell that forbids it would time the compiler too).
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(command: list[str], cwd: Path) -> Measure:
     """Wall time, CPU time (user + system, children included), peak memory summed over the process and its workers,
     and the machine's load average as the run started."""
@@ -48,7 +52,7 @@ def measure(command: list[str], cwd: Path) -> Measure:
     # What the command prints goes to a file: a pipe nobody reads until the end would stop a talkative build.
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=ENVIRONMENT)
         peak = [0]
         sampler = threading.Thread(target=_sample_memory, args=(process, peak), daemon=True)
         sampler.start()
@@ -167,7 +171,7 @@ def serve_latency(corpus: Path, samples: int = 10) -> list[float]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT)
     try:
         for _ in range(600):
             try:

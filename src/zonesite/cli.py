@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jinja2
 
-from .commands import word_import
 from .commands.new import new_document, new_zone
 from .config import configured_language, load_config
 from .messages import DEFAULT, LANGUAGES, Message, say
@@ -200,6 +199,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "translate":
         return _translate(args, config, lang)
     if args.command == "import":
+        from .commands import word_import  # mammoth only when a Word document is imported
+
         return word_import.run(args, config, content_dir, lang)
     if args.command == "verify":
         return _verify(args, config, Pipeline(config, content_dir, cache_dir), lang)
