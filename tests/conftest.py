@@ -12,6 +12,9 @@ from zonesite.config import load_config
 from zonesite.pipeline import Pipeline
 from zonesite.model import text_hash
 
+from tests.browser import browser
+from tests.webserver import nginx
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 ZONE_YAML = "name: {nl: Testzone, fr: Zone test}\n"
@@ -84,3 +87,16 @@ def real_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_config():
     return load_config(PROJECT / "site_config.yaml")
+
+
+@pytest.fixture(scope="module")
+def site_url(real_site, tmp_path_factory):
+    """The real site as it is served in production: Debian's nginx with the configuration the build generated."""
+    with nginx(real_site, tmp_path_factory.mktemp("nginx")) as server:
+        yield server.base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance

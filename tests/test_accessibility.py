@@ -9,18 +9,10 @@ import lxml.html
 import pytest
 
 from tests.browser import browser
-from tests.webserver import nginx
 from tests.test_site import html_pages
 
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def site_url(real_site, tmp_path_factory):
-    """The real site as it is served in production: Debian's nginx with the configuration the build generated."""
-    with nginx(real_site, tmp_path_factory.mktemp("nginx")) as server:
-        yield server.base
 
 
 @pytest.fixture(scope="module")

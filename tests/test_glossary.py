@@ -3,8 +3,6 @@ page per language. The words of the official text stay exactly as written."""
 
 from __future__ import annotations
 
-import lxml.html
-
 from tests.conftest import translation_of
 from tests.test_citizens import build, cls, page, site
 

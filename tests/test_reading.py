@@ -7,34 +7,19 @@ configuration; small sites are built with `make_site` and a fixed ZONESITE_TODAY
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import lxml.html
 import pytest
 import yaml
 
-from tests.browser import browser, serve
+from tests.browser import serve
 from tests.conftest import DOCUMENT, PROJECT, TRANSLATION, ZONE_YAML
 from tests.test_citizens import NEW, OLD, build, page
 from tests.test_pdf import poppler
-from tests.webserver import nginx
 from zonesite.source.markdown import render_markdown
 
 NARROW_NO_BREAK_SPACE = "\u202f"
-
-
-@pytest.fixture(scope="module")
-def site_url(real_site, tmp_path_factory):
-    with nginx(real_site, tmp_path_factory.mktemp("nginx")) as server:
-        yield server.base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
 
 
 @pytest.fixture

@@ -7,21 +7,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import browser
-from tests.webserver import nginx
-
-
-@pytest.fixture(scope="module")
-def site_url(real_site, tmp_path_factory):
-    """The real site as it is served in production: Debian's nginx with the configuration the build generated."""
-    with nginx(real_site, tmp_path_factory.mktemp("nginx")) as server:
-        yield server.base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
 
 
 @pytest.fixture

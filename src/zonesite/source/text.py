@@ -101,10 +101,10 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         raise SourceError(node.start_mark.line + 1, "yaml.key_plain")
     try:
         return loader.construct_object(node, deep=True)
-    except ValueError as error:  # e.g. 2021-02-30
+    except ValueError:  # e.g. 2021-02-30
         ident = "yaml.invalid_date" if re.match(r"^\d{4}-\d\d?-\d\d?", str(node.value)) else "yaml.invalid_value"
         raise SourceError(node.start_mark.line + 1, ident, value=node.value) from None
-    except yaml.constructor.ConstructorError as error:
+    except yaml.constructor.ConstructorError:
         raise SourceError(node.start_mark.line + 1, "yaml.unsupported", value=node.value) from None
 
 
