@@ -268,4 +268,6 @@ def test_a_killed_build_leaves_the_previous_site_and_a_usable_cache(tmp_path):
         "worker processes outlived the killed build"
     assert subprocess.run(command, cwd=root).returncode == 0
     assert "Wijziging 1.6." in (root / "_site/nl/zone-003/beleidsplan-2020-2025/index.html").read_text(encoding="utf-8")
-    assert not list(root.glob("._site.*"))
+    # Nothing half-made is left beside the site; the site it replaced is kept whole, with its manifest, for the next build.
+    assert [path.name for path in root.glob("._site.*")] == ["._site.previous"]
+    assert (root / "._site.previous/.zonesite-manifest.json").is_file()

@@ -538,6 +538,55 @@ def test_a_killed_build_leaves_exactly_the_old_or_the_new_site(make_site, tmp_pa
             f"{sum(1 for p in new if (killed or {}).get(p) != new[p])} files differ from the new)")
 
 
+def test_an_edit_reads_that_document_again_and_no_other(make_site):
+    """The cache holds one entry per document read: after an edit, exactly the edited document's entry is new."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT,
+                      "content/testzone/ander.nl.md": DOCUMENT.replace("Testdocument", "Ander document"),
+                      "content/tweede/zone.yaml": ZONE_YAML.replace("Testzone", "Tweede zone"),
+                      "content/tweede/derde.nl.md": DOCUMENT.replace("Testdocument", "Derde document")})
+    read = root.parent / "cache" / "documents"
+    assert run(root, "build", "--no-pdf").returncode == 0
+    before = {path.name: path.stat().st_mtime_ns for path in read.iterdir()}
+    assert len(before) == 3
+    edit(root / TEST_DOC, "Testdocument", "Gewijzigd document")
+    assert run(root, "build", "--no-pdf").returncode == 0
+    after = {path.name: path.stat().st_mtime_ns for path in read.iterdir()}
+    assert len(after) == 3 and len(after.keys() - before.keys()) == 1
+    assert all(after[name] == before[name] for name in after.keys() & before.keys()), "an unchanged document was read again"
+    assert "Gewijzigd document" in (root.parent / "out/nl/testzone/test/index.html").read_text(encoding="utf-8")
+
+
+def without_index(files: dict[str, str]) -> dict[str, str]:
+    """Pagefind's files differ between two builds of the same pages (its entry file is not reproducible)."""
+    return {path: digest for path, digest in files.items() if not path.startswith("pagefind/")}
+
+
+def test_a_build_brings_the_site_before_up_to_date_and_leaves_the_published_one_alone(make_site, tmp_path):
+    """Each build starts from the site before the previous one, kept beside the output: after edits, an added and
+    a removed document, the output is byte for byte a fresh build, and the site it replaced is kept unchanged."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT,
+                      "content/testzone/weg.nl.md": DOCUMENT.replace("Testdocument", "Verdwijnt")})
+    out = tmp_path / "out"
+    spare = tmp_path / ".out.previous"
+    steps = [lambda: None,
+             lambda: edit(root / TEST_DOC, "Testdocument", "Eerste wijziging"),
+             lambda: (root / "content/testzone/weg.nl.md").unlink(),
+             lambda: (root / "content/testzone/nieuw.nl.md").write_text(DOCUMENT.replace("Testdocument", "Nieuw"), encoding="utf-8"),
+             lambda: edit(root / TEST_DOC, "Eerste wijziging", "Tweede wijziging")]
+    published = []
+    for number, step in enumerate(steps):
+        step()
+        assert run(root, "build", "--no-pdf", out=out).returncode == 0
+        fresh = tmp_path / f"fresh-{number}"
+        assert run(root, "build", "--no-pdf", out=fresh, cache=tmp_path / f"fresh-cache-{number}").returncode == 0
+        published.append(snapshot(out))
+        assert without_index(published[-1]) == without_index(snapshot(fresh)), f"step {number}: not a fresh build's output"
+        assert (out / "pagefind/pagefind-entry.json").is_file()
+        if number:
+            assert snapshot(spare) == published[-2], f"step {number}: the site before was changed"
+    assert not (out / "nl/testzone/weg").exists() and (out / "nl/testzone/nieuw/index.html").is_file()
+
+
 # --- the sitemap and the translation's facts ----------------------------------------------------
 
 def test_every_sitemap_entry_has_its_language_alternates(make_site):

@@ -73,8 +73,16 @@ class Heading:
 
 @dataclass(frozen=True)
 class RenderedMarkdown:
-    html: str
+    """A text's HTML and headings. The HTML of a document read once is kept in a file of the cache (`stored`) and
+    read only when a page or PDF shows it: a build that renders a few pages does not load every document's text."""
+
+    body: str  # the HTML, when it is not `stored`
     headings: tuple[Heading, ...]
+    stored: Path | None = None
+
+    @property
+    def html(self) -> str:
+        return self.stored.read_text(encoding="utf-8") if self.stored else self.body
 
 
 IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types (extensions) or FILE

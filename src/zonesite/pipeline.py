@@ -31,6 +31,7 @@ from .outputs.signing import CERTIFICATE
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
 from .source.history import History, read_history
+from .source import reader
 from .source.reader import read_site
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
@@ -79,7 +80,9 @@ class Pipeline:
     def validate(self) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised."""
         site, problems = read_site(self.config, self.content_dir, self.cache)
-        self.cache.prune("zones")
+        for kind in (reader.DOCUMENTS, reader.ZONE_FILES) if self.preview else (reader.DOCUMENTS, reader.ZONE_FILES, reader.HTML):
+            # The preview keeps older HTML: its PDFs, made in the background, may still be reading a text edited since.
+            self.cache.prune(kind)
         return site, problems
 
     def inputs_key(self, *flags: object, history: dict[str, History] | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import posixpath
 import sys
@@ -14,20 +15,30 @@ from collections.abc import Iterator
 
 
 class Stage:
-    """The folder a build writes into; paths are checked so content can never write outside it."""
+    """The folder a build writes into; paths are checked so content can never write outside it.
 
-    def __init__(self, root: Path, previous: Path):
-        self.root, self.previous = root, previous
+    The folder is new, or the site before the previous one (`kept`: its files by path, with their keys), brought up
+    to date: then only what differs is written, each file replaced rather than changed, since it may be a hard
+    link to a file of the published site."""
+
+    def __init__(self, root: Path, previous: Path, kept: dict[str, str] | None = None):
+        self.root, self.previous, self.kept = root, previous, kept or {}
         self.folders: set[str] = set()  # made already: a big site has a folder per page
 
     def target(self, relative: str) -> Path:
-        """The staging folder is new and holds no links, so a path that stays inside it by name stays inside it."""
+        """The staging folder holds no links to folders, so a path that stays inside it by name stays inside it."""
         path = inside(self.root, relative)
         folder = posixpath.dirname(posixpath.normpath(relative))
         if folder not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
+        if relative in self.kept:
+            path.unlink(missing_ok=True)
         return path
+
+    def has(self, relative: str, key: str) -> bool:
+        """The folder already holds this file as made from these inputs."""
+        return self.kept.get(relative) == key
 
     def write(self, relative: str, data: str | bytes) -> None:
         path = self.target(relative)
@@ -37,11 +48,16 @@ class Stage:
         """Place a file that already exists elsewhere (a cached PDF) without copying it when possible."""
         _link_or_copy(source, self.target(relative))
 
+    def clear_tree(self, relative: str) -> None:
+        """A folder made whole (the search index) is made again from nothing."""
+        shutil.rmtree(inside(self.root, relative), ignore_errors=True)
+
     def reuse_tree(self, relative: str) -> bool:
         """Take a whole folder from the previous site (the search bundle), file by file as hard links."""
         old = self.previous / relative
         if not old.is_dir():
             return False
+        self.clear_tree(relative)
         shutil.copytree(old, self.target(relative), dirs_exist_ok=True, copy_function=_link_or_copy)
         return True
 
@@ -52,6 +68,23 @@ class Stage:
             return False
         _link_or_copy(old, self.target(relative))
         return True
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Remove what the folder kept from an older site and this one no longer has, with the folders it leaves empty."""
+        for relative in self.kept.keys() - paths:
+            path = inside(self.root, relative)
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == self.root or not _remove_if_empty(folder):
+                    break
+
+
+def _remove_if_empty(folder: Path) -> bool:
+    try:
+        folder.rmdir()
+        return True
+    except OSError:
+        return False
 
 
 def inside(root: Path, relative: str) -> Path:
@@ -70,27 +103,49 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
 
 
 @contextmanager
-def staged_output(out_dir: Path) -> Iterator[Stage]:
-    """On success the new folder replaces the old; on any failure the old one stays untouched."""
+def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
+    """On success the new folder replaces the old; on any failure the old one stays untouched.
+
+    Where folders can be swapped in one step, the site it replaces is kept beside it (`.<name>.previous`, with its
+    manifest, the file named `manifest`): the next build brings that one up to date and swaps again, so a build
+    writes what changed since the site before, not a link per file of the site, and removes nothing whole."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
-    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server's user
+    spare = out_dir.with_name(f".{out_dir.name}.previous")
+    kept = _manifest_files(spare / manifest) if out_dir.is_dir() else None
+    if kept is not None:
+        (spare / manifest).unlink()  # from here until the swap, the spare is being changed: no manifest, not trusted
+        stage = Stage(spare, out_dir, kept)
+    else:
+        shutil.rmtree(spare, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server's user
+        stage = Stage(staging, out_dir)
     try:
-        yield Stage(staging, out_dir)
+        yield stage
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(stage.root, ignore_errors=True)
         raise
-    if out_dir.exists() and _exchange(staging, out_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous site
+    if out_dir.exists() and _exchange(stage.root, out_dir):
+        if stage.root != spare:  # it now holds the previous site: the next build starts from it
+            os.rename(stage.root, spare)
         return
     old = out_dir.with_name(f".{out_dir.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if out_dir.exists():
         os.rename(out_dir, old)
-    os.rename(staging, out_dir)
+    os.rename(stage.root, out_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _manifest_files(path: Path) -> dict[str, str] | None:
+    """The files of a kept site by path, with their keys; None when it has no readable manifest."""
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return files if isinstance(files, dict) else None
 
 
 def _umask() -> int:

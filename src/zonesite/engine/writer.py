@@ -92,10 +92,10 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
         if any(before.get(key) != value for key, value in facts.items()):  # only what the build knows of it changed
             write_atomically(out_dir / MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
         return written
-    with staged_output(out_dir) as stage:
+    with staged_output(out_dir, MANIFEST) as stage:
         groups: list[list[Output]] = []
         for output in outputs:
-            if previous.get(output.path) == output.key and stage.reuse(output.path):
+            if stage.has(output.path, output.key) or (previous.get(output.path) == output.key and stage.reuse(output.path)):
                 written.reused.append(output.path)
             elif output.source is not None:
                 stage.link(output.source, output.path)
@@ -107,11 +107,15 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
                     groups.append([output])
                 written.made.append(output.path)
         _make_all(stage, groups, progress)
+        stage.keep_only(set(manifest))
         for tree in trees:
+            if tree.path in manifest and stage.has(tree.path, manifest[tree.path]):
+                continue  # the kept site's folder was made from the same inputs
             if previous.get(tree.path) == tree.key or tree.make is None:
                 if stage.reuse_tree(tree.path):
                     continue
             if tree.make is not None:
+                stage.clear_tree(tree.path)
                 tree.make(stage.root)
                 written.made.append(tree.path)
         stage.write(MANIFEST, json.dumps(facts, sort_keys=True, indent=0))

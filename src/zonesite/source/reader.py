@@ -8,14 +8,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Config
-from ..engine.cache import Cache
-from ..engine.fingerprint import code_fingerprint, fingerprint, tree_signature
+from ..engine.cache import Cache, write_atomically
+from ..engine.fingerprint import code_fingerprint, fingerprint
 from ..engine.workers import worker_pool
-from ..model import Document, DocumentRef, EditorNote, Objective, Period, Site, Version, Zone, text_hash
+from ..model import Document, DocumentRef, EditorNote, Objective, Period, RenderedMarkdown, Site, Version, Zone, text_hash
 from ..problems import Problems
 from . import markdown, validate
 from .terms import term_findings
@@ -38,33 +38,46 @@ PARALLEL_FROM = 40  # documents to read before worker processes pay for their st
 
 
 def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Problems]:
-    """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected."""
+    """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected.
+
+    The unit of work is the document: one whose files (and the zone's other files, which it may show) did not change
+    comes from the cache, so an edit re-reads that document only. The HTML of a cached document stays in the cache
+    until a page shows it (see `RenderedMarkdown`)."""
     problems = Problems()
     if not content_dir.is_dir():
         problems.error(content_dir, 0, "content.not_found")
         return Site(()), problems
     root = content_dir.resolve()
-    folders = []
-    for path in sorted(content_dir.iterdir()):
-        if path.name.startswith("."):
+    scans = []
+    for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
+        path = Path(entry.path)
+        if entry.name.startswith("."):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
+        if entry.is_symlink() and not path.resolve().is_relative_to(root):
             problems.error(path, 0, "content.symlink_outside", target=str(path.resolve()))
-        elif path.is_dir():
-            folders.append(path)
+        elif entry.is_dir():
+            scans.append(_scan_zone(path, root, config))
         else:
             problems.warning(path, 0, "content.not_zone_folder")
     base = fingerprint(code_fingerprint(), config)
-    keys = {folder: fingerprint(base, str(folder.resolve()), tree_signature(folder)) for folder in folders}
-    loaded = {folder: cache.get_object("zones", keys[folder]) for folder in folders}
-    todo = [folder for folder in folders if loaded[folder] is None]
-    for folder, result in zip(todo, _read_zones(todo, root, config)):
-        cache.put_object("zones", keys[folder], result)
-        loaded[folder] = result
+    found: dict[tuple[str, str], tuple[Document | None, Problems]] = {}
+    todo = []
+    for scan in scans:
+        for stem, by_lang in scan.documents.items():
+            key = fingerprint(base, scan.slug, stem, scan.signature(by_lang))
+            cached = cache.get_object(DOCUMENTS, key)
+            if cached is None:
+                todo.append((key, scan.slug, stem, by_lang))
+            else:
+                found[(scan.slug, stem)] = cached
+    for (key, slug, stem, _), result in zip(todo, _read_documents(todo, config, cache.folder / HTML)):
+        cache.put_object(DOCUMENTS, key, result)
+        found[(slug, stem)] = result
+    for doc, _ in found.values():
+        _keep_html(doc, cache)
     zones = []
-    for folder in folders:
-        zone, zone_problems = loaded[folder]
-        problems.extend(zone_problems)
+    for scan in scans:
+        zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, cache, problems)
         if zone:
             zones.append(zone)
     site = Site(tuple(zones))
@@ -72,12 +85,123 @@ def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Pr
     return site, problems
 
 
-def _read_zones(folders: list[Path], root: Path, config: Config) -> list[tuple[Zone | None, Problems]]:
-    documents = sum(1 for folder in folders for _ in folder.glob("*.md"))
-    if documents < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or len(folders) < 2:
-        return [read_zone(folder, root, config) for folder in folders]
+DOCUMENTS, HTML, ZONE_FILES = "documents", "html", "zones"  # the reader's kinds in the cache
+
+
+@dataclass
+class ZoneScan:
+    """A zone folder's files, sorted by what they are, with their sizes and times: what its documents' keys are made of."""
+
+    folder: Path
+    slug: str
+    problems: Problems = field(default_factory=Problems)
+    zone_file: Path | None = None
+    documents: dict[str, dict[str, Path]] = field(default_factory=dict)
+    others: list[Path] = field(default_factory=list)
+    named_badly: bool = False  # nothing in a folder with a name no zone may have is read
+    zone_file_refused: bool = False  # a zone.yaml that links out of the content folder is not read
+    stats: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def signature(self, by_lang: dict[str, Path]) -> tuple:
+        """A document depends on its own files and on the zone's other files (images and annexes it may show)."""
+        return (tuple((lang, path.name, self.stats[path]) for lang, path in sorted(by_lang.items())),
+                tuple((str(path), self.stats[path]) for path in self.others))
+
+
+def _scan_zone(folder: Path, root: Path, config: Config) -> ZoneScan:
+    scan = ZoneScan(folder, folder.name)
+    reserved = {slugs[lang] for slugs in config.page_slugs.values() for lang in config.languages}
+    if not SLUG.match(scan.slug) or scan.slug in reserved:
+        scan.problems.error(folder, 0, "zone.bad_folder_name", name=scan.slug, reserved=sorted(reserved))
+        scan.named_badly = True
+        return scan
+    for directory, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            path = Path(directory, name)
+            if name.startswith("."):
+                continue
+            if not _inside(path, root, scan.problems):
+                scan.zone_file_refused |= directory == str(folder) and name == "zone.yaml"
+                continue
+            stat = path.lstat()
+            scan.stats[path] = (stat.st_size, stat.st_mtime_ns)
+            if directory == str(folder) and name == "zone.yaml":
+                scan.zone_file = path
+            elif path.suffix != ".md":
+                scan.others.append(path)
+            elif directory != str(folder):
+                scan.problems.error(path, 0, "document.in_subfolder", target=f"{folder.name}/{name}")
+            else:
+                _sort_document_file(path, config, scan.documents, scan.problems)
+    return scan
+
+
+def _read_documents(todo: list[tuple], config: Config, html_folder: Path) -> list[tuple[Document | None, Problems]]:
+    """Read on every core when there are many: a cold build of a thousand documents is mostly Markdown."""
+    if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [read_document(slug, stem, by_lang, config, html_folder) for _, slug, stem, by_lang in todo]
     with worker_pool(os.cpu_count() or 1) as pool:
-        return list(pool.map(read_zone, folders, [root] * len(folders), [config] * len(folders), chunksize=4))
+        return list(pool.map(read_document, *zip(*((slug, stem, by_lang, config, html_folder)
+                                                    for _, slug, stem, by_lang in todo)), chunksize=8))
+
+
+def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config,
+                  html_folder: Path) -> tuple[Document | None, Problems]:
+    """One document, validated; its HTML written to `html_folder` (by whichever process reads it), so the model
+    that travels and is cached holds where the HTML is, not the HTML."""
+    problems = Problems()
+    doc = _load_document(zone, stem, by_lang, config, problems)
+    if doc is None:
+        return None, problems
+    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder)) for lang, version in doc.versions.items()}
+    doc = replace(doc, versions=versions)
+    doc.fingerprint  # hashed here, in the worker, and cached with the document: a build that loads it does not hash it again
+    return doc, problems
+
+
+def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
+    """The HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
+    data = rendered.html.encode("utf-8")
+    path = folder / f"{hashlib.sha256(data).hexdigest()}.html"
+    if not path.exists():
+        write_atomically(path, data)
+    return RenderedMarkdown("", rendered.headings, stored=path)
+
+
+def _keep_html(doc: Document | None, cache: Cache) -> None:
+    """The HTML files the model points at are used by this build: the cache keeps them."""
+    for version in doc.versions.values() if doc else ():
+        if version.rendered.stored:
+            cache.path(HTML, version.rendered.stored.name)
+
+
+def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,
+          cache: Cache, problems: Problems) -> Zone | None:
+    problems.extend(scan.problems)
+    for _, found in documents.values():
+        problems.extend(found)
+    if scan.named_badly:
+        return None
+    zone_file = scan.zone_file or scan.folder / "zone.yaml"
+    key = fingerprint(base, str(zone_file), scan.stats.get(zone_file))
+    read = (None, Problems()) if scan.zone_file_refused else cache.get_object(ZONE_FILES, key)
+    if read is None:
+        zone_problems = Problems()
+        read = (_read_zone_file(zone_file, config, zone_problems), zone_problems)
+        cache.put_object(ZONE_FILES, key, read)
+    zone_fields, zone_problems = read
+    problems.extend(zone_problems)
+    used = {media.source for doc, _ in documents.values() if doc
+            for version in doc.versions.values() for media in version.media}
+    for path in scan.others:
+        if path.resolve() not in used:
+            problems.warning(path, 0, "content.unused_file")
+    if zone_fields is None:
+        return None
+    docs = sorted((doc for doc, _ in documents.values() if doc), key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
+    zone = Zone(slug=scan.slug, path=zone_file, documents=tuple(docs), **zone_fields)
+    return zone
 
 
 def _inside(path: Path, root: Path, problems: Problems) -> bool:
@@ -86,42 +210,6 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
         problems.error(path, 0, "content.symlink_outside", target=str(path.resolve()))
         return False
     return True
-
-
-def read_zone(folder: Path, root: Path, config: Config) -> tuple[Zone | None, Problems]:
-    problems = Problems()
-    slug = folder.name
-    reserved = {slugs[lang] for slugs in config.page_slugs.values() for lang in config.languages}
-    if not SLUG.match(slug) or slug in reserved:
-        problems.error(folder, 0, "zone.bad_folder_name", name=slug, reserved=sorted(reserved))
-        return None, problems
-    zone_file = folder / "zone.yaml"
-    zone_fields = _read_zone_file(zone_file, config, problems) if _inside(zone_file, root, problems) else None
-    files: dict[str, dict[str, Path]] = {}
-    others = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or path == zone_file or not _inside(path, root, problems):
-            continue
-        if path.is_dir():
-            continue
-        if path.suffix != ".md":
-            others.append(path)
-        elif len(relative.parts) > 1:
-            problems.error(path, 0, "document.in_subfolder", target=f"{folder.name}/{path.name}")
-        else:
-            _sort_document_file(path, config, files, problems)
-    documents = [doc for stem, by_lang in files.items() if (doc := _load_document(slug, stem, by_lang, config, problems))]
-    used = {media.source for doc in documents for version in doc.versions.values() for media in version.media}
-    for path in others:
-        if path.resolve() not in used:
-            problems.warning(path, 0, "content.unused_file")
-    if zone_fields is None:
-        return None, problems
-    documents.sort(key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
-    zone = Zone(slug=slug, path=zone_file, documents=tuple(documents), **zone_fields)
-    zone.fingerprint  # hashed here, in the worker, and cached with the zone: a build that loads it does not hash it again
-    return zone, problems
 
 
 def _sort_document_file(path: Path, config: Config, files: dict[str, dict[str, Path]], problems: Problems) -> None:
