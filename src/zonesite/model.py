@@ -155,6 +155,7 @@ class Version:
     annexes: tuple[Media, ...] = ()  # the annexes the text links to, each once, in the order of the text
     anchors: frozenset[str] = field(default=frozenset(), repr=False)  # heading ids and footnotes, which links may point at
     links: tuple[DocumentLink, ...] = field(default=(), repr=False)
+    real_path: Path | None = field(default=None, repr=False, compare=False)  # `path` resolved, once, where it is read
 
 
 @dataclass(frozen=True)

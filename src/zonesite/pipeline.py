@@ -130,7 +130,7 @@ class Pipeline:
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview)
         self.cache.prune(media.KIND)
-        self.cache.write_json("problems", inputs, [p.to_data() for p in problems.items])
+        self.cache.write_json("problems", inputs, [p.to_data() for p in problems.items], on_disk=not self.preview)
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
@@ -186,7 +186,7 @@ class Pipeline:
     def _open_data(self, site: Site, pdfs: dict, history: dict[str, History]) -> list[Output]:
         """The objectives per language as CSV and JSON, and the DCAT-AP catalogue; made only when what they show changed."""
         config = self.config
-        model = fingerprint(code_fingerprint(), config, site.zones)
+        model = fingerprint(code_fingerprint(), config, [zone.fingerprint for zone in site.zones])
         outputs = [Output(urls.CATALOGUE, fingerprint(model, sorted(pdfs.values(), key=lambda pdf: pdf.path), sorted(history.items())),
                           make=lambda: opendata.catalogue(config, site, pdfs, history))]
         for lang in config.languages:

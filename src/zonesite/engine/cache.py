@@ -22,13 +22,25 @@ class Cache:
         self.used: dict[str, set[str]] = {}
 
     def path(self, kind: str, key: str, suffix: str = "") -> Path:
-        self.used.setdefault(kind, set()).add(key + suffix)
+        self.use(kind, key + suffix)
         return self.folder / kind / f"{key}{suffix}"
 
+    def use(self, kind: str, name: str) -> None:
+        """This build needs the entry: pruning keeps it."""
+        self.used.setdefault(kind, set()).add(name)
+
+    def names(self, kind: str) -> set[str]:
+        """The file names the cache holds of a kind."""
+        try:
+            return set(os.listdir(self.folder / kind))
+        except OSError:
+            return set()
+
     def get_object(self, kind: str, key: str) -> Any | None:
-        path = self.path(kind, key, ".pickle")
         if (kind, key) in self.memory:
+            self.use(kind, key + ".pickle")
             return self.memory[(kind, key)]
+        path = self.path(kind, key, ".pickle")
         try:
             with path.open("rb") as stream:
                 value = pickle.load(stream)
@@ -42,9 +54,10 @@ class Cache:
         write_atomically(self.path(kind, key, ".pickle"), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def read_json(self, kind: str, key: str) -> Any | None:
-        path = self.path(kind, key, ".json")
         if (kind, key) in self.memory:
+            self.use(kind, key + ".json")
             return self.memory[(kind, key)]
+        path = self.path(kind, key, ".json")
         try:
             value = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -52,9 +65,13 @@ class Cache:
         self.memory[(kind, key)] = value
         return value
 
-    def write_json(self, kind: str, key: str, value: Any) -> None:
+    def write_json(self, kind: str, key: str, value: Any, *, on_disk: bool = True) -> None:
+        """`on_disk` false: kept for this process only (the preview's, which the next command does not need)."""
         self.memory[(kind, key)] = value
-        write_atomically(self.path(kind, key, ".json"), json.dumps(value, sort_keys=True, indent=0).encode("utf-8"))
+        if on_disk:
+            write_atomically(self.path(kind, key, ".json"), json.dumps(value, sort_keys=True, indent=0).encode("utf-8"))
+        else:
+            self.use(kind, key + ".json")
 
     def prune(self, kind: str) -> int:
         """Remove the entries of `kind` this build did not use; returns how many."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .. import clock
@@ -49,10 +51,13 @@ def view(config: Config, doc: Document, lang: str) -> DocumentView:
 
 @dataclass
 class Page:
+    """`context` makes the data the template shows, only when the page is rendered (by whichever process renders it):
+    planning a page costs its fingerprint, so a build that renders few pages does not gather data for all of them."""
+
     path: str  # output path inside the site, e.g. "nl/aalst/index.html"
     template: str
     lang: str | None
-    context: dict[str, Any]
+    context: Callable[[], dict[str, Any]]
     alternates: dict[str, str] = field(default_factory=dict)  # language -> path of the same page
     inputs: str = ""  # fingerprint of the data the page shows
     in_sitemap: bool = True
@@ -76,28 +81,30 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     # The model without texts, from the fingerprints the zones and documents keep: a text edit re-renders only its own pages.
     listing = fingerprint([zone.fingerprint for zone in site.zones], currency)
     with_pdfs = fingerprint(listing, all_pdfs)
+    # Shown on several pages of a language: gathered once, when the first of them is rendered.
+    objectives_table = cache(lambda lang: objectives_by_theme(config, site, lang))
+    general = cache(lambda lang: general_objectives(config, site, lang))
     for lang in config.languages:
         views = {doc.key: view(config, doc, lang) for doc in site.documents}
         shared = {"views": views, "currency": currency}
-        objectives_table = objectives_by_theme(config, site, lang)
-        general = general_objectives(config, site, lang)
         pages.append(Page(urls.home(lang), "home.html", lang,
-                          {**shared, "site": site, "timeline": build_timeline(config, site, lang, today),
-                           "structured_data": structured.home(config, lang)}, every(urls.home),
-                          fingerprint(listing, today)))  # the timeline marks the day of the build
+                          lambda lang=lang, shared=shared: {**shared, "site": site, "timeline": build_timeline(config, site, lang, today),
+                                                            "structured_data": structured.home(config, lang)},
+                          every(urls.home), fingerprint(listing, today)))  # the timeline marks the day of the build
         for zone in site.zones:
             zone_facts = zone.facts_fingerprint
-            described = structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
-                                            about=structured.zone_organisation(config, zone, lang))
-            pages.append(Page(urls.zone(lang, zone), "zone.html", lang, {**shared, "zone": zone, "structured_data": described},
+            pages.append(Page(urls.zone(lang, zone), "zone.html", lang,
+                              lambda lang=lang, zone=zone, shared=shared: {**shared, "zone": zone,
+                                                                           "structured_data": _zone_data(config, zone, lang)},
                               every(lambda l, z=zone: urls.zone(l, z)),
                               fingerprint(zone.fingerprint, [currency[doc.key] for doc in zone.documents])))
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
                 dates = history_of(history, shown.version)
-                context = {**shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
-                           "structured_data": structured.document(config, shown, zone, pdf, dates)}
+                context = lambda zone=zone, shown=shown, pdf=pdf, dates=dates, shared=shared: {  # noqa: E731
+                    **shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
+                    "structured_data": structured.document(config, shown, zone, pdf, dates)}
                 related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
                                                                  doc.replaces and doc.replaces.key) if key in views]
                 inputs = fingerprint(zone_facts, doc.fingerprint, shown.version.source_text_hash, shown.source.source_text_hash,
@@ -107,22 +114,28 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
                               ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html"),
                               ("data", "data.html")):
-            context = {**shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table,
-                       "general_objectives": general,
-                       "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
-                       "signing": config.pdf_signing,
-                       "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
-                       "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
-                       "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html,
-                       "data_columns": opendata.COLUMNS,
-                       "structured_data": structured.fixed_page(config, lang, key, urls.fixed_page(config, lang, key),
-                                                                opendata.COLUMNS)}
+            context = lambda lang=lang, key=key, shared=shared: {  # noqa: E731
+                **shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table(lang),
+                "general_objectives": general(lang),
+                "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
+                "signing": config.pdf_signing,
+                "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
+                "search_strings": {k: v for k, v in config.strings[lang].items() if k.startswith("search_")},
+                "body_html": render_markdown(config.strings[lang].get(f"{key}_body", "")).html,
+                "data_columns": opendata.COLUMNS,
+                "structured_data": structured.fixed_page(config, lang, key, urls.fixed_page(config, lang, key), opendata.COLUMNS)}
             pages.append(Page(urls.fixed_page(config, lang, key), template, lang, context,
                               every(lambda l, k=key: urls.fixed_page(config, l, k)), with_pdfs if key == "verify" else listing))
-        pages.append(Page(f"{lang}/404.html", "404.html", lang, shared, every(lambda l: f"{l}/404.html"), "", False, True))
-    pages.append(Page("index.html", "root.html", None, {}, every(urls.home), ""))
-    pages.append(Page("404.html", "404.html", config.default_language, {"views": {}}, {}, "", False, True))
+        pages.append(Page(f"{lang}/404.html", "404.html", lang, lambda shared=shared: shared, every(lambda l: f"{l}/404.html"),
+                          "", False, True))
+    pages.append(Page("index.html", "root.html", None, dict, every(urls.home), ""))
+    pages.append(Page("404.html", "404.html", config.default_language, lambda: {"views": {}}, {}, "", False, True))
     return pages
+
+
+def _zone_data(config: Config, zone: Zone, lang: str) -> dict:
+    return structured.web_page(config, lang, urls.zone(lang, zone), "WebPage", zone.names[lang],
+                               about=structured.zone_organisation(config, zone, lang))
 
 
 @dataclass(frozen=True)

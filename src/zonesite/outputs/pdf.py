@@ -79,7 +79,8 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
     With `render` false, only those already in the cache are returned.
     """
     all_jobs = jobs(config, site)
-    todo = [job for job in all_jobs if cache.read_json(KIND, job.key) is None or not cache.path(KIND, job.key, ".pdf").exists()]
+    present = cache.names(KIND)  # one listing of the folder, not two files tried per PDF
+    todo = [job for job in all_jobs if not {f"{job.key}.json", f"{job.key}.pdf"} <= present or cache.read_json(KIND, job.key) is None]
     if todo and render:
         templates = Templates(config, config.root / "templates")
         css = (config.root / "templates" / "pdf" / "document.css").read_text(encoding="utf-8")
@@ -102,8 +103,9 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
                     bar.step()
         bar.done()
     files = {}
+    present = cache.names(KIND)
     for job in all_jobs:
-        info = cache.read_json(KIND, job.key)
+        info = cache.read_json(KIND, job.key) if f"{job.key}.json" in present else None
         if info is not None:
             files[(job.doc.zone, job.doc.slug, job.lang)] = PdfFile(urls.pdf(job.lang, job.doc), cache.path(KIND, job.key, ".pdf"),
                                                                     info["pages"], info["size"], info["sha256"], info.get("signer"),

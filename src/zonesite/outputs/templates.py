@@ -60,9 +60,9 @@ class Templates:
             link = lambda target: urls.relative(page.path, target)  # noqa: E731
         context: dict[str, Any] = {
             "page": page, "lang": lang, "t": self.translate(lang), "link": link,
-            "public": lambda path: urls.public(self.config, path), "pdf": None, "pdfs": [],
+            "public": lambda path: urls.public(self.config, path), "pdf": None, "pdfs": [], "page_key": None,
             # An asset by its name in assets/ ('site.css'): the link to its published, content-hashed file.
             "asset": lambda name: link(self.assets.path(name)),
-            **page.context,
+            **page.context(),
         }
         return self.env.get_template(page.template).render(context)

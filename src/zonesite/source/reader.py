@@ -115,26 +115,34 @@ def _scan_zone(folder: Path, root: Path, config: Config) -> ZoneScan:
         scan.problems.error(folder, 0, "zone.bad_folder_name", name=scan.slug, reserved=sorted(reserved))
         scan.named_badly = True
         return scan
-    for directory, subfolders, names in os.walk(folder):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(names):
-            path = Path(directory, name)
-            if name.startswith("."):
-                continue
-            if not _inside(path, root, scan.problems):
-                scan.zone_file_refused |= directory == str(folder) and name == "zone.yaml"
-                continue
-            stat = path.lstat()
-            scan.stats[path] = (stat.st_size, stat.st_mtime_ns)
-            if directory == str(folder) and name == "zone.yaml":
-                scan.zone_file = path
-            elif path.suffix != ".md":
-                scan.others.append(path)
-            elif directory != str(folder):
-                scan.problems.error(path, 0, "document.in_subfolder", target=f"{folder.name}/{name}")
-            else:
-                _sort_document_file(path, config, scan.documents, scan.problems)
+    _scan_folder(scan, folder, root, config, top=True)
     return scan
+
+
+def _scan_folder(scan: ZoneScan, folder: Path, root: Path, config: Config, top: bool) -> None:
+    """One listing per folder; the stat of each file comes with it (a zone is scanned on every build)."""
+    entries = sorted((entry for entry in os.scandir(folder) if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    subfolders = []
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink() and not _inside(path, root, scan.problems):
+            scan.zone_file_refused |= top and entry.name == "zone.yaml"
+            continue
+        if entry.is_dir():
+            subfolders.append(path)
+            continue
+        stat = entry.stat(follow_symlinks=False)
+        scan.stats[path] = (stat.st_size, stat.st_mtime_ns)
+        if top and entry.name == "zone.yaml":
+            scan.zone_file = path
+        elif path.suffix != ".md":
+            scan.others.append(path)
+        elif not top:
+            scan.problems.error(path, 0, "document.in_subfolder", target=f"{scan.slug}/{entry.name}")
+        else:
+            _sort_document_file(path, config, scan.documents, scan.problems)
+    for subfolder in subfolders:
+        _scan_folder(scan, subfolder, root, config, top=False)
 
 
 def _read_documents(todo: list[tuple], config: Config, html_folder: Path) -> list[tuple[Document | None, Problems]]:
@@ -154,7 +162,8 @@ def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config
     doc = _load_document(zone, stem, by_lang, config, problems)
     if doc is None:
         return None, problems
-    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder)) for lang, version in doc.versions.items()}
+    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder), real_path=version.path.resolve())
+                for lang, version in doc.versions.items()}
     doc = replace(doc, versions=versions)
     doc.fingerprint  # hashed here, in the worker, and cached with the document: a build that loads it does not hash it again
     return doc, problems
@@ -173,7 +182,7 @@ def _keep_html(doc: Document | None, cache: Cache) -> None:
     """The HTML files the model points at are used by this build: the cache keeps them."""
     for version in doc.versions.values() if doc else ():
         if version.rendered.stored:
-            cache.path(HTML, version.rendered.stored.name)
+            cache.use(HTML, version.rendered.stored.name)
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,

@@ -317,7 +317,7 @@ def _acknowledging(problem: Problem, notes: tuple[EditorNote, ...], headings: tu
 def check_site(site: Site, config: Config) -> Problems:
     """What needs every document at once: links and anchors across documents, translations' state."""
     problems = Problems()
-    versions = {version.path.resolve(): version for doc in site.documents for version in doc.versions.values()}
+    versions = {version.real_path or version.path.resolve(): version for doc in site.documents for version in doc.versions.values()}
     for doc in site.documents:
         for version in doc.versions.values():
             for link in version.links:
