@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -41,11 +42,17 @@ class Cache:
             self.use(kind, key + ".pickle")
             return self.memory[(kind, key)]
         path = self.path(kind, key, ".pickle")
+        collecting = gc.isenabled()
+        # Unpickling makes many objects that all live on: collecting garbage meanwhile only costs (half the time).
+        gc.disable()
         try:
             with path.open("rb") as stream:
                 value = pickle.load(stream)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None
+        finally:
+            if collecting:
+                gc.enable()
         self.memory[(kind, key)] = value
         return value
 
