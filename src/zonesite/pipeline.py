@@ -174,7 +174,9 @@ class Pipeline:
                  **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {}),
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
-            texts[PREVIEW_PROBLEMS] = problems_json(problems, self.lang)
+            # First: the overlay must never show a problem of the text before while a page already shows the text after.
+            report = problems_json(problems, self.lang)
+            outputs.insert(0, Output(PREVIEW_PROBLEMS, fingerprint(report), make=lambda: report))
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
             texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
