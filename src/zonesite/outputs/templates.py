@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -23,6 +24,7 @@ from .policy import content_security_policy
 class Templates:
     def __init__(self, config: Config, folder: Path, *, preview: bool = False, assets: Assets | None = None):
         self.config, self.folder, self.preview = config, folder, preview
+        self.locales: dict[str, Locale] = {}
         self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
@@ -34,17 +36,23 @@ class Templates:
         self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview, csp=content_security_policy)
         self.env.filters.update(date=self.date, filesize=self.filesize, described=lambda change, lang: describe(config, change, lang))
 
+    def locale(self, lang: str) -> Locale:
+        """Babel reads a locale's data on each call given its name: a site's pages format thousands of dates."""
+        if lang not in self.locales:
+            self.locales[lang] = Locale.parse(self.config.text(lang, "locale"))
+        return self.locales[lang]
+
     def date(self, value: dt.date | None, lang: str) -> str:
         """A date as the language writes it; the catalogue's pattern may treat the first of a month apart
         (French: "1er janvier 2021")."""
         if not value:
             return ""
         pattern = self.config.text(lang, "date_pattern_first_day" if value.day == 1 else "date_pattern")
-        return format_date(value, format=pattern, locale=self.config.text(lang, "locale"))
+        return format_date(value, format=pattern, locale=self.locale(lang))
 
     def filesize(self, size: int, lang: str) -> str:
         """A file's size as readers of the language write it: "1,2 MB" and "12 kB" in Dutch, "1,2 Mo" in French."""
-        locale = self.config.text(lang, "locale")
+        locale = self.locale(lang)
         if size >= 1_000_000:
             return format_unit(size / 1_000_000, "digital-megabyte", length="short", format="#,##0.0", locale=locale)
         return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=locale)

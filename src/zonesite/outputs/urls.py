@@ -41,7 +41,7 @@ def fixed_page(config: Config, lang: str, key: str) -> str:
 def relative(from_path: str, to_path: str) -> str:
     """A link that works from any base path: relative, and to the folder rather than index.html."""
     target, _, anchor = to_path.partition("#")
-    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+    link = _relpath(target, posixpath.dirname(from_path))
     if link == "index.html":
         link = "./"
     elif link.endswith("/index.html"):
@@ -49,6 +49,23 @@ def relative(from_path: str, to_path: str) -> str:
     elif target.endswith("/") and not link.endswith("/"):
         link += "/"
     return link + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath for two paths inside the site, without its trip through the working folder (a page has
+    dozens of links, a site thousands of pages)."""
+    to_parts, from_parts = _parts(target), _parts(start)
+    if ".." in to_parts or ".." in from_parts or "" in to_parts[:1] + from_parts[:1]:
+        return posixpath.relpath(target, start or ".")  # outside the site, or absolute: the general case
+    common = 0
+    while common < min(len(to_parts), len(from_parts)) and to_parts[common] == from_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:]) or "."
+
+
+def _parts(path: str) -> list[str]:
+    normal = posixpath.normpath(path) if path else "."
+    return [] if normal == "." else normal.split("/")
 
 
 def absolute(config: Config, path: str) -> str:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from PIL import Image, UnidentifiedImageError
 from markdown_it.rules_block.table import escapedSplit
@@ -197,12 +199,14 @@ def _cells(tokens: list[Token], start: int) -> tuple[list[str], int]:
 _FIGURE = re.compile(r"-?\d[\d.,]*")  # only what looks like a figure goes to Babel, which is slow on every cell
 
 
+@lru_cache(maxsize=65536)
 def _number(text: str, locale: str) -> Decimal | None:
+    """Tables repeat their figures, and Babel is slow on each: every cell's text is parsed once per build."""
     text = text.replace(" ", "").replace("\u00a0", "").replace("€", "")
     if not _FIGURE.fullmatch(text):
         return None
     try:
-        return parse_decimal(text, locale=locale, strict=True)
+        return parse_decimal(text, locale=Locale.parse(locale), strict=True)
     except NumberFormatError:
         return None
 
