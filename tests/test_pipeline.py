@@ -747,6 +747,19 @@ def test_preview_sees_a_config_replaced_twice(make_site, record_property):
 
 
 @pytest.mark.serve
+def test_preview_sees_an_edited_interface_string(make_site):
+    """The preview reads its configuration again only when one of its files changed: an interface string is one."""
+    root = two_zones(make_site)
+    strings = root / "locales/nl.yaml"
+    with preview(root) as site:
+        assert "Nieuwe naam voor de startpagina" not in site.get("nl/")[1]
+        text = strings.read_text(encoding="utf-8")
+        label = yaml.safe_load(text)["nav_home"]
+        strings.write_text(text.replace(f"nav_home: {label}", "nav_home: Nieuwe naam voor de startpagina"), encoding="utf-8")
+        within(DEADLINE, lambda: "Nieuwe naam voor de startpagina" in site.get("nl/")[1], "the edited string is seen")
+
+
+@pytest.mark.serve
 def test_preview_drops_a_deleted_document(make_site, record_property):
     """Deleting a document's files makes its pages 404 in the preview."""
     root = two_zones(make_site)

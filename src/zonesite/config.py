@@ -98,6 +98,8 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
     history_trailers: dict[str, str] = field(default_factory=dict)  # language -> trailer describing a change for readers
+    # Every file the configuration was read from: the preview reads it again only when one of them changed.
+    sources: tuple[Path, ...] = field(default=(), repr=False, compare=False)
     # The language of the tool's own messages; not in repr, so not in any fingerprint: it changes no output.
     messages_language: str = field(default="nl", repr=False)
 
@@ -184,6 +186,9 @@ def load_config(path: Path, *, open_signing_key: bool = True) -> Config:
         media=_media(check, languages),
         messages_language=check.choice(("messages_language",), set(MESSAGE_LANGUAGES), required=False) or "nl",
         history_trailers=_history_trailers(check, languages),
+        sources=(path, *(locales_dir / f"{lang}.yaml" for lang in languages),
+                 *((root / check.text(("term_base",)),) if check.get(("term_base",)) is not None else ()),
+                 *((root / pdf["signing"]["pkcs12"],) if signing and isinstance(pdf["signing"], dict) and "pkcs12" in pdf["signing"] else ())),
     )
     if problems.errors:
         raise ContentError(problems.errors)

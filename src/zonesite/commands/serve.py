@@ -34,6 +34,7 @@ class Preview:
         self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=lang)
         self.lock = threading.Lock()
         self.pdf_state = ""  # what the overlay says about the PDFs: being rebuilt, or ready
+        self.config_read = _signature(config.sources)  # the configuration's files as they were when it was read
 
     def content_dir_of(self, config) -> Path:
         return self.content_arg or config.root / "content"
@@ -46,7 +47,9 @@ class Preview:
         """
         with self.lock:
             try:
-                config = load_config(self.config_path)
+                read = _signature(self.pipeline.config.sources)
+                config = self.pipeline.config if read == self.config_read else load_config(self.config_path)
+                self.config_read = read
                 if config != self.pipeline.config:
                     self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=self.lang)
                 result = self.pipeline.build(self.out_dir, with_pdf=slow, with_search=slow)
@@ -92,6 +95,18 @@ class Preview:
             self.pdf_state = say(self.lang, "overlay.pdf_ready")
             self.write_report(pdf=self.pdf_state)
         return rendered, found
+
+
+def _signature(paths: tuple[Path, ...]) -> tuple:
+    """Sizes and times of files; a missing file counts too (it may come back)."""
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            found.append((path, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            found.append((path, None, None))
+    return tuple(found)
 
 
 class SlowWork:
