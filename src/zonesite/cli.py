@@ -212,6 +212,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
                                                             with_search=not args.no_search, progress=not args.quiet)
     _print_problems(result.problems.items, lang, args.quiet)
     if args.verbose:
+        for path in result.read:
+            _say(lang, "cli.read", out=sys.stdout, path=str(path))
         for path in result.rendered:
             _say(lang, "cli.written", out=sys.stdout, path=path)
     if not args.quiet:

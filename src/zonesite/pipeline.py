@@ -44,6 +44,7 @@ class BuildResult:
     problems: Problems
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    read: list[Path] = field(default_factory=list)  # source files read again; the others' model came from the cache
     pages: int = 0
     pdfs: int = 0
     pdfs_rendered: int = 0
@@ -76,11 +77,13 @@ class Pipeline:
         self.lang = lang  # the editor's language: only the preview's overlay shows messages
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
+        self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
 
     def validate(self) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised."""
-        site, problems = read_site(self.config, self.content_dir, self.cache)
-        for kind in (reader.DOCUMENTS, reader.ZONE_FILES) if self.preview else (reader.DOCUMENTS, reader.ZONE_FILES, reader.HTML):
+        self.read = []
+        site, problems = read_site(self.config, self.content_dir, self.cache, read=self.read, persist=not self.preview)
+        for kind in (reader.READ,) if self.preview else (reader.READ, reader.HTML):
             # The preview keeps older HTML: its PDFs, made in the background, may still be reading a text edited since.
             self.cache.prune(kind)
         return site, problems
@@ -112,7 +115,7 @@ class Pipeline:
             raise ContentError(problems.items)
         if not self.preview:
             site = site.without(self.config.draft_statuses)
-        result = BuildResult(out_dir, problems)
+        result = BuildResult(out_dir, problems, read=self.read)
         pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
         problems.extend(renderer_problems(self.config, site, pdfs))
         if with_pdf:

@@ -56,9 +56,14 @@ class Cache:
         self.memory[(kind, key)] = value
         return value
 
-    def put_object(self, kind: str, key: str, value: Any) -> None:
+    def put_object(self, kind: str, key: str, value: Any, *, on_disk: bool = True) -> None:
+        """`on_disk` false: kept for this process only (the preview's: saving it on every change would cost more
+        than reading again, at the next build, the few documents the editor changed)."""
         self.memory[(kind, key)] = value
-        write_atomically(self.path(kind, key, ".pickle"), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if on_disk:
+            write_atomically(self.path(kind, key, ".pickle"), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        else:
+            self.use(kind, key + ".pickle")
 
     def read_json(self, kind: str, key: str) -> Any | None:
         if (kind, key) in self.memory:

@@ -37,12 +37,15 @@ SCOPES = {"general"}
 PARALLEL_FROM = 40  # documents to read before worker processes pay for their start
 
 
-def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Problems]:
+def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Path] | None = None,
+              persist: bool = True) -> tuple[Site, Problems]:
     """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected.
 
     The unit of work is the document: one whose files (and the zone's other files, which it may show) did not change
-    comes from the cache, so an edit re-reads that document only. The HTML of a cached document stays in the cache
-    until a page shows it (see `RenderedMarkdown`)."""
+    comes from the cache, so an edit re-reads that document only (its files are added to `read`). What was read is
+    kept in one cache entry for the code and configuration (one file to load, not one per document), written to disk
+    when it changed and `persist`. The HTML of a cached document stays in the cache until a page shows it (see
+    `RenderedMarkdown`)."""
     problems = Problems()
     if not content_dir.is_dir():
         problems.error(content_dir, 0, "content.not_found")
@@ -60,32 +63,36 @@ def read_site(config: Config, content_dir: Path, cache: Cache) -> tuple[Site, Pr
         else:
             problems.warning(path, 0, "content.not_zone_folder")
     base = fingerprint(code_fingerprint(), config)
+    known: dict[str, tuple] = cache.get_object(READ, base) or {}
+    kept: dict[str, tuple] = {}  # what this build read or took from `known`, by key: the next build's `known`
     found: dict[tuple[str, str], tuple[Document | None, Problems]] = {}
     todo = []
     for scan in scans:
         for stem, by_lang in scan.documents.items():
             key = fingerprint(base, scan.slug, stem, scan.signature(by_lang))
-            cached = cache.get_object(DOCUMENTS, key)
-            if cached is None:
-                todo.append((key, scan.slug, stem, by_lang))
+            if key in known:
+                found[(scan.slug, stem)] = kept[key] = known[key]
             else:
-                found[(scan.slug, stem)] = cached
-    for (key, slug, stem, _), result in zip(todo, _read_documents(todo, config, cache.folder / HTML)):
-        cache.put_object(DOCUMENTS, key, result)
-        found[(slug, stem)] = result
+                todo.append((key, scan.slug, stem, by_lang))
+    for (key, slug, stem, by_lang), result in zip(todo, _read_documents(todo, config, cache.folder / HTML)):
+        found[(slug, stem)] = kept[key] = result
+        if read is not None:
+            read.extend(by_lang.values())
     for doc, _ in found.values():
         _keep_html(doc, cache)
     zones = []
     for scan in scans:
-        zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, cache, problems)
+        zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems)
         if zone:
             zones.append(zone)
+    if kept.keys() != known.keys():
+        cache.put_object(READ, base, kept, on_disk=persist)
     site = Site(tuple(zones))
     problems.extend(validate.check_site(site, config))
     return site, problems
 
 
-DOCUMENTS, HTML, ZONE_FILES = "documents", "html", "zones"  # the reader's kinds in the cache
+READ, HTML = "read", "html"  # the reader's kinds in the cache: what it read, the HTML of the documents
 
 
 @dataclass
@@ -186,7 +193,7 @@ def _keep_html(doc: Document | None, cache: Cache) -> None:
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,
-          cache: Cache, problems: Problems) -> Zone | None:
+          known: dict[str, tuple], kept: dict[str, tuple], problems: Problems) -> Zone | None:
     problems.extend(scan.problems)
     for _, found in documents.values():
         problems.extend(found)
@@ -194,12 +201,15 @@ def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]]
         return None
     zone_file = scan.zone_file or scan.folder / "zone.yaml"
     key = fingerprint(base, str(zone_file), scan.stats.get(zone_file))
-    read = (None, Problems()) if scan.zone_file_refused else cache.get_object(ZONE_FILES, key)
-    if read is None:
-        zone_problems = Problems()
-        read = (_read_zone_file(zone_file, config, zone_problems), zone_problems)
-        cache.put_object(ZONE_FILES, key, read)
-    zone_fields, zone_problems = read
+    if scan.zone_file_refused:
+        zone_fields, zone_problems = None, Problems()
+    else:
+        if key in known:
+            kept[key] = known[key]
+        else:
+            zone_problems = Problems()
+            kept[key] = (_read_zone_file(zone_file, config, zone_problems), zone_problems)
+        zone_fields, zone_problems = kept[key]
     problems.extend(zone_problems)
     used = {media.source for doc, _ in documents.values() if doc
             for version in doc.versions.values() for media in version.media}
