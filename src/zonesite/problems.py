@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -44,12 +45,12 @@ def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
     return Problem(path, line, Message.of(ident, **params))
 
 
-def _shown(path: Path) -> Path:
-    """Paths relative to the working folder when inside it: shorter, and what an editor types."""
-    try:
-        return path.absolute().relative_to(Path.cwd())
-    except ValueError:
-        return path
+def _shown(path: Path) -> str:
+    """Paths relative to the working folder when inside it: shorter, and what an editor types. By plain strings:
+    a build with nothing changed prints a thousand warnings, and pathlib would cost more than the rest of it."""
+    text, folder = str(path), os.path.join(os.getcwd(), "")
+    absolute = text if os.path.isabs(text) else folder + text
+    return absolute[len(folder):] if absolute.startswith(folder) else text
 
 
 @dataclass

@@ -27,6 +27,7 @@ from .media import pdf_sources
 from .pages import view
 from .pdfstructure import repair
 from .signing import Signing
+from .templates import KIND as TEMPLATES_KIND
 from .templates import Templates
 
 KIND = "pdf"  # the cache's folder of rendered PDFs
@@ -81,7 +82,7 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
     all_jobs = jobs(config, site)
     todo = [job for job in all_jobs if cache.read_json(KIND, job.key) is None or not cache.path(KIND, job.key, ".pdf").exists()]
     if todo and render:
-        templates = Templates(config, config.root / "templates")
+        templates = Templates(config, config.root / "templates", compiled=cache.folder / TEMPLATES_KIND)
         css = (config.root / "templates" / "pdf" / "document.css").read_text(encoding="utf-8")
         assets = str(config.root / "assets") + "/"
         signing = config.pdf_signing
