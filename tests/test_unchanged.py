@@ -12,7 +12,9 @@ import jinja2
 
 from zonesite.config import load_config
 from zonesite.engine import fingerprint
+from zonesite.messages import Message
 from zonesite.outputs.templates import Templates
+from zonesite.problems import Problem
 
 PROJECT = Path(__file__).resolve().parent.parent
 # What a build with nothing to do must not import: the model's reader, the renderers, the PDF and Word libraries.
@@ -118,3 +120,13 @@ def test_a_mistake_in_a_template_is_named_with_its_file_and_line(make_site):
     result = build(root)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "base.html:" in result.stderr and "template error" in result.stderr
+
+
+def test_a_problem_names_its_file_from_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = Message.of("cli.interrupted")
+    shown = {str(path): Problem(path, 3, message).render("en").split(": ")[0] for path in (
+        tmp_path / "content" / "a.nl.md", Path("content/a.nl.md"), Path("/elders/b.nl.md"),
+        tmp_path.parent / f"{tmp_path.name}x" / "c.nl.md")}  # a folder whose name only begins like the working one
+    assert list(shown.values()) == ["content/a.nl.md:3", "content/a.nl.md:3", "/elders/b.nl.md:3",
+                                    f"{tmp_path.parent}/{tmp_path.name}x/c.nl.md:3"]
