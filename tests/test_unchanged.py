@@ -116,10 +116,15 @@ def test_compiled_templates_are_kept_between_runs_and_follow_their_source(tmp_pa
 def test_a_mistake_in_a_template_is_named_with_its_file_and_line(make_site):
     root = make_site()
     page = root / "templates" / "base.html"
-    page.write_text(page.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n{% if %}\n", encoding="utf-8")
     result = build(root)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "base.html:" in result.stderr and "template error" in result.stderr
+    page.write_text(text, encoding="utf-8")
+    (root / "templates" / "zone.html").unlink()  # a missing template is an OSError to Python, a template error here
+    result = build(root)
+    assert result.returncode == 2 and "template error: 'zone.html'" in result.stderr, result.stderr
 
 
 def test_a_problem_names_its_file_from_the_working_folder(tmp_path, monkeypatch):

@@ -140,10 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         _say(lang, "cli.interrupted")
         return 130
     except OSError as error:
+        if _template_error(error, lang):  # a missing template is an OSError too
+            return EXIT_ERRORS
         _say(lang, "cli.os_error", file=error.filename or "", detail=error.strerror or str(error))
         return EXIT_ERRORS
     except Exception as error:  # noqa: BLE001 - a fault of the tool: the editor gets a sentence, the maintainer the traceback
-        if _template_error(error, lang):
+        if _template_error(error, lang):  # unless it is a mistake in a template
             return EXIT_ERRORS
         log = _log_traceback(args)
         _say(lang, "cli.internal", log=str(log))
