@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import unchanged
-from .config import configured_language, load_config
+from .config import Config, configured_language, load_config
 from .engine.cache import Cache
 from .messages import DEFAULT, LANGUAGES, Message, say
 from .problems import ERROR, ContentError, Problem, ToolError
 from .source.text import SourceError
 
 if TYPE_CHECKING:
-    from .config import Config
     from .pipeline import Pipeline
 
 # Documented in the README: 0 clean, 1 warnings (check, translations) or "not authentic" (verify), 2 content errors,
