@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class Problem:
     @classmethod
     def from_data(cls, record: list) -> Problem:
         path, line, message, severity, code = record
-        return cls(Path(path), line, Message.from_data(message), severity, code)
+        return cls(_path(path), line, Message.from_data(message), severity, code)
 
 
 def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
@@ -46,11 +47,22 @@ def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
 
 
 def _shown(path: Path) -> str:
-    """Paths relative to the working folder when inside it: shorter, and what an editor types. By plain strings:
-    a build with nothing changed prints a thousand warnings, and pathlib would cost more than the rest of it."""
-    text, folder = str(path), os.path.join(os.getcwd(), "")
-    absolute = text if os.path.isabs(text) else folder + text
-    return absolute[len(folder):] if absolute.startswith(folder) else text
+    return _relative(str(path), os.getcwd())
+
+
+# A build with nothing changed reads back and prints thousands of warnings, many of a few files: pathlib would cost
+# more than the rest of that build, so each file's Path and shown name are made once, the latter by plain strings.
+@lru_cache(maxsize=4096)
+def _path(text: str) -> Path:
+    return Path(text)
+
+
+@lru_cache(maxsize=4096)
+def _relative(path: str, working_folder: str) -> str:
+    """Paths relative to the working folder when inside it: shorter, and what an editor types."""
+    folder = os.path.join(working_folder, "")
+    absolute = path if os.path.isabs(path) else folder + path
+    return absolute[len(folder):] if absolute.startswith(folder) else path
 
 
 @dataclass
