@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from .commands.new import new_document, new_zone
-from .config import configured_language, load_config
+from . import unchanged
+from .config import Config, configured_language, load_config
+from .engine.cache import Cache
 from .messages import DEFAULT, LANGUAGES, Message, say
-from .pipeline import Pipeline, default_cache
 from .problems import ERROR, ContentError, Problem, ToolError
 from .source.text import SourceError
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
 
 # Documented in the README: 0 clean, 1 warnings (check, translations) or "not authentic" (verify), 2 content errors,
 # 3 a fault of the tool itself, its traceback in a log file.
@@ -127,12 +128,6 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(1 for problem in error.problems if problem.severity == ERROR)
         _say(lang, "cli.nothing_written", count=errors)
         return EXIT_ERRORS
-    except jinja2.TemplateSyntaxError as error:
-        _say(lang, "cli.template_syntax", file=error.filename, line=error.lineno, detail=error.message)
-        return EXIT_ERRORS
-    except jinja2.TemplateError as error:
-        _say(lang, "cli.template", detail=str(error))
-        return EXIT_ERRORS
     except ToolError as error:
         print(error.message.render(lang), file=sys.stderr)
         return EXIT_ERRORS
@@ -144,12 +139,29 @@ def main(argv: list[str] | None = None) -> int:
         _say(lang, "cli.interrupted")
         return 130
     except OSError as error:
+        if _template_error(error, lang):  # a missing template is an OSError too
+            return EXIT_ERRORS
         _say(lang, "cli.os_error", file=error.filename or "", detail=error.strerror or str(error))
         return EXIT_ERRORS
-    except Exception:  # noqa: BLE001 - a fault of the tool: the editor gets a sentence, the maintainer the traceback
+    except Exception as error:  # noqa: BLE001 - a fault of the tool: the editor gets a sentence, the maintainer the traceback
+        if _template_error(error, lang):  # unless it is a mistake in a template
+            return EXIT_ERRORS
         log = _log_traceback(args)
         _say(lang, "cli.internal", log=str(log))
         return EXIT_INTERNAL
+
+
+def _template_error(error: Exception, lang: str) -> bool:
+    """A mistake in a template is the site's, not the tool's: said with its file and line. Jinja is imported only
+    when pages are rendered, so an error can only be one of its own when it was."""
+    jinja2 = sys.modules.get("jinja2")
+    if jinja2 is None or not isinstance(error, jinja2.TemplateError):
+        return False
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        _say(lang, "cli.template_syntax", file=error.filename, line=error.lineno, detail=error.message)
+    else:
+        _say(lang, "cli.template", detail=str(error))
+    return True
 
 
 def _say(lang: str, ident: str, /, *, out=None, **params: object) -> None:
@@ -158,6 +170,8 @@ def _say(lang: str, ident: str, /, *, out=None, **params: object) -> None:
 
 def _log_traceback(args: argparse.Namespace) -> Path:
     """The traceback of an internal error, in a file of the cache folder, never on the editor's screen."""
+    import traceback  # only when the tool itself failed
+
     cache = args.cache or Path(args.config).resolve().parent / ".cache" / "zonesite"
     try:
         cache.mkdir(parents=True, exist_ok=True)
@@ -172,17 +186,17 @@ def _log_traceback(args: argparse.Namespace) -> Path:
 def _print_problems(problems: list[Problem], lang: str, quiet: bool = False) -> None:
     """Errors first, then warnings, then acknowledged findings (not with -q); the same lines in build and check."""
     order = {"error": 0, "warning": 1, "note": 2}
-    for problem in sorted(problems, key=lambda p: order[p.severity]):
-        if not (quiet and problem.severity == "note"):
-            print(problem.render(lang), file=sys.stderr)
+    lines = [problem.render(lang) + "\n" for problem in sorted(problems, key=lambda p: order[p.severity])
+             if not (quiet and problem.severity == "note")]
+    sys.stderr.write("".join(lines))  # one write: a line at a time costs more than the rest of a build with nothing to do
 
 
 def _run(args: argparse.Namespace, lang: str) -> int:
     config = load_config(args.config, open_signing_key=args.command != "verify")
     content_dir = args.content or config.root / "content"
-    cache_dir = args.cache or default_cache(config)
+    cache_dir = args.cache or unchanged.default_cache(config)
     if args.command == "check":
-        _, problems = Pipeline(config, content_dir, cache_dir).validate()
+        _, problems = _pipeline(config, content_dir, cache_dir).validate()
         _print_problems(problems.items, lang, args.quiet)
         errors, warnings = len(problems.errors), len(problems.warnings)
         if not args.quiet or problems.errors or problems.warnings:
@@ -203,13 +217,26 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
         return word_import.run(args, config, content_dir, lang)
     if args.command == "verify":
-        return _verify(args, config, Pipeline(config, content_dir, cache_dir), lang)
+        return _verify(args, config, _pipeline(config, content_dir, cache_dir), lang)
     if args.command == "publish":
-        return _publish(args, config, Pipeline(config, content_dir, cache_dir), lang)
+        return _publish(args, config, _pipeline(config, content_dir, cache_dir), lang)
     if args.command == "translations":
-        return _translations(args, config, Pipeline(config, content_dir, cache_dir), lang)
-    result = Pipeline(config, content_dir, cache_dir).build(args.out or config.output_dir, with_pdf=not args.no_pdf,
-                                                            with_search=not args.no_search, progress=not args.quiet)
+        return _translations(args, config, _pipeline(config, content_dir, cache_dir), lang)
+    return _build(args, config, content_dir, cache_dir, lang)
+
+
+def _pipeline(config: Config, content_dir: Path, cache_dir: Path) -> Pipeline:
+    """The generator whole, imported only by the commands that read the content (a build with nothing changed does not)."""
+    from .pipeline import Pipeline
+
+    return Pipeline(config, content_dir, cache_dir)
+
+
+def _build(args: argparse.Namespace, config: Config, content_dir: Path, cache_dir: Path, lang: str) -> int:
+    out_dir, with_pdf, with_search = args.out or config.output_dir, not args.no_pdf, not args.no_search
+    seen = unchanged.look(config, content_dir, Cache(cache_dir), out_dir, preview=False, flags=(with_pdf, with_search))
+    result = seen.result or _pipeline(config, content_dir, cache_dir).build(
+        out_dir, with_pdf=with_pdf, with_search=with_search, progress=not args.quiet, seen=seen)
     _print_problems(result.problems.items, lang, args.quiet)
     if args.verbose:
         for path in result.read:
@@ -230,7 +257,7 @@ def _date(text: str) -> dt.date:
 
 def _new(args: argparse.Namespace, config, content_dir: Path, lang: str) -> int:
     from .commands.interview import Interview, document_fields
-    from .commands.new import DocumentFields, ScaffoldError, zone_names
+    from .commands.new import DocumentFields, ScaffoldError, new_document, new_zone, zone_names
 
     interview = Interview(lang) if sys.stdin.isatty() else None
     if args.kind == "zone":

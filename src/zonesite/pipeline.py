@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clock
 from .config import Config
 from .engine.cache import Cache
-from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, tree_signature
-from .engine.writer import Output, TreeOutput, read_manifest, write_site
-from .messages import DEFAULT, Message, say
+from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
+from .engine.writer import Output, TreeOutput, write_site
+from .messages import DEFAULT, say
 from .model import Site
 from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
@@ -28,45 +25,16 @@ from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.signing import CERTIFICATE
+from .outputs.templates import KIND as TEMPLATES_KIND
 from .outputs.templates import Templates
-from .problems import ContentError, Problem, Problems
+from .problems import ContentError, Problems
 from .source.history import History, read_history
 from .source import reader
 from .source.reader import read_site
+from .unchanged import BuildResult, Look, inputs_key, look
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
 SUMS = "SHA256SUMS"  # the published list of every PDF's checksum, for `sha256sum -c` at the site's root
-
-
-@dataclass
-class BuildResult:
-    out_dir: Path
-    problems: Problems
-    rendered: list[str] = field(default_factory=list)
-    reused: list[str] = field(default_factory=list)
-    read: list[Path] = field(default_factory=list)  # source files read again; the others' model came from the cache
-    pages: int = 0
-    pdfs: int = 0
-    pdfs_rendered: int = 0
-    indexed: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def summary(self) -> Message:
-        rendered = sum(1 for path in self.rendered if path.endswith(".html"))
-        parts = [Message.of("built.pages", pages=self.pages, rendered=rendered, unchanged=self.pages - rendered)]
-        if self.pdfs:
-            parts.append(Message.of("built.pdfs", pdfs=self.pdfs, rendered=self.pdfs_rendered,
-                                    unchanged=self.pdfs - self.pdfs_rendered))
-        if self.indexed:
-            parts.append(Message.of("built.indexed", pages=sum(self.indexed.values())))
-        parts.append(Message.of("built.warnings", count=len(self.problems.warnings)))
-        if self.problems.notes:
-            parts.append(Message.of("built.acknowledged", count=len(self.problems.notes)))
-        return Message.of("built", parts=tuple(parts), out=str(self.out_dir), seconds=f"{self.seconds:.2f}")
-
-
-def default_cache(config: Config) -> Path:
-    return config.root / ".cache" / "zonesite"
 
 
 class Pipeline:
@@ -88,28 +56,21 @@ class Pipeline:
             self.cache.prune(kind)
         return site, problems
 
-    def inputs_key(self, *flags: object, history: dict[str, History] | None = None) -> str:
-        """Everything a build reads, by name, size and time for content, the content's git history (a commit changes
-        the dates pages show) and the day (whether a document is in force depends on it): equal keys, equal sites."""
-        root = self.config.root
-        history = read_history(self.content_dir, self.config.history_trailers, self.cache) if history is None else history
-        return fingerprint(code_fingerprint(), self.config, self.preview, flags, clock.today(), tree_signature(self.content_dir),
-                           files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
-
-    def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False) -> BuildResult:
-        started = time.perf_counter()
-        previous = read_manifest(out_dir)
+    def inputs_key(self, *flags: object) -> str:
+        """See unchanged.inputs_key: what `publish` compares with the key the site was built from."""
         history = read_history(self.content_dir, self.config.history_trailers, self.cache)
-        inputs = self.inputs_key(with_pdf, with_search, history=history)
-        known = self.cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
-        if known is not None and all(os.path.exists(out_dir / path) for path in previous["files"]):
-            # Nothing the site is made from changed: not even the model is loaded.
-            result = BuildResult(out_dir, Problems([Problem.from_data(item) for item in known]),
-                                 reused=list(previous["files"]), pages=previous.get("pages", 0), pdfs=len(previous.get("pdf", {})))
-            if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
-                result.indexed = existing_index(out_dir)
-            result.seconds = time.perf_counter() - started
-            return result
+        return inputs_key(self.config, self.content_dir, self.preview, flags, history)
+
+    def look(self, out_dir: Path, *flags: object) -> Look:
+        return look(self.config, self.content_dir, self.cache, out_dir, preview=self.preview, flags=flags)
+
+    def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False,
+              seen: Look | None = None) -> BuildResult:
+        """`seen`: what the command line already looked at (unchanged.look) with these flags."""
+        seen = seen or self.look(out_dir, with_pdf, with_search)
+        if seen.result is not None:  # nothing the site is made from changed: not even the model is loaded
+            return seen.result
+        started, previous, history, inputs = seen.started, seen.previous, seen.history, seen.inputs
         site, problems = self.validate()
         if problems.errors:
             raise ContentError(problems.items)
@@ -162,7 +123,8 @@ class Pipeline:
         names = [asset.path for asset in assets]
         if self._templates is None or self._templates[0] != names:
             # Kept between the preview's builds: Jinja compiles a template again only when its file changed.
-            self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets)
+            self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets,
+                                               compiled=self.cache.folder / TEMPLATES_KIND)
         templates = self._templates[1]
         shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
         outputs = [Output(page.path, fingerprint(shared, page.path, page.template, page.lang, page.alternates, page.inputs),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ class Problem:
     @classmethod
     def from_data(cls, record: list) -> Problem:
         path, line, message, severity, code = record
-        return cls(Path(path), line, Message.from_data(message), severity, code)
+        return cls(_path(path), line, Message.from_data(message), severity, code)
 
 
 def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
@@ -44,12 +46,23 @@ def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
     return Problem(path, line, Message.of(ident, **params))
 
 
-def _shown(path: Path) -> Path:
+def _shown(path: Path) -> str:
+    return _relative(str(path), os.getcwd())
+
+
+# A build with nothing changed reads back and prints thousands of warnings, many of a few files: pathlib would cost
+# more than the rest of that build, so each file's Path and shown name are made once, the latter by plain strings.
+@lru_cache(maxsize=4096)
+def _path(text: str) -> Path:
+    return Path(text)
+
+
+@lru_cache(maxsize=4096)
+def _relative(path: str, working_folder: str) -> str:
     """Paths relative to the working folder when inside it: shorter, and what an editor types."""
-    try:
-        return path.absolute().relative_to(Path.cwd())
-    except ValueError:
-        return path
+    folder = os.path.join(working_folder, "")
+    absolute = path if os.path.isabs(path) else folder + path
+    return absolute[len(folder):] if absolute.startswith(folder) else path
 
 
 @dataclass

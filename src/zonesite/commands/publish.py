@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine.writer import MANIFEST, read_manifest
+from ..engine.manifest import MANIFEST, read_manifest
 from ..problems import ToolError
 
 COMPRESSED = (".gz", ".br")

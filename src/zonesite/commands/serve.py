@@ -18,8 +18,9 @@ from ..engine.cache import Cache, write_atomically
 from ..engine.writer import forget
 from ..messages import DEFAULT, say
 from ..outputs.pdf import build_pdfs
-from ..pipeline import PREVIEW_PROBLEMS, Pipeline, default_cache, problems_json
+from ..pipeline import PREVIEW_PROBLEMS, Pipeline, problems_json
 from ..problems import ERROR, WARNING, ContentError, Problem, Problems
+from ..unchanged import default_cache
 
 
 class Preview:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import sys
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 import zonesite
@@ -13,6 +14,7 @@ import zonesite
 # The libraries whose version changes what a page, PDF or index looks like.
 RENDERING_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "python-slugify", "babel", "pyyaml",
                        "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli", "pillow")
+METADATA_FOLDERS = (".dist-info", ".egg-info")  # what an installed library leaves beside its code, named NAME-VERSION
 
 
 def fingerprint(*parts: object) -> str:
@@ -31,24 +33,53 @@ def files_fingerprint(*paths: Path, pattern: str = "*") -> str:
 
 
 def tree_signature(folder: Path) -> tuple:
-    """Names, sizes and modification times of everything in a folder: cheap, and changed by any save or rename."""
-    entries = []
-    for directory, subfolders, files in os.walk(folder):
-        subfolders.sort()
-        for name in sorted(files) + subfolders:
-            stat = os.lstat(os.path.join(directory, name))
-            entries.append((os.path.relpath(os.path.join(directory, name), folder), stat.st_size, stat.st_mtime_ns))
+    """Names, sizes and modification times of everything in a folder: cheap, and changed by any save or rename.
+    One os.scandir per folder; links are listed, never followed. A missing folder is empty."""
+    entries: list[tuple[str, int, int]] = []
+    _scan(str(folder), "", entries)
     return tuple(entries)
+
+
+def _scan(directory: str, prefix: str, entries: list[tuple[str, int, int]]) -> None:
+    try:
+        with os.scandir(directory) as found:
+            children = sorted(found, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in children:
+        stat = entry.stat(follow_symlinks=False)
+        entries.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns))
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, f"{prefix}{entry.name}/", entries)
 
 
 @cache
 def code_fingerprint() -> str:
     """Every module of the package and the versions of the libraries that render: any change rebuilds everything."""
     package = Path(zonesite.__file__).parent
-    versions = []
-    for name in RENDERING_LIBRARIES:
+    return fingerprint(zonesite.__version__, files_fingerprint(package, pattern="*.py"), library_versions(RENDERING_LIBRARIES))
+
+
+def library_versions(names: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(name, version) of each library, None when it is not installed: read from the names of the metadata folders
+    on the import path (`jinja2-3.1.6.dist-info`), the first one found as for an import. importlib.metadata says the
+    same, but importing it costs more than a whole build with nothing changed."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, None))
-    return fingerprint(zonesite.__version__, files_fingerprint(package, pattern="*.py"), versions)
+            listed = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in listed:
+            if entry.endswith(METADATA_FOLDERS):
+                name, _, version = entry.rsplit(".", 1)[0].partition("-")
+                library = wanted.get(_normal(name))
+                if library and library not in found:
+                    found[library] = version.split("-")[0]  # an .egg-info may add "-py3.11"
+    return [(name, found.get(name)) for name in names]
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as PEP 503 compares them: "PyYAML", "pyyaml" and "markdown_it_py" like "markdown-it-py"."""
+    return re.sub(r"[-_.]+", "-", name).lower()

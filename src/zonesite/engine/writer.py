@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import write_atomically
+from .manifest import MANIFEST, read_manifest
 from .progress import Progress
 from .stage import Stage, inside, staged_output
 from .workers import worker_pool
@@ -47,17 +48,7 @@ class Written:
     reused: list[str] = field(default_factory=list)
 
 
-MANIFEST = ".zonesite-manifest.json"
 PARALLEL_FROM = 200  # files to make before worker processes pay for their start
-
-
-def read_manifest(out_dir: Path) -> dict:
-    """{"files": {path: key}, ...facts the build keeps}; empty when there is no site or it was not made here."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else {}
-    except (OSError, ValueError):
-        return {}
 
 
 def forget(out_dir: Path, path: str) -> None:

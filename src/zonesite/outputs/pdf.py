@@ -27,6 +27,7 @@ from .media import pdf_sources
 from .pages import view
 from .pdfstructure import repair
 from .signing import Signing
+from .templates import KIND as TEMPLATES_KIND
 from .templates import Templates
 
 KIND = "pdf"  # the cache's folder of rendered PDFs
@@ -82,7 +83,7 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
     present = cache.names(KIND)  # one listing of the folder, not two files tried per PDF
     todo = [job for job in all_jobs if not {f"{job.key}.json", f"{job.key}.pdf"} <= present or cache.read_json(KIND, job.key) is None]
     if todo and render:
-        templates = Templates(config, config.root / "templates")
+        templates = Templates(config, config.root / "templates", compiled=cache.folder / TEMPLATES_KIND)
         css = (config.root / "templates" / "pdf" / "document.css").read_text(encoding="utf-8")
         assets = str(config.root / "assets") + "/"
         signing = config.pdf_signing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,24 +11,32 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 from babel.units import format_unit
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .. import __version__
 from ..config import Config
+from ..engine.fingerprint import code_fingerprint
 from . import urls
 from .assets import Assets
 from .changes import describe
 from .pages import Page
 from .policy import content_security_policy
 
+KIND = "templates"  # the cache's folder of compiled templates
+
 
 class Templates:
-    def __init__(self, config: Config, folder: Path, *, preview: bool = False, assets: Assets | None = None):
+    """`compiled`: a folder of the cache where Jinja keeps each template compiled, checked against its source, so that
+    a build rendering one page does not compile every template again."""
+
+    def __init__(self, config: Config, folder: Path, *, preview: bool = False, assets: Assets | None = None,
+                 compiled: Path | None = None):
         self.config, self.folder, self.preview = config, folder, preview
         self.locales: dict[str, Locale] = {}
         self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
+            bytecode_cache=_compiled(compiled) if compiled is not None else None,
             autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -74,3 +83,14 @@ class Templates:
             **page.context(),
         }
         return self.env.get_template(page.template).render(context)
+
+
+def _compiled(folder: Path) -> FileSystemBytecodeCache:
+    """Jinja checks a compiled template against its source, not against the options it was compiled with, which are
+    in this code: each version of the generator keeps its own, and removes the others'."""
+    current = folder / code_fingerprint()[:16]
+    current.mkdir(parents=True, exist_ok=True)
+    for other in folder.iterdir():
+        if other != current:
+            shutil.rmtree(other, ignore_errors=True)
+    return FileSystemBytecodeCache(str(current))

@@ -1,0 +1,137 @@
+"""A build with nothing changed (issue 14): the shortcuts of its check, each against what it stands for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+
+from zonesite.config import load_config
+from zonesite.engine import fingerprint
+from zonesite.messages import Message
+from zonesite.outputs.templates import Templates
+from zonesite.problems import Problem
+
+PROJECT = Path(__file__).resolve().parent.parent
+# What a build with nothing to do must not import: the model's reader, the renderers, the PDF and Word libraries.
+HEAVY = ("zonesite.pipeline", "zonesite.source.validate", "zonesite.outputs.pdf", "zonesite.commands.new", "jinja2",
+         "markdown_it", "pikepdf", "weasyprint", "babel", "importlib.metadata")
+
+
+def build(root: Path, *python: str) -> subprocess.CompletedProcess:
+    line = [sys.executable, *python, str(PROJECT / "build.py"), "build", "--no-pdf", "--no-search", "--lang", "en",
+            "--config", str(root / "site_config.yaml"), "--cache", str(root.parent / "cache"), "--out", str(root.parent / "out")]
+    return subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=300)
+
+
+def test_a_build_with_nothing_changed_imports_none_of_the_renderers(make_site):
+    root = make_site()
+    assert build(root).returncode == 0
+    again = build(root, "-X", "importtime")
+    assert again.returncode == 0 and "(0 rendered" in again.stdout, again.stdout + again.stderr
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
+    assert "zonesite.unchanged" in imported  # the report is what the command line printed
+    assert not [name for name in HEAVY if name in imported]
+
+
+def test_library_versions_are_those_importlib_reports():
+    expected = []
+    for name in fingerprint.RENDERING_LIBRARIES:
+        try:
+            expected.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            expected.append((name, None))
+    assert fingerprint.library_versions(fingerprint.RENDERING_LIBRARIES) == expected
+
+
+def test_another_version_of_a_library_first_on_the_path_changes_the_code_fingerprint(tmp_path, monkeypatch):
+    before = fingerprint.code_fingerprint()
+    (tmp_path / "Jinja2-99.1.dist-info").mkdir()
+    (tmp_path / "PyYAML-7.0-py3.11.egg-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert fingerprint.library_versions(("jinja2", "pyyaml", "no-such-library")) == [
+        ("jinja2", "99.1"), ("pyyaml", "7.0"), ("no-such-library", None)]
+    fingerprint.code_fingerprint.cache_clear()
+    try:
+        assert fingerprint.code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        fingerprint.code_fingerprint.cache_clear()
+    assert fingerprint.code_fingerprint() == before
+
+
+def test_the_tree_signature_changes_with_every_save_rename_and_new_folder(tmp_path):
+    folder = tmp_path / "content"
+    (folder / "zone" / "doc").mkdir(parents=True)
+    deep = folder / "zone" / "doc" / "image.png"
+    deep.write_bytes(b"12345")
+    (folder / "zone" / "doc.nl.md").write_text("tekst", encoding="utf-8")
+    seen = {fingerprint.tree_signature(folder)}
+    assert [name for name, _, _ in next(iter(seen))] == ["zone", "zone/doc", "zone/doc/image.png", "zone/doc.nl.md"]
+
+    def changed() -> bool:
+        signature = fingerprint.tree_signature(folder)
+        new = signature not in seen
+        seen.add(signature)
+        return new
+
+    stat = deep.stat()
+    os.utime(deep, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # saved again, same size
+    assert changed()
+    deep.write_bytes(b"123456")
+    os.utime(deep, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # another size, the same time
+    assert changed()
+    deep.rename(deep.with_name("kaart.png"))
+    assert changed()
+    (folder / "zone" / "nieuw").mkdir()
+    assert changed()
+    assert not changed()  # and nothing else moves it
+    assert fingerprint.tree_signature(tmp_path / "missing") == ()
+
+
+def test_compiled_templates_are_kept_between_runs_and_follow_their_source(tmp_path, monkeypatch):
+    config = load_config(PROJECT / "site_config.yaml")
+    folder, compiled = tmp_path / "templates", tmp_path / "cache" / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("<p>{{ word }}</p>", encoding="utf-8")
+    (compiled / "0123456789abcdef").mkdir(parents=True)  # another version of the generator's
+    compiles = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *args, **kwargs: compiles.append(1) or original(self, *args, **kwargs))
+
+    def render() -> str:  # a new run: a new environment
+        return Templates(config, folder, compiled=compiled).env.get_template("page.html").render(word="een")
+
+    assert render() == "<p>een</p>" and len(compiles) == 1
+    assert render() == "<p>een</p>" and len(compiles) == 1, "compiled again although the template did not change"
+    assert [path.name for path in compiled.iterdir()] == [fingerprint.code_fingerprint()[:16]]
+    (folder / "page.html").write_text("<p>{{ word }}!</p>", encoding="utf-8")
+    assert render() == "<p>een!</p>" and len(compiles) == 2
+
+
+def test_a_mistake_in_a_template_is_named_with_its_file_and_line(make_site):
+    root = make_site()
+    page = root / "templates" / "base.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n{% if %}\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "base.html:" in result.stderr and "template error" in result.stderr
+    page.write_text(text, encoding="utf-8")
+    (root / "templates" / "zone.html").unlink()  # a missing template is an OSError to Python, a template error here
+    result = build(root)
+    assert result.returncode == 2 and "template error: 'zone.html'" in result.stderr, result.stderr
+
+
+def test_a_problem_names_its_file_from_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = Message.of("cli.interrupted")
+    shown = {str(path): Problem(path, 3, message).render("en").split(": ")[0] for path in (
+        tmp_path / "content" / "a.nl.md", Path("content/a.nl.md"), Path("/elders/b.nl.md"),
+        tmp_path.parent / f"{tmp_path.name}x" / "c.nl.md")}  # a folder whose name only begins like the working one
+    assert list(shown.values()) == ["content/a.nl.md:3", "content/a.nl.md:3", "/elders/b.nl.md:3",
+                                    f"{tmp_path.parent}/{tmp_path.name}x/c.nl.md:3"]
