@@ -8,8 +8,9 @@ unchanged page keeps unchanged compressed copies. Brotli is written only when th
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
+
+from isal import igzip
 
 try:
     import brotli
@@ -22,8 +23,9 @@ TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".jsonld", "
 def encodings() -> dict[str, callable]:
     """Extension of the compressed copy -> how to make it from the bytes of the file."""
     # Measured on a 45 kB page: brotli quality 5 gives 10.1 kB in 3 ms, quality 11 gives 9.0 kB in 96 ms; at 11 a
-    # cold build of a thousand documents spent 90 s compressing. gzip's level 6 is zlib's own default.
-    found = {".gz": lambda data: gzip.compress(data, compresslevel=6, mtime=0)}
+    # cold build of a thousand documents spent 90 s compressing. gzip, for the few browsers without brotli, through
+    # ISA-L: level 3 takes 0.27 ms where zlib's level 6 takes 1.29 ms, for 7 % more bytes (11.8 kB against 11.0 kB).
+    found = {".gz": lambda data: igzip.compress(data, compresslevel=3, mtime=0)}
     if brotli is not None:
         found[".br"] = lambda data: brotli.compress(data, quality=5)
     return found
