@@ -65,6 +65,12 @@ class Cache:
         else:
             self.use(kind, key + ".pickle")
 
+    def drop_object(self, kind: str, key: str) -> None:
+        """An entry that holds nothing any more: gone from memory and disk."""
+        self.memory.pop((kind, key), None)
+        self.used.get(kind, set()).discard(key + ".pickle")
+        (self.folder / kind / f"{key}.pickle").unlink(missing_ok=True)
+
     def read_json(self, kind: str, key: str) -> Any | None:
         if (kind, key) in self.memory:
             self.use(kind, key + ".json")

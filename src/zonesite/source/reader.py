@@ -63,7 +63,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         else:
             problems.warning(path, 0, "content.not_zone_folder")
     base = fingerprint(code_fingerprint(), config)
-    known: dict[str, tuple] = cache.get_object(READ, base) or {}
+    known = _load_read(cache, base)
     kept: dict[str, tuple] = {}  # what this build read or took from `known`, by key: the next build's `known`
     found: dict[tuple[str, str], tuple[Document | None, Problems]] = {}
     todo = []
@@ -85,14 +85,33 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems)
         if zone:
             zones.append(zone)
-    if kept.keys() != known.keys():
-        cache.put_object(READ, base, kept, on_disk=persist)
+    _save_read(cache, base, known, kept, persist)
     site = Site(tuple(zones))
     problems.extend(validate.check_site(site, config))
     return site, problems
 
 
 READ, HTML = "read", "html"  # the reader's kinds in the cache: what it read, the HTML of the documents
+SHARDS = "0123456789abcdef"  # what was read is kept in 16 files by the first digit of its key: an edit rewrites one
+
+
+def _load_read(cache: Cache, base: str) -> dict[str, tuple]:
+    known: dict[str, tuple] = {}
+    for shard in SHARDS:
+        known.update(cache.get_object(READ, f"{base}-{shard}") or {})
+    return known
+
+
+def _save_read(cache: Cache, base: str, known: dict[str, tuple], kept: dict[str, tuple], persist: bool) -> None:
+    """The shards whose entries changed; the others stay as they are."""
+    for shard in SHARDS:
+        entries = {key: value for key, value in kept.items() if key[0] == shard}
+        if entries.keys() == {key for key in known if key[0] == shard}:
+            continue
+        if entries:
+            cache.put_object(READ, f"{base}-{shard}", entries, on_disk=persist)
+        else:
+            cache.drop_object(READ, f"{base}-{shard}")
 
 
 @dataclass
