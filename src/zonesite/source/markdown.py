@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from html import unescape
 from urllib.parse import quote
 
@@ -76,7 +76,6 @@ class Parsed:
     tokens: list | None = None
     env: dict | None = None
     rows: tuple | None = None  # markdown-it-py's rows of every table, when it parsed the text
-    lines: list[str] = field(default_factory=list)
 
     def footnote_anchors(self) -> set[str]:
         count = self.footnotes
@@ -86,7 +85,8 @@ class Parsed:
         """Every table's rows: (line, is the header row, the source of each cell), as the GFM table rule cuts them."""
         if self.rows is not None:
             return self.rows
-        return tuple(_table_rows(self.lines, block) for block in self.blocks if block.kind == "table")
+        lines = self.body.split("\n")
+        return tuple(_table_rows(lines, block) for block in self.blocks if block.kind == "table")
 
 
 class _Elsewhere(Exception):
@@ -191,13 +191,16 @@ def abbreviation_pattern(forms: tuple[str, ...], before: str, written) -> re.Pat
 
 # The pass over markdown-it-pyrs's HTML: the elements the site changes or validation reads.
 _POSITION = r' data-sourcepos="(?P<{0}line>\d+):(?P<{0}column>\d+)-(?P<{0}end>\d+):(?P<{0}end_column>\d+)"'
-_PASS = re.compile(
-    r"<(?:(?P<heading>h(?P<level>[1-6])" + _POSITION.format("h") + ">)"
-    r"|(?P<bold>p" + _POSITION.format("b") + r'><strong data-sourcepos="[^"]*">)'
-    r"|(?P<link>a" + _POSITION.format("a") + r' href="(?P<href>[^"]*)"(?P<title>[^>]*)>)'
-    r"|(?P<image>img" + _POSITION.format("i") + r' src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"(?P<rest>[^>]*)/>)'
-    r"|(?P<table>table" + _POSITION.format("t") + ">\n)"
-    r"|(?P<code>pre><code" + _POSITION.format("c") + r'(?P<language> class="[^"]*")?>))')
+# Each element is found by its own pattern, which starts with a literal the engine searches fast.
+_ELEMENTS = {
+    "heading": re.compile(r"<h(?P<level>[1-6])" + _POSITION.format("h") + ">"),
+    "bold": re.compile(r"<p" + _POSITION.format("b") + r'><strong data-sourcepos="[^"]*">'),
+    "link": re.compile(r"<a" + _POSITION.format("a") + r' href="(?P<href>[^"]*)"(?P<title>[^>]*)>'),
+    "image": re.compile(r"<img" + _POSITION.format("i") + r' src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"(?P<rest>[^>]*)/>'),
+    "table": re.compile(r"<table" + _POSITION.format("t") + ">\n"),
+    "code": re.compile(r"<pre><code" + _POSITION.format("c") + r'(?P<language> class="[^"]*")?>'),
+}
+_MARKS = {"heading": "<h", "bold": "><strong ", "link": "<a ", "image": "<img ", "table": "<table ", "code": "<pre>"}
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
 _FOOTNOTE_REF = re.compile(r'<sup[^>]* class="footnote-ref">.*?</sup>')
@@ -212,7 +215,7 @@ class _Pass:
     """One walk through the rendered HTML in document order, collecting edits (start, end, replacement)."""
 
     def __init__(self, body: str, html: str) -> None:
-        self.html, self.lines = html, body.split("\n")
+        self.html, self.body = html, body
         self.edits: list[tuple[int, int, str]] = []
         self.headings: list[Heading] = []
         self.links: list[Link] = []
@@ -223,11 +226,19 @@ class _Pass:
         self.tables: list[tuple[int, int, Block]] = []  # (edit index, position, table) of the tables under the current heading
 
     def run(self) -> None:
-        handlers = {"heading": self.heading, "bold": self.bold, "link": self.link, "image": self.image,
-                    "table": self.table, "code": self.code}
-        for match in _PASS.finditer(self.html):
-            handlers[match.lastgroup](match)
+        found = []
+        for kind, pattern in _ELEMENTS.items():
+            if _MARKS[kind] in self.html:
+                handler = getattr(self, kind)
+                found += [(match.start(), handler, match) for match in pattern.finditer(self.html)]
+        found.sort(key=lambda item: item[0])
+        for _, handler, match in found:
+            handler(match)
         self.name_tables()
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.body.split("\n")
 
     def add_heading(self, level: int, text: str, line: str, start: int, end: int) -> None:
         if not text:
@@ -348,7 +359,8 @@ class _Pass:
             last = end
         parts.append(self.html[last:])
         html = _SOURCEPOS.sub("", "".join(parts))
-        html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
+        if self.blocks:
+            html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
         if 'class="footnote-item"' in html:  # markdown-it-py writes an item's first paragraph on its line
             html = _footnote_references(html.replace('class="footnote-item">\n', 'class="footnote-item">'))
         return html
@@ -359,7 +371,7 @@ def _parse(body: str) -> Parsed:
     walk.run()
     html = walk.result()
     return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), html.count('class="footnote-item"'),
-                  html=html, lines=walk.lines)
+                  html=html)
 
 
 def _plain(inner: str) -> str:
