@@ -15,12 +15,12 @@ a heading with no words, and any text on which markdown-it-pyrs panics.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from markdown_it.rules_block.table import escapedSplit
 
 from zonesite.config import load_config
 from zonesite.model import FILE, IMAGE, Media
@@ -166,3 +166,8 @@ def test_line_numbers_of_links_are_those_of_their_block():
     parsed = markdown.parse("Eerst\n[a](a)\n\n| x |\n|---|\n| [b](b) |\n\n## [c](c)\n\n- d\n  [e](e)\n")
     assert parsed.tokens is None
     assert [(link.line, link.target) for link in parsed.links] == [(0, "a"), (5, "b"), (7, "c"), (9, "e")]
+
+
+@pytest.mark.parametrize("row", ["| a | b |", "a|b", "| a \\| b |", "\\\\|x", "", "|", "a\\", "| 1.234,00 | € 5 |"])
+def test_table_rows_are_cut_as_markdown_it_cuts_them(row):
+    assert markdown.split_cells(row) == escapedSplit(row)

@@ -11,8 +11,8 @@ from pathlib import Path
 import zonesite
 
 # The libraries whose version changes what a page, PDF or index looks like.
-RENDERING_LIBRARIES = ("jinja2", "markdown-it-pyrs", "markdown-it-py", "mdit-py-plugins", "python-slugify", "babel", "pyyaml",
-                       "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli", "pillow")
+RENDERING_LIBRARIES = ("jinja2", "markdown-it-pyrs", "markdown-it-py", "mdit-py-plugins", "python-slugify", "babel",
+                       "pyyaml", "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli", "pillow")
 
 
 def fingerprint(*parts: object) -> str:

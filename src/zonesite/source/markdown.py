@@ -240,7 +240,7 @@ class _Pass:
     def lines(self) -> list[str]:
         return self.body.split("\n")
 
-    def add_heading(self, level: int, text: str, line: str, start: int, end: int) -> None:
+    def add_heading(self, level: int, text: str, line: int | str, start: int, end: int) -> None:
         if not text:
             raise _Elsewhere  # markdown-it-py names it by its source
         base = slug(text)
@@ -250,7 +250,8 @@ class _Pass:
         self.seen.add(anchor)
         self.headings.append(Heading(level, text, anchor, int(line) - 1))
         self.edits.append((start, end, f'<h{level} id="{anchor}">'))
-        self.name_tables()
+        if self.tables:
+            self.name_tables()
         self.heading_text, self.tables = text, []
 
     def heading(self, match: re.Match) -> None:
@@ -358,7 +359,9 @@ class _Pass:
             parts += [self.html[last:start], replacement]
             last = end
         parts.append(self.html[last:])
-        html = _SOURCEPOS.sub("", "".join(parts))
+        html = "".join(parts)
+        if ' data-sourcepos="' in html:
+            html = _SOURCEPOS.sub("", html)
         if self.blocks:
             html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
         if 'class="footnote-item"' in html:  # markdown-it-py writes an item's first paragraph on its line
@@ -366,8 +369,79 @@ class _Pass:
         return html
 
 
+class _PlainPass(_Pass):
+    """A text of headings, paragraphs, lists and tables only (no link, image, code, footnote or bold line): rendered
+    without positions, which is faster, with the lines of its headings and tables read from the source. When those
+    lines do not account for every heading and table of the HTML, the text is rendered again with positions."""
+
+    def lined(self) -> bool:
+        """Find the line of every heading and table; False when the source does not account for them all."""
+        text = "\n" + self.body  # every line starts after a newline
+        levels = [int(level) for level in _PLAIN_HEADING.findall(self.html)]
+        found = [(match.start(), len(match[1])) for match in _ATX.finditer(text)]
+        if [level for _, level in found] != levels or "\r" in self.body:
+            return False  # a Setext heading, or a heading inside a block quote or a definition
+        self.heading_lines = iter(_line_numbers(text, [position for position, _ in found]))
+        tables = self.html.count("<table>")
+        if not tables:
+            return True
+        positions = [match.start() for match in _DELIMITER.finditer(text)]
+        if len(positions) != tables or any(_NESTED.match(text, text.rfind("\n", 0, at) + 1) for at in positions):
+            return False  # a line that only looks like one, or a table in a block quote or on a list item's line
+        rows, start = [], 0
+        for _ in range(tables):
+            start = self.html.index("<table>", start)
+            end = self.html.index("</table>", start)
+            rows.append(self.html.count("<tr>", start, end) - 1)  # the body's rows
+            start = end
+        self.table_lines = iter((line - 1, line + 1 + count) for line, count in zip(_line_numbers(text, positions), rows))
+        return True
+
+    def run(self) -> None:
+        found = [(match.start(), self.heading, match) for match in _PLAIN_HEADING.finditer(self.html)]
+        found += [(match.start(), self.table, match) for match in _PLAIN_TABLE.finditer(self.html)]
+        found.sort(key=lambda item: item[0])
+        for _, handler, match in found:
+            handler(match)
+        self.name_tables()
+
+    def heading(self, match: re.Match) -> None:
+        level = int(match[1])
+        inner = self.html[match.end():self.html.index(f"</h{level}>", match.end())]
+        self.add_heading(level, _plain(inner), next(self.heading_lines) + 1, match.start(), match.end())
+        self.level = level
+
+    def table(self, match: re.Match) -> None:
+        start, end = next(self.table_lines)
+        self.blocks.append(Block("table", start, end))
+        self.tables.append((len(self.edits), match.end(), self.blocks[-1]))
+        self.edits.append((match.start(), match.end(), ""))
+
+
+_PLAIN_PARSER = MarkdownIt("zero").enable_many(RULES[:-1])  # without "sourcepos"
+_NEEDS_POSITIONS = re.compile("<(?:a |img |pre>|p><strong>)")
+_PLAIN_HEADING = re.compile(r"<h([1-6])>")
+_PLAIN_TABLE = re.compile(r"<table>\n")
+_ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
+_DELIMITER = re.compile(r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)")  # every line markdown-it could take for a table's second
+_NESTED = re.compile(r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])")
+
+
+def _line_numbers(text: str, positions: list[int]) -> list[int]:
+    """The line (from 0) of each newline at `positions` of text, which is the body after a newline."""
+    lines, line, last = [], 0, 0
+    for position in positions:
+        line += text.count("\n", last, position)
+        lines.append(line)
+        last = position
+    return lines
+
+
 def _parse(body: str) -> Parsed:
-    walk = _Pass(body, _PARSER.render(body))
+    html = _PLAIN_PARSER.render(body)
+    walk = _PlainPass(body, html)
+    if _NEEDS_POSITIONS.search(html) or not walk.lined():
+        walk = _Pass(body, _PARSER.render(body))
     walk.run()
     html = walk.result()
     return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), html.count('class="footnote-item"'),
@@ -403,7 +477,7 @@ def _table_rows(lines: list[str], table: Block) -> tuple:
     """A table's rows from its lines, as markdown-it's GFM table rule cuts them (body rows have the header's cells)."""
     rows = []
     for line in (table.start, *range(table.start + 2, table.end)):
-        cells = escapedSplit(lines[line].strip(_TRIM))
+        cells = split_cells(lines[line].strip(_TRIM))
         if cells and cells[0] == "":
             cells.pop(0)
         if cells and cells[-1] == "":
@@ -418,6 +492,12 @@ def _table_rows(lines: list[str], table: Block) -> tuple:
 _TRIM = " \t\n\r\x0b\x0c"
 
 
+def split_cells(line: str) -> list[str]:
+    """A table row cut at its pipes as markdown-it's escapedSplit cuts it (`\\|` stays in its cell), fast when the
+    row has no backslash."""
+    return line.split("|") if "\\" not in line else escapedSplit(line)
+
+
 def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: tuple[Media, ...] = (), sizes: str = "",
            abbreviations: tuple[tuple[str, str], ...] = ()) -> RenderedMarkdown:
     """The HTML of a parsed text; `notes` are editor's notes by the index of the heading whose section they close;
@@ -430,7 +510,7 @@ def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: 
     if media:
         html = _place_files(html, media, sizes)
     if abbreviations:
-        html = _mark_abbreviations(html, abbreviations)
+        html = _mark_abbreviations(html, abbreviations, parsed.body)
     if notes:
         html = _insert_notes(html, parsed.headings, notes, note_label)
     return RenderedMarkdown(html, parsed.headings)
@@ -462,12 +542,14 @@ def _place_files(html: str, media: tuple[Media, ...], sizes: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _abbreviations(abbreviations: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict[str, str]]:
-    """The abbreviations as the HTML writes them (R&amp;D) with their markup, and the pattern that finds them when
-    one holds another (else each is found on its own, which is faster). What precedes one is checked apart."""
+def _abbreviations(abbreviations: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict[str, str], set[str]]:
+    """The abbreviations as the HTML writes them (R&amp;D) with their markup; the pattern that finds them when one
+    holds another (else each is found on its own, which is faster; what precedes one is checked apart); and those
+    that are one capitalised word, which the text cannot hold unless its source does."""
     markup = {escape(abbr): f'<abbr title="{escape(expansion)}">{escape(abbr)}</abbr>' for abbr, expansion in abbreviations}
     nested = any(inner != outer and inner in outer for inner in markup for outer in markup)
-    return abbreviation_pattern(tuple(abbr for abbr, _ in abbreviations), "", escape) if nested else None, markup
+    pattern = abbreviation_pattern(tuple(abbr for abbr, _ in abbreviations), "", escape) if nested else None
+    return pattern, markup, {form for form in markup if _CAPITALISED.fullmatch(form) and "&" not in form}
 
 
 _NOT_RUNNING_TEXT = re.compile(r"<(h[1-6]|a|code|caption)[ >].*?</\1>", re.DOTALL)
@@ -475,14 +557,21 @@ _WORD_BEFORE = re.compile(r"[\w&]")  # in the HTML an entity (&amp;) is the only
 _WORD = re.compile(r"\w")
 
 
-def _mark_abbreviations(html: str, abbreviations: tuple[tuple[str, str], ...]) -> str:
+_CAPITALISED = re.compile(r"[A-Z][\w&]*")
+
+
+def _mark_abbreviations(html: str, abbreviations: tuple[tuple[str, str], ...], body: str) -> str:
     """The first use of each abbreviation in running text gets `<abbr title>`; headings (their ids and the table of
     contents), links, code and captions are left alone. Only markup is added: the words stay as written."""
-    pattern, markup = _abbreviations(abbreviations)
+    pattern, markup, simple = _abbreviations(abbreviations)
     text = _RunningText(html)
     first: dict[str, tuple[int, int]] = {}
     if pattern is None:
+        # the source's words that start with a capital, unless an entity could write a letter (&#71;AS)
+        used = set(_CAPITALISED.findall(body)) if "&" not in body else None
         for written in markup:
+            if used is not None and written in simple and written not in used:
+                continue  # not in the text at all
             position = html.find(written)
             while position >= 0:
                 end = position + len(written)

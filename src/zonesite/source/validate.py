@@ -13,7 +13,6 @@ from urllib.parse import unquote
 
 from babel.numbers import NumberFormatError, parse_decimal
 from PIL import Image, UnidentifiedImageError
-from markdown_it.rules_block.table import escapedSplit
 
 from ..config import Config
 from ..model import FILE, IMAGE, Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
@@ -85,7 +84,7 @@ def _check_blocks(path: Path, body: str, body_line: int, blocks: tuple[markdown.
 
 def _cell_count(line: str) -> int:
     """Cells of a table row as the GFM table rule splits them (escaped pipes stay in their cell)."""
-    cells = escapedSplit(line.strip())
+    cells = markdown.split_cells(line.strip())
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
