@@ -127,6 +127,14 @@ CORNERS = [
     "> | a |\n> |---|\n> | [b](b) |\n\n- | c |\n  |---|\n  | d |\n",
     "Tekst[^1] en ^[inline].\n\n[^1]: [link](x) in noot\n    over [twee](y) regels\n",
     "[x `a `` b ` c en [y ``z\n",
+    # texts of headings, lists and tables only, whose lines are read from the source
+    "## A\n\nTekst\n\n- een\n  # kop in lijst\n- twee\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 |\n\nNa\n\n   ### C ###\n",
+    "Setext\n===\n\n## B\n\n| x |\n|---|\n",
+    "## A\n\n---\n\n|---|\n\n- - -\n\n> # citaat\n\n## B\n",
+    "#\n\n## Leeg\n\n###### Zes\n####### zeven\n#hashtag\n",
+    "| a |\n|---|\n| 1 |\n# kop na tabel\n| b |\n| - |\n\n| c | d |\n| --- |\n",
+    "- | a |\n  |---|\n  | 1 |\n\nTerm\n: # kop\n\n## Na\n\n> | e |\n> |---|\n",
+
     "## ![alleen beeld](a.png)\n\n##\n\n| ![b](c.png) | y |\n|---|---|\n\n| q |\n|---|\n",
 ]
 

@@ -512,7 +512,11 @@ def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: 
     if abbreviations:
         html = _mark_abbreviations(html, abbreviations, parsed.body)
     if notes:
-        html = _insert_notes(html, parsed.headings, notes, note_label)
+        try:
+            html = _insert_notes(html, parsed.headings, notes, note_label)
+        except _Elsewhere:
+            from . import markdown_py
+            return markdown_py.render(markdown_py.parse(parsed.body), notes, note_label, media, sizes, abbreviations)
     return RenderedMarkdown(html, parsed.headings)
 
 
@@ -616,6 +620,8 @@ class _RunningText:
 
 
 _HEADING = re.compile(r"<h[1-6] id=")
+_AFTER_BLOCK = re.compile(r"(?:</(?:p|ul|ol|table|div|blockquote|pre|dl|dd|dt|li|section|aside|h[1-6])>|<hr />"
+                          r"|<(?:li|blockquote|dd|ul|ol)>)\n$|^$")
 
 
 def _insert_notes(html: str, found: tuple[Heading, ...], notes: dict[int, list[str]], label: str) -> str:
@@ -629,6 +635,8 @@ def _insert_notes(html: str, found: tuple[Heading, ...], notes: dict[int, list[s
         at.setdefault(len(html) if end is None else starts[end], []).extend(editor_note(text, label) for text in notes[index])
     parts, last = [], 0
     for position in sorted(at):
+        if position < len(html) and not _AFTER_BLOCK.search(html, max(position - 16, 0), position):
+            raise _Elsewhere  # a heading after the text of a tight list item: markdown-it-py writes no line break
         parts += [html[last:position], *at[position]]
         last = position
     return "".join(parts) + html[last:]
