@@ -127,6 +127,7 @@ CORNERS = [
     "> | a |\n> |---|\n> | [b](b) |\n\n- | c |\n  |---|\n  | d |\n",
     "Tekst[^1] en ^[inline].\n\n[^1]: [link](x) in noot\n    over [twee](y) regels\n",
     "[x `a `` b ` c en [y ``z\n",
+    "Zin ^[noot zonder einde\n\n## Verder\n",
     # texts of headings, lists and tables only, whose lines are read from the source
     "## A\n\nTekst\n\n- een\n  # kop in lijst\n- twee\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 |\n\nNa\n\n   ### C ###\n",
     "Setext\n===\n\n## B\n\n| x |\n|---|\n",
@@ -146,20 +147,43 @@ def test_the_corners_render_byte_identical(body):
         assert outcome(markdown.parse(body), notes, abbreviations) == outcome(markdown_py.parse(body), notes, abbreviations)
 
 
-PANICS = ["Zie [de `config\n", "A\n\n[`a\\\n", "^[\n", "Zin ^[noot zonder einde\n\n## Verder\n"]
+PANICS = ["Zie [de `config\n", "A\n\n[`a\\\n", "^[\n"]
 
 
 @pytest.mark.parametrize("body", PANICS)
 def test_what_markdown_it_pyrs_panics_on_goes_through_markdown_it_py(body):
-    # The text as it is panics in markdown-it-pyrs (when the checks before it let it through)...
-    if not markdown._needs_markdown_it_py(body):
-        with pytest.raises(BaseException, match="") as raised:
-            markdown._PARSER.render(body)
-        assert type(raised.value).__name__ == "PanicException"
-    # ...and renders as markdown-it-py renders it.
+    with pytest.raises(BaseException) as raised:  # pyo3's PanicException derives from BaseException only
+        markdown._PLAIN_PARSER.render(body)
+    assert type(raised.value).__name__ == "PanicException"
     parsed = markdown.parse(body)
     assert parsed.tokens is not None
     assert outcome(parsed, {}) == outcome(markdown_py.parse(body), {})
+
+
+class Panicking:
+    """markdown-it-pyrs panicking on a text the checks before it let through."""
+
+    def __init__(self, panic: type) -> None:
+        self.panic = panic
+
+    def render(self, body: str) -> str:
+        raise self.panic("a panic")
+
+
+def test_any_panic_of_markdown_it_pyrs_sends_the_text_to_markdown_it_py(monkeypatch):
+    with pytest.raises(BaseException) as raised:
+        markdown._PLAIN_PARSER.render(PANICS[0])
+    monkeypatch.setattr(markdown, "_PLAIN_PARSER", Panicking(type(raised.value)))
+    body = "## Titel\n\nTekst met [een link](x.nl.md).\n"
+    parsed = markdown.parse(body)
+    assert parsed.tokens is not None
+    assert outcome(parsed, {0: ["Noot."]}) == outcome(markdown_py.parse(body), {0: ["Noot."]})
+
+
+def test_other_errors_are_not_taken_for_a_panic(monkeypatch):
+    monkeypatch.setattr(markdown, "_PLAIN_PARSER", Panicking(KeyError))
+    with pytest.raises(KeyError):
+        markdown.parse("Tekst\n")
 
 
 def test_the_texts_that_need_markdown_it_py_take_it():
