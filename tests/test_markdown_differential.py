@@ -2,15 +2,18 @@
 (markdown-it-py with the site's token rules, src/zonesite/source/markdown_py.py, also the way taken by the texts
 markdown-it-pyrs cannot render the same): byte-identical HTML with editor's notes, abbreviations, images and annexes;
 the same heading ids, links and their lines, code blocks, tables and their cells, footnotes. Over every real document,
-a generated corpus, and texts made to find the corners.
+a generated corpus, and texts made to find the corners, both for texts rendered with positions and for texts of
+headings, lists and tables whose lines are read from the source.
 
 No difference is accepted: every text either renders identically through markdown-it-pyrs, or goes through
 markdown-it-py. The texts that go through markdown-it-py are those with an inline footnote `^[…]` (markdown-it-pyrs
-panics on an unclosed one), a link whose scheme markdown-it refuses (`javascript:`, `vbscript:`, `file:`, `data:`,
-also written with an entity: markdown-it-pyrs keeps it as text, markdown-it-py as a link validation names), a link
-after a block inside a tight list item, a list item whose text starts on the line after its marker, an image with
-code or a line break in its description, a link around an image, a table in a block quote or on a list item's line,
-a heading with no words, and any text on which markdown-it-pyrs panics.
+panics on an unclosed one), unclosed backticks (it panics after a '[', or leaves an earlier code span unmade), a link
+whose scheme markdown-it refuses (`javascript:`, `vbscript:`, `file:`, `data:`, also written with an entity:
+markdown-it-pyrs keeps it as text, markdown-it-py as a link validation names), a link after a block inside a tight list
+item, a list item whose text starts on the line after its marker, an image with code or a line break in its
+description, a link around an image, a table in a block quote or on a list item's line, a heading with no words, a
+bold line with an image or a footnote, an editor's note closing a section before a heading in a tight list item, and
+any text on which markdown-it-pyrs panics.
 """
 
 from __future__ import annotations
