@@ -12,8 +12,8 @@ from pathlib import Path
 import zonesite
 
 # The libraries whose version changes what a page, PDF or index looks like.
-RENDERING_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "python-slugify", "babel", "pyyaml",
-                       "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli", "isal", "pillow")
+RENDERING_LIBRARIES = ("jinja2", "markdown-it-pyrs", "markdown-it-py", "mdit-py-plugins", "python-slugify", "babel",
+                       "pyyaml", "weasyprint", "pydyf", "pagefind", "pagefind-bin", "brotli", "isal", "pillow")
 METADATA_FOLDERS = (".dist-info", ".egg-info")  # what an installed library leaves beside its code, named NAME-VERSION
 
 

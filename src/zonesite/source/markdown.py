@@ -1,16 +1,25 @@
-"""Markdown to safe HTML: one parse gives the tokens that validation inspects and that are then rendered."""
+"""Markdown to safe HTML: markdown-it-pyrs renders, and one pass over its HTML finds what validation needs and adds
+what the site adds (heading ids, bold lines as headings, table regions, links to pages).
+
+markdown-it-pyrs is the Rust port of markdown-it: the same HTML as markdown-it-py, many times faster, but with no
+token stream. Its `sourcepos` rule gives each element the lines it was parsed from (`data-sourcepos="line:column-
+line:column"`, counted from 1), which the pass reads and then removes. Its HTML holds no raw HTML (every `<` of the
+source is escaped), so every tag in it was made by the parser. A text it cannot render as markdown-it-py does (it
+panics on a few inputs, refuses some schemes where markdown-it-py keeps a link, places a few lines otherwise) goes
+through markdown-it-py itself (markdown_py.py), which tests/test_markdown_differential.py holds this module to.
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from html import unescape
 from urllib.parse import quote
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it_pyrs import MarkdownIt
 
 from ..model import Heading, Media, RenderedMarkdown
 from .slug import heading_slug
@@ -18,58 +27,125 @@ from .slug import heading_slug
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 BOLD_HEADING_MAX = 100  # a bold line longer than this is an emphasised sentence, not a heading
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
+
+# CommonMark without raw HTML (it stays text), with what the documents use: tables, strikethrough, footnotes,
+# definition lists; and the lines of every element.
+RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference", "autolink",
+         "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "table", "strikethrough", "footnote",
+         "deflist", "sourcepos"]
+_PARSER = MarkdownIt("zero").enable_many(RULES)
+
+# What markdown-it-pyrs does not do as markdown-it-py: links with a scheme markdown-it refuses, which it leaves as text
+# (written plainly, or with an entity in the target of a link or of a reference).
+_REFUSED = ("javascript", "vbscript", "file", "data")
+_BEFORE_SCHEME = re.compile(r"[\w+.-]")
+_ENTITY_IN_TARGET = re.compile(r"\][(:]\s*[^\n]*?&#?\w+;")
 
 
-def _parser() -> MarkdownIt:
-    # "html": False means raw HTML in the source is escaped, never passed through.
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    parser.enable("table").enable("strikethrough")
-    # Every link is kept as a link so validation can name a refused scheme; rendering drops unsafe ones.
-    parser.validateLink = lambda url: True
-    return parser.use(footnote_plugin).use(deflist_plugin)
+@dataclass(frozen=True)
+class Link:
+    """A link or image: the line (from 0) of the paragraph, heading, cell or item it is in, its target as the parser
+    gives it (percent-encoded), its text or the image's description."""
+
+    line: int
+    target: str
+    text: str
+    image: bool
 
 
-_PARSER = _parser()
+@dataclass(frozen=True)
+class Block:
+    """An indented code block ("code", its line) or a table ("table", its first line, the line after its last)."""
+
+    kind: str
+    start: int
+    end: int
 
 
-def parse(body: str) -> tuple[list[Token], dict]:
-    """Tokens with their source lines, heading ids set, and the parser's environment (footnotes)."""
-    env: dict = {}
-    tokens = _PARSER.parse(body, env)
-    _bold_lines_as_headings(tokens)
-    return tokens, env
+@dataclass
+class Parsed:
+    """A text parsed once: what validation needs, and what `render` finishes (HTML, or markdown-it-py's tokens)."""
+
+    body: str
+    headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    blocks: tuple[Block, ...]
+    footnotes: int
+    html: str = ""
+    tokens: list | None = None
+    env: dict | None = None
+    rows: tuple | None = None  # markdown-it-py's rows of every table, when it parsed the text
+
+    def footnote_anchors(self) -> set[str]:
+        count = self.footnotes
+        return {f"fn{n}" for n in range(1, count + 1)} | {f"fnref{n}" for n in range(1, count + 1)}
+
+    def table_rows(self) -> tuple:
+        """Every table's rows: (line, is the header row, the source of each cell), as the GFM table rule cuts them."""
+        if self.rows is not None:
+            return self.rows
+        lines = self.body.split("\n")
+        return tuple(_table_rows(lines, block) for block in self.blocks if block.kind == "table")
 
 
-def _bold_lines_as_headings(tokens: list[Token]) -> None:
-    """A paragraph that is only bold text, short and without a closing full stop (`**Strategische doelstelling 1**`)
-    is how the source marks a heading: it becomes one, one level below the heading it stands under (words unchanged)."""
-    level = 1
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            level = int(token.tag[1])
-        elif token.type == "paragraph_open" and token.level == 0 and _is_bold_line(tokens[index + 1]):
-            tag = f"h{min(level + 1, 6)}"
-            inline = tokens[index + 1]
-            inline.children = _words(inline)[1:-1]  # the words without the bold
-            inline.content = inline.content.strip().removeprefix("**").removesuffix("**")
-            for part, kind in ((token, "heading_open"), (tokens[index + 2], "heading_close")):
-                part.type, part.tag, part.markup = kind, tag, ""
+class _Elsewhere(Exception):
+    """The text needs markdown-it-py."""
 
 
-def _words(inline: Token) -> list[Token]:
-    """The inline's children without the empty text the parser puts around a bold run."""
-    return [child for child in inline.children or () if not (child.type == "text" and not child.content)]
+def parse(body: str) -> Parsed:
+    """The parsed text with heading ids set (bold lines made headings), through markdown-it-pyrs when it can."""
+    if not _needs_markdown_it_py(body):
+        try:
+            return _parse(body)
+        except _Elsewhere:
+            pass
+        except BaseException as error:  # pyo3's PanicException derives from BaseException only
+            if type(error).__name__ != "PanicException":
+                raise
+    from . import markdown_py  # the reference parser, loaded only for a text that needs it
+    return markdown_py.parse(body)
 
 
-def _is_bold_line(inline: Token) -> bool:
-    children = _words(inline)
-    if len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close":
+def _needs_markdown_it_py(body: str) -> bool:
+    """An inline footnote (`^[…]`: markdown-it-pyrs panics on an unclosed one), a refused scheme, unclosed backticks."""
+    return "^[" in body or _refused_scheme(body) or _unclosed_backticks(body) or (
+        "&" in body and _ENTITY_IN_TARGET.search(body) is not None)
+
+
+def _refused_scheme(body: str) -> bool:
+    """`javascript:` and the like, in any case, also as `javascript\\:` (the colon escaped)."""
+    for colon in _COLON.finditer(body):
+        if body[colon.start() - 1:colon.start()] not in _LAST_LETTERS:
+            continue
+        before = body[max(colon.start() - 12, 0):colon.start()].lower().removesuffix("\\")
+        for word in _REFUSED:
+            start = len(before) - len(word)
+            if before.endswith(word) and not (start and _BEFORE_SCHEME.match(before, start - 1)):
+                return True
+    return False
+
+
+_COLON = re.compile(":")
+_LAST_LETTERS = set("tTeEaA\\")  # of a refused scheme, or the backslash that escapes its colon
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _unclosed_backticks(body: str) -> bool:
+    """A run of backticks with no run of the same length after it in its paragraph: markdown-it-pyrs 0.4.0 panics on
+    it after a '[', or leaves a code span before it unmade."""
+    if "`" not in body:
         return False
-    inner = children[1:-1]
-    if any(child.type in ("strong_open", "strong_close", "softbreak", "hardbreak") for child in inner):
-        return False  # two bold runs, or several lines
-    text = "".join(child.content for child in inner).strip()
-    return 0 < len(text) <= BOLD_HEADING_MAX and not text.endswith((".", ",", ";", ":"))
+    for paragraph in _BLANK_LINE.split(body):
+        runs = [len(run) for run in _BACKTICKS.findall(paragraph)]
+        index = 0
+        while index < len(runs):
+            closing = next((later for later in range(index + 1, len(runs)) if runs[later] == runs[index]), None)
+            if closing is None:
+                return True
+            index = closing + 1
+    return False
 
 
 def scheme(href: str) -> str | None:
@@ -77,235 +153,495 @@ def scheme(href: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def plain_text(inline: Token) -> str:
-    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")) or inline.content
-
-
-def headings(tokens: list[Token]) -> tuple[Heading, ...]:
-    """Give every heading a unique, readable id; the ids double as the table of contents."""
-    found: list[Heading] = []
-    seen: set[str] = set()
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        text = plain_text(tokens[index + 1])
-        base = _slug(text)
-        anchor, counter = base, 2
-        while anchor in seen:
-            anchor, counter = f"{base}-{counter}", counter + 1
-        seen.add(anchor)
-        token.attrSet("id", anchor)
-        found.append(Heading(int(token.tag[1]), text, anchor, token.map[0] if token.map else 0))
-    return tuple(found)
-
-
 @lru_cache(maxsize=8192)
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     """Headings repeat across documents ("Inleiding", "Doelstellingen"); transliterating is the costly part."""
     return heading_slug(text)
 
 
-def footnote_anchors(tokens: list[Token]) -> set[str]:
-    count = sum(1 for token in tokens if token.type == "footnote_open")
-    return {f"fn{n}" for n in range(1, count + 1)} | {f"fnref{n}" for n in range(1, count + 1)}
+def page_of(match: re.Match) -> str:
+    """The page of another document's file (DOCUMENT_LINK): ../doc/ or ../../zone/doc/, with its anchor."""
+    zone, document, anchor = match.groups()
+    return f"../../{zone}/{document}/{anchor or ''}" if zone else f"../{document}/{anchor or ''}"
 
 
-def link_text(children: list[Token], index: int) -> str:
-    """The text of the link that opens at children[index], or the description of the image there."""
-    token = children[index]
-    if token.type == "image":
-        return "".join(child.content for child in token.children or ())
-    words = []
-    for child in children[index + 1:]:
-        if child.type == "link_close":
-            break
-        words.append(child.content)
-    return "".join(words)
+def table_label(heading: str, first_cell: str, tables: int) -> str:
+    """A table is named after the heading it stands under; tables under the same heading add the words of their first
+    header cell ("4. Financiën — Uitgaven")."""
+    label = heading or "Tabel"
+    return f"{label} — {first_cell}" if tables > 1 and first_cell.strip() else label
 
 
-def inline_tokens(tokens: list[Token]):
-    """(block token, inline child) for every child of every inline block: links, images, text."""
-    for block in tokens:
-        for child in block.children or ():
-            yield block, child
+def editor_note(text: str, label: str) -> str:
+    label = escape(label)
+    return (f'<aside class="editor-note" role="note" aria-label="{label}" data-pagefind-ignore>\n'
+            f'<p class="editor-note-label">{label}</p>\n<p>{escape(text)}</p>\n</aside>\n')
 
 
-_DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
+def escape(text: str) -> str:
+    """As markdown-it escapes: &, <, > and the double quote."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def render(tokens: list[Token], env: dict, found: tuple[Heading, ...], notes: dict[int, list[str]], note_label: str,
-           media: tuple[Media, ...] = (), sizes: str = "",
+def abbreviation_pattern(forms: tuple[str, ...], before: str, written) -> re.Pattern:
+    """Whole words, exact case (GAS, not "gas"), the longer of two that start alike first."""
+    forms = sorted(forms, key=len, reverse=True)
+    return re.compile(before + "(" + "|".join(re.escape(written(form)) for form in forms) + r")(?!\w)")
+
+
+# The pass over markdown-it-pyrs's HTML: the elements the site changes or validation reads.
+_POSITION = r' data-sourcepos="(?P<{0}line>\d+):(?P<{0}column>\d+)-(?P<{0}end>\d+):(?P<{0}end_column>\d+)"'
+# Each element is found by its own pattern, which starts with a literal the engine searches fast.
+_ELEMENTS = {
+    "heading": re.compile(r"<h(?P<level>[1-6])" + _POSITION.format("h") + ">"),
+    "bold": re.compile(r"<p" + _POSITION.format("b") + r'><strong data-sourcepos="[^"]*">'),
+    "link": re.compile(r"<a" + _POSITION.format("a") + r' href="(?P<href>[^"]*)"(?P<title>[^>]*)>'),
+    "image": re.compile(r"<img" + _POSITION.format("i") + r' src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"(?P<rest>[^>]*)/>'),
+    "table": re.compile(r"<table" + _POSITION.format("t") + ">\n"),
+    "code": re.compile(r"<pre><code" + _POSITION.format("c") + r'(?P<language> class="[^"]*")?>'),
+}
+_MARKS = {"heading": "<h", "bold": "><strong ", "link": "<a ", "image": "<img ", "table": "<table ", "code": "<pre>"}
+_SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
+_TAG = re.compile(r"<[^>]*>")
+_FOOTNOTE_REF = re.compile(r'<sup[^>]* class="footnote-ref">.*?</sup>')
+_BLOCK_TAGS = ("p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6")
+_INLINE_TAGS = ("a", "img", "em", "strong", "code", "s", "sup")
+_CLOSED = re.compile(r"</(?:p|li|td|th|dt|dd|h[1-6]|pre|ul|ol|blockquote|table|dl)>|<hr")
+_MARKER_ONLY = re.compile(r"(?:^|\s)(?:[-+*:~]|\d{1,9}[.)])\s*$")
+_CONTAINERS = (("<blockquote", "</blockquote>"), ("<li", "</li>"), ("<dd", "</dd>"))
+
+
+class _Pass:
+    """One walk through the rendered HTML in document order, collecting edits (start, end, replacement)."""
+
+    def __init__(self, body: str, html: str) -> None:
+        self.html, self.body = html, body
+        self.edits: list[tuple[int, int, str]] = []
+        self.headings: list[Heading] = []
+        self.links: list[Link] = []
+        self.blocks: list[Block] = []
+        self.seen: set[str] = set()
+        self.level = 1  # of the last heading written as one: a bold line goes one below it
+        self.heading_text = ""
+        self.tables: list[tuple[int, int, Block]] = []  # (edit index, position, table) of the tables under the current heading
+
+    def run(self) -> None:
+        found = []
+        for kind, pattern in _ELEMENTS.items():
+            if _MARKS[kind] in self.html:
+                handler = getattr(self, kind)
+                found += [(match.start(), handler, match) for match in pattern.finditer(self.html)]
+        found.sort(key=lambda item: item[0])
+        for _, handler, match in found:
+            handler(match)
+        self.name_tables()
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.body.split("\n")
+
+    def add_heading(self, level: int, text: str, line: int | str, start: int, end: int) -> None:
+        if not text:
+            raise _Elsewhere  # markdown-it-py names it by its source
+        base = slug(text)
+        anchor, counter = base, 2
+        while anchor in self.seen:
+            anchor, counter = f"{base}-{counter}", counter + 1
+        self.seen.add(anchor)
+        self.headings.append(Heading(level, text, anchor, int(line) - 1))
+        self.edits.append((start, end, f'<h{level} id="{anchor}">'))
+        if self.tables:
+            self.name_tables()
+        self.heading_text, self.tables = text, []
+
+    def heading(self, match: re.Match) -> None:
+        level = int(match["level"])
+        inner = self.html[match.end():self.html.index(f"</h{level}>", match.end())]
+        self.add_heading(level, _plain(inner), match["hline"], match.start(), match.end())
+        self.level = level
+
+    def bold(self, match: re.Match) -> None:
+        """A paragraph that is only bold text, short and without a closing full stop (`**Strategische doelstelling
+        1**`) is how the source marks a heading: it becomes one, one level below the heading it stands under."""
+        close = self.html.index("</p>", match.end())
+        inner = self.html[match.end():close]
+        if not inner.endswith("</strong>") or self.depth(match.start()):
+            return
+        inner = inner[:-len("</strong>")]
+        if any(mark in inner for mark in ("<strong", "</strong>", "<br", "\n")):
+            return  # two bold runs, or several lines
+        if "<img" in inner or "<sup" in inner:
+            raise _Elsewhere  # an image's source or a footnote counts in markdown-it-py's length
+        text = _plain(inner)
+        if not 0 < len(text.strip()) <= BOLD_HEADING_MAX or text.strip().endswith((".", ",", ";", ":")):
+            return
+        level = min(self.level + 1, 6)
+        self.add_heading(level, text, match["bline"], match.start(), match.end())
+        self.edits.append((close - len("</strong>"), close + len("</p>"), f"</h{level}>"))
+
+    def depth(self, position: int) -> int:
+        """How many block quotes, list items and definitions the position is in."""
+        return sum(self.html.count(open_, 0, position) - self.html.count(close, 0, position) for open_, close in _CONTAINERS)
+
+    def link(self, match: re.Match) -> None:
+        close = self.html.index("</a>", match.end())
+        inner = self.html[match.end():close]
+        if "<img" in inner or "<sup" in inner or "<a" in inner:
+            raise _Elsewhere  # markdown-it-py's link text holds the image's source
+        target = unescape(match["href"])
+        self.links.append(Link(self.block_line(match.start()), target, _plain(inner), False))
+        if scheme(target) and scheme(target) not in SAFE_SCHEMES:
+            # validation refuses these; a preview of broken content must not run them either
+            self.edits.append((match.start(), match.end(), f"<a{match['title']}>"))
+        elif document := DOCUMENT_LINK.match(target):
+            self.edits.append((match.start(), match.end(), f'<a href="{escape(page_of(document))}"{match["title"]}>'))
+
+    def image(self, match: re.Match) -> None:
+        line, column, end = int(match["iline"]), int(match["icolumn"]), int(match["iend"])
+        source = self.lines[line - 1][column - 1:int(match["iend_column"])] if end == line else "\n"
+        if "\n" in source or "`" in source or source.count("![") > 1:
+            raise _Elsewhere  # markdown-it-py's description keeps code and line breaks that the alt text drops
+        target = unescape(match["src"])
+        self.links.append(Link(self.block_line(match.start()), target, unescape(match["alt"]), True))
+        if scheme(target) and scheme(target) not in SAFE_SCHEMES:
+            self.edits.append((match.start(), match.end(), f'<img alt="{match["alt"]}"{match["rest"]}/>'))
+
+    def block_line(self, position: int) -> int:
+        """The line (from 0) of the paragraph, heading, cell or list item the element at `position` is in."""
+        before = position
+        while True:
+            at = self.html.rfind(' data-sourcepos="', 0, before)
+            start = self.html.rfind("<", 0, at)
+            name = self.html[start + 1:at]
+            if name in _BLOCK_TAGS:
+                line = int(self.html[at + 17:self.html.index(":", at)])
+                if _CLOSED.search(self.html, at, position):
+                    raise _Elsewhere  # text after a block inside a tight list item: a paragraph without a tag
+                if name in ("li", "dd") and _MARKER_ONLY.search(self.lines[line - 1]):
+                    raise _Elsewhere  # the item's text starts on a later line
+                return line - 1
+            if name not in _INLINE_TAGS:
+                raise _Elsewhere
+            before = start
+
+    def table(self, match: re.Match) -> None:
+        line, column = int(match["tline"]), int(match["tcolumn"])
+        if self.lines[line - 1][:column - 1].strip():
+            raise _Elsewhere  # in a block quote or on a list item's line: markdown-it-py cuts its cells otherwise
+        end = int(match["tend"]) if int(match["tend_column"]) else int(match["tend"]) - 1
+        self.blocks.append(Block("table", line - 1, end))
+        self.tables.append((len(self.edits), match.end(), self.blocks[-1]))
+        self.edits.append((match.start(), match.end(), ""))
+
+    def name_tables(self) -> None:
+        """Fill in the labels of the tables under the heading that ends here."""
+        for index, position, block in self.tables:
+            first = ""
+            if len(self.tables) > 1:  # a cell of only an image or a footnote is named by its source
+                cell = self.html[self.html.index(">", self.html.index("<th", position)) + 1:self.html.index("</th>", position)]
+                first = _plain(cell) or _table_rows(self.lines, block)[0][2][0]
+            label = escape(table_label(self.heading_text, first, len(self.tables)))
+            start, end, _ = self.edits[index]
+            self.edits[index] = (start, end, f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">\n'
+                                             f'<table>\n<caption class="visually-hidden">{label}</caption>\n')
+
+    def code(self, match: re.Match) -> None:
+        line, column = int(match["cline"]), int(match["ccolumn"])
+        rest = self.lines[line - 1][column - 1:]
+        fence = match["language"] or (rest.lstrip().startswith(("```", "~~~"))
+                                      and not self.html.startswith(escape(rest), match.end()))
+        if not fence:
+            self.blocks.append(Block("code", line - 1, 0))
+
+    def result(self) -> str:
+        parts, last = [], 0
+        for start, end, replacement in sorted(self.edits, key=lambda edit: edit[0]):
+            parts += [self.html[last:start], replacement]
+            last = end
+        parts.append(self.html[last:])
+        html = "".join(parts)
+        if ' data-sourcepos="' in html:
+            html = _SOURCEPOS.sub("", html)
+        if self.blocks:
+            html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
+        if 'class="footnote-item"' in html:  # markdown-it-py writes an item's first paragraph on its line
+            html = _footnote_references(html.replace('class="footnote-item">\n', 'class="footnote-item">'))
+        return html
+
+
+class _PlainPass(_Pass):
+    """A text of headings, paragraphs, lists and tables only (no link, image, code, footnote or bold line): rendered
+    without positions, which is faster, with the lines of its headings and tables read from the source. When those
+    lines do not account for every heading and table of the HTML, the text is rendered again with positions."""
+
+    def lined(self) -> bool:
+        """Find the line of every heading and table; False when the source does not account for them all."""
+        text = "\n" + self.body  # every line starts after a newline
+        levels = [int(level) for level in _PLAIN_HEADING.findall(self.html)]
+        found = [(match.start(), len(match[1])) for match in _ATX.finditer(text)]
+        if [level for _, level in found] != levels or "\r" in self.body:
+            return False  # a Setext heading, or a heading inside a block quote or a definition
+        self.heading_lines = iter(_line_numbers(text, [position for position, _ in found]))
+        tables = self.html.count("<table>")
+        if not tables:
+            return True
+        positions = [match.start() for match in _DELIMITER.finditer(text)]
+        if len(positions) != tables or any(_NESTED.match(text, text.rfind("\n", 0, at) + 1) for at in positions):
+            return False  # a line that only looks like one, or a table in a block quote or on a list item's line
+        rows, start = [], 0
+        for _ in range(tables):
+            start = self.html.index("<table>", start)
+            end = self.html.index("</table>", start)
+            rows.append(self.html.count("<tr>", start, end) - 1)  # the body's rows
+            start = end
+        self.table_lines = iter((line - 1, line + 1 + count) for line, count in zip(_line_numbers(text, positions), rows))
+        return True
+
+    def run(self) -> None:
+        found = [(match.start(), self.heading, match) for match in _PLAIN_HEADING.finditer(self.html)]
+        found += [(match.start(), self.table, match) for match in _PLAIN_TABLE.finditer(self.html)]
+        found.sort(key=lambda item: item[0])
+        for _, handler, match in found:
+            handler(match)
+        self.name_tables()
+
+    def heading(self, match: re.Match) -> None:
+        level = int(match[1])
+        inner = self.html[match.end():self.html.index(f"</h{level}>", match.end())]
+        self.add_heading(level, _plain(inner), next(self.heading_lines) + 1, match.start(), match.end())
+        self.level = level
+
+    def table(self, match: re.Match) -> None:
+        start, end = next(self.table_lines)
+        self.blocks.append(Block("table", start, end))
+        self.tables.append((len(self.edits), match.end(), self.blocks[-1]))
+        self.edits.append((match.start(), match.end(), ""))
+
+
+_PLAIN_PARSER = MarkdownIt("zero").enable_many(RULES[:-1])  # without "sourcepos"
+_NEEDS_POSITIONS = re.compile("<(?:a |img |pre>|p><strong>)")
+_PLAIN_HEADING = re.compile(r"<h([1-6])>")
+_PLAIN_TABLE = re.compile(r"<table>\n")
+_ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
+_DELIMITER = re.compile(r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)")  # every line markdown-it could take for a table's second
+_NESTED = re.compile(r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])")
+
+
+def _line_numbers(text: str, positions: list[int]) -> list[int]:
+    """The line (from 0) of each newline at `positions` of text, which is the body after a newline."""
+    lines, line, last = [], 0, 0
+    for position in positions:
+        line += text.count("\n", last, position)
+        lines.append(line)
+        last = position
+    return lines
+
+
+def _parse(body: str) -> Parsed:
+    html = _PLAIN_PARSER.render(body)
+    walk = _PlainPass(body, html)
+    if _NEEDS_POSITIONS.search(html) or not walk.lined():
+        walk = _Pass(body, _PARSER.render(body))
+    walk.run()
+    html = walk.result()
+    return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), html.count('class="footnote-item"'),
+                  html=html)
+
+
+def _plain(inner: str) -> str:
+    """The words of a heading, link or cell from its HTML: text and code, without images or footnote marks."""
+    if "<" in inner:
+        inner = _TAG.sub("", _FOOTNOTE_REF.sub("", inner))
+    return unescape(inner.replace("\n", "")) if "&" in inner else inner.replace("\n", "")
+
+
+_REFERENCE = re.compile(r'<a href="#fn(\d+)" id="fnref(\d+)">\[\d+\]</a>')
+_BACK = re.compile(r'<a href="#fnref(\d+)" class="footnote-backref">')
+
+
+def _footnote_references(html: str) -> str:
+    """A footnote referred to more than once: its later references are `fnref1:1`, `[1:1]`, as markdown-it-py writes
+    them (markdown-it-pyrs numbers every reference: `fnref2`, `[1]`)."""
+    names, counts = {}, {}
+    for number, reference in _REFERENCE.findall(html):
+        later = counts.get(number, 0)
+        counts[number] = later + 1
+        names[reference] = f"{number}:{later}" if later else number
+    if all(name == reference for reference, name in names.items()):
+        return html
+    html = _REFERENCE.sub(lambda m: f'<a href="#fn{m[1]}" id="fnref{names[m[2]]}">[{names[m[2]]}]</a>', html)
+    return _BACK.sub(lambda m: f'<a href="#fnref{names[m[1]]}" class="footnote-backref">', html)
+
+
+def _table_rows(lines: list[str], table: Block) -> tuple:
+    """A table's rows from its lines, as markdown-it's GFM table rule cuts them (body rows have the header's cells)."""
+    rows = []
+    for line in (table.start, *range(table.start + 2, table.end)):
+        cells = split_cells(lines[line].strip(_TRIM))
+        if cells and cells[0] == "":
+            cells.pop(0)
+        if cells and cells[-1] == "":
+            cells.pop()
+        cells = [cell.strip(_TRIM) for cell in cells]
+        if rows:
+            cells = (cells + [""] * len(rows[0][2]))[:len(rows[0][2])]
+        rows.append((line, not rows, cells))
+    return tuple(rows)
+
+
+_TRIM = " \t\n\r\x0b\x0c"
+
+
+def split_cells(line: str) -> list[str]:
+    """A table row cut at its pipes as markdown-it's escapedSplit cuts it (`\\|` stays in its cell), fast when the
+    row has no backslash."""
+    return line.split("|") if "\\" not in line else escapedSplit(line)
+
+
+def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: tuple[Media, ...] = (), sizes: str = "",
            abbreviations: tuple[tuple[str, str], ...] = ()) -> RenderedMarkdown:
-    """HTML of parsed tokens whose `headings` were found; `notes` are editor's notes by the index of the heading
-    whose section they close; `media` are the files the text links to, `sizes` how wide its images show;
-    `abbreviations` (abbreviation, expansion) are marked up where the text first uses them."""
-    files = {file.written: file for file in media}
-    for _, child in inline_tokens(tokens):
-        _rewrite_link(child)
-        if child.type in ("image", "link_open") and (file := files.get(str(child.attrGet("src" if child.type == "image" else "href")))):
-            _place_file(child, file, sizes)
+    """The HTML of a parsed text; `notes` are editor's notes by the index of the heading whose section they close;
+    `media` are the files the text links to, `sizes` how wide its images show; `abbreviations` (abbreviation,
+    expansion) are marked up where the text first uses them."""
+    if parsed.tokens is not None:
+        from . import markdown_py
+        return markdown_py.render(parsed, notes, note_label, media, sizes, abbreviations)
+    html = parsed.html
+    if media:
+        html = _place_files(html, media, sizes)
     if abbreviations:
-        _mark_abbreviations(tokens, abbreviations)
-    _alignment_as_class(tokens)
-    _label_tables(tokens)
-    _insert_notes(tokens, notes, note_label)
-    return RenderedMarkdown(_PARSER.renderer.render(tokens, _PARSER.options, env), found)
+        html = _mark_abbreviations(html, abbreviations, parsed.body)
+    if notes:
+        try:
+            html = _insert_notes(html, parsed.headings, notes, note_label)
+        except _Elsewhere:
+            from . import markdown_py
+            return markdown_py.render(markdown_py.parse(parsed.body), notes, note_label, media, sizes, abbreviations)
+    return RenderedMarkdown(html, parsed.headings)
 
 
-def _rewrite_link(token: Token) -> None:
-    """Another document's file becomes its page (../doc/, ../../zone/doc/); an unsafe scheme loses its link."""
-    attribute = "href" if token.type == "link_open" else "src" if token.type == "image" else None
-    target = str(token.attrGet(attribute) or "") if attribute else ""
-    if not attribute:
-        return
-    if scheme(target) and scheme(target) not in SAFE_SCHEMES:
-        del token.attrs[attribute]  # validation refuses these; a preview of broken content must not run them either
-        return
-    match = _DOCUMENT_LINK.match(target) if token.type == "link_open" else None
-    if match:
-        zone, document, anchor = match.groups()
-        token.attrSet("href", f"../../{zone}/{document}/{anchor or ''}" if zone else f"../{document}/{anchor or ''}")
+_FILE = re.compile(r'<img src="(?P<src>[^"]*)"(?P<rest>(?: alt="[^"]*")?(?: title="[^"]*")?) />|<a href="(?P<href>[^"]*)"')
 
 
-def _place_file(token: Token, file: Media, sizes: str) -> None:
+def _place_files(html: str, media: tuple[Media, ...], sizes: str) -> str:
     """A file of the document as published beside its page; an image with its size (no jump while the page loads),
     its narrower copies for the browser to choose from, and loaded only when it is about to be seen."""
-    if token.type == "link_open":
-        anchor = str(token.attrGet("href")).partition("#")[2]
-        token.attrSet("href", file.href + (f"#{anchor}" if anchor else ""))
-        return
-    token.attrSet("src", file.href)
-    if file.copies:
-        token.attrSet("srcset", ", ".join(f"{quote(file.copy(width))} {width}w" for width in file.widths))
-        token.attrSet("sizes", sizes)
-    token.attrSet("width", str(file.width))
-    token.attrSet("height", str(file.height))
-    token.attrSet("loading", "lazy")
-    token.attrSet("decoding", "async")
+    files = {file.written: file for file in media}
+
+    def place(match: re.Match) -> str:
+        file = files.get(unescape(match["src"] if match["src"] is not None else match["href"]))
+        if file is None:
+            return match[0]
+        if match["href"] is not None:
+            anchor = unescape(match["href"]).partition("#")[2]
+            return f'<a href="{escape(file.href + (f"#{anchor}" if anchor else ""))}"'
+        extra = ""
+        if file.copies:
+            srcset = ", ".join(f"{quote(file.copy(width))} {width}w" for width in file.widths)
+            extra = f' srcset="{escape(srcset)}" sizes="{escape(sizes)}"'
+        return (f'<img src="{escape(file.href)}"{match["rest"]}{extra} width="{file.width}" height="{file.height}"'
+                f' loading="lazy" decoding="async" />')
+
+    return _FILE.sub(place, html)
 
 
 @lru_cache(maxsize=16)
-def _abbreviation_pattern(abbreviations: tuple[tuple[str, str], ...]) -> re.Pattern:
-    """Whole words, exact case (GAS, not "gas"), the longer of two that start alike first."""
-    forms = sorted((abbr for abbr, _ in abbreviations), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(form) for form in forms) + r")(?!\w)")
+def _abbreviations(abbreviations: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict[str, str], set[str]]:
+    """The abbreviations as the HTML writes them (R&amp;D) with their markup; the pattern that finds them when one
+    holds another (else each is found on its own, which is faster; what precedes one is checked apart); and those
+    that are one capitalised word, which the text cannot hold unless its source does."""
+    markup = {escape(abbr): f'<abbr title="{escape(expansion)}">{escape(abbr)}</abbr>' for abbr, expansion in abbreviations}
+    nested = any(inner != outer and inner in outer for inner in markup for outer in markup)
+    pattern = abbreviation_pattern(tuple(abbr for abbr, _ in abbreviations), "", escape) if nested else None
+    return pattern, markup, {form for form in markup if _CAPITALISED.fullmatch(form) and "&" not in form}
 
 
-def _mark_abbreviations(tokens: list[Token], abbreviations: tuple[tuple[str, str], ...]) -> None:
+_NOT_RUNNING_TEXT = re.compile(r"<(h[1-6]|a|code|caption)[ >].*?</\1>", re.DOTALL)
+_WORD_BEFORE = re.compile(r"[\w&]")  # in the HTML an entity (&amp;) is the only place a word follows '&'
+_WORD = re.compile(r"\w")
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w&]*")
+
+
+def _mark_abbreviations(html: str, abbreviations: tuple[tuple[str, str], ...], body: str) -> str:
     """The first use of each abbreviation in running text gets `<abbr title>`; headings (their ids and the table of
-    contents), links and code are left alone. Only markup is added: the words stay as written."""
-    pattern, expansions = _abbreviation_pattern(abbreviations), dict(abbreviations)
-    seen: set[str] = set()
-    for index, block in enumerate(tokens):
-        if block.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
-            continue
-        children, in_link = [], 0
-        for child in block.children or ():
-            in_link += 1 if child.type == "link_open" else -1 if child.type == "link_close" else 0
-            if child.type == "text" and not in_link:
-                children.extend(_split_abbreviations(child, pattern, expansions, seen))
-            else:
-                children.append(child)
-        block.children = children
+    contents), links, code and captions are left alone. Only markup is added: the words stay as written."""
+    pattern, markup, simple = _abbreviations(abbreviations)
+    text = _RunningText(html)
+    first: dict[str, tuple[int, int]] = {}
+    if pattern is None:
+        # the source's words that start with a capital, unless an entity could write a letter (&#71;AS)
+        used = set(_CAPITALISED.findall(body)) if "&" not in body else None
+        for written in markup:
+            if used is not None and written in simple and written not in used:
+                continue  # not in the text at all
+            position = html.find(written)
+            while position >= 0:
+                end = position + len(written)
+                if text.word(position, end) and text.running(position):
+                    first[written] = (position, end)
+                    break
+                position = html.find(written, end if text.word(position, end) else position + 1)
+    else:
+        match = pattern.search(html)
+        while match and len(first) < len(markup):
+            if not text.word(match.start(), match.end()):
+                match = pattern.search(html, match.start() + 1)
+                continue
+            if match[1] not in first and text.running(match.start()):
+                first[match[1]] = match.span()
+            match = pattern.search(html, match.end())
+    parts, last = [], 0
+    for written, (start, end) in sorted(first.items(), key=lambda item: item[1]):
+        parts += [html[last:start], markup[written]]
+        last = end
+    return "".join(parts) + html[last:]
 
 
-def _split_abbreviations(text: Token, pattern: re.Pattern, expansions: dict[str, str], seen: set[str]) -> list[Token]:
-    """A text token cut around the abbreviations it uses first: text, <abbr>, text …"""
-    parts, start = [], 0
-    for match in pattern.finditer(text.content):
-        abbr = match.group(1)
-        if abbr in seen:
-            continue
-        seen.add(abbr)
-        if match.start() > start:
-            parts.append(_text(text.content[start:match.start()]))
-        markup = Token("html_inline", "", 0)
-        markup.content = f'<abbr title="{escapeHtml(expansions[abbr])}">{escapeHtml(abbr)}</abbr>'
-        parts.append(markup)
-        start = match.end()
-    if not parts:
-        return [text]
-    if start < len(text.content):
-        parts.append(_text(text.content[start:]))
-    return parts
+class _RunningText:
+    """Where in a page's HTML the running text is: outside tags, headings, links, code and captions."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.skipped: list[tuple[int, int]] | None = None
+
+    def word(self, start: int, end: int) -> bool:
+        """Whether html[start:end] is a whole word."""
+        return not (start and _WORD_BEFORE.match(self.html, start - 1)) and not _WORD.match(self.html, end)
+
+    def running(self, position: int) -> bool:
+        if self.html.rfind("<", 0, position) > self.html.rfind(">", 0, position):
+            return False  # inside a tag
+        if self.skipped is None:
+            self.skipped = [(found.start(), found.end()) for found in _NOT_RUNNING_TEXT.finditer(self.html)]
+        index = bisect_right(self.skipped, (position, len(self.html))) - 1
+        return index < 0 or position >= self.skipped[index][1]
 
 
-def _text(content: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = content
-    return token
+_HEADING = re.compile(r"<h[1-6] id=")
+_AFTER_BLOCK = re.compile(r"(?:</(?:p|ul|ol|table|div|blockquote|pre|dl|dd|dt|li|section|aside|h[1-6])>|<hr />"
+                          r"|<(?:li|blockquote|dd|ul|ol)>)\n$|^$")
 
 
-def _alignment_as_class(tokens: list[Token]) -> None:
-    """Table alignment becomes a class: the Content-Security-Policy forbids inline styles."""
-    for token in tokens:
-        style = token.attrGet("style") if token.type in ("th_open", "td_open") else None
-        if style and str(style).startswith("text-align:"):
-            del token.attrs["style"]
-            token.attrSet("class", "align-" + str(style).split(":", 1)[1])
-
-
-def _label_tables(tokens: list[Token]) -> None:
-    """Each table is named after the heading it stands under, for its caption and its scroll region's label;
-    tables under the same heading add the words of their first header cell ("4. Financiën — Uitgaven")."""
-    heading, tables = "", []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            _name_tables(tables, heading)
-            heading, tables = plain_text(tokens[index + 1]), []
-        elif token.type == "table_open":
-            first = next(t for t in tokens[index:] if t.type == "inline")
-            tables.append((token, plain_text(first)))
-    _name_tables(tables, heading)
-
-
-def _name_tables(tables: list[tuple[Token, str]], heading: str) -> None:
-    for token, first_cell in tables:
-        label = heading or "Tabel"
-        token.meta["label"] = f"{label} — {first_cell}" if len(tables) > 1 and first_cell.strip() else label
-
-
-def section_end(tokens: list[Token], heading_index: int) -> int:
-    """Index of the token after the section that the given heading (counted from 0) opens."""
-    positions = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
-    start = positions[heading_index]
-    level = int(tokens[start].tag[1])
-    return next((i for i in positions if i > start and int(tokens[i].tag[1]) <= level), len(tokens))
-
-
-def _insert_notes(tokens: list[Token], notes: dict[int, list[str]], label: str) -> None:
-    for heading_index in sorted(notes, reverse=True):  # from the end, so earlier positions stay valid
-        at = section_end(tokens, heading_index)
-        for text in reversed(notes[heading_index]):
-            note = Token("editor_note", "aside", 0)
-            note.content, note.meta = text, {"label": label}
-            tokens.insert(at, note)
-
-
-def _editor_note(self, tokens: list[Token], index: int, options, env) -> str:
-    token = tokens[index]
-    label = escapeHtml(token.meta["label"])
-    return (f'<aside class="editor-note" role="note" aria-label="{label}" data-pagefind-ignore>\n'
-            f'<p class="editor-note-label">{label}</p>\n<p>{escapeHtml(token.content)}</p>\n</aside>\n')
-
-
-def _table_open(self, tokens: list[Token], index: int, options, env) -> str:
-    """Wide tables scroll inside a region that keyboard users can reach and screen readers can name."""
-    label = escapeHtml(tokens[index].meta.get("label", ""))
-    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">\n'
-            f'<table>\n<caption class="visually-hidden">{label}</caption>\n')
-
-
-def _table_close(self, tokens: list[Token], index: int, options, env) -> str:
-    return "</table>\n</div>\n"
+def _insert_notes(html: str, found: tuple[Heading, ...], notes: dict[int, list[str]], label: str) -> str:
+    """Each note closes its heading's section: before the next heading of the same or a higher level, or at the end;
+    where sections end together, the notes of the inner section come first."""
+    starts = [match.start() for match in _HEADING.finditer(html)]
+    levels = [heading.level for heading in found]
+    at: dict[int, list[str]] = {}
+    for index in sorted(notes, reverse=True):
+        end = next((i for i in range(index + 1, len(levels)) if levels[i] <= levels[index]), None)
+        at.setdefault(len(html) if end is None else starts[end], []).extend(editor_note(text, label) for text in notes[index])
+    parts, last = [], 0
+    for position in sorted(at):
+        if position < len(html) and not _AFTER_BLOCK.search(html, max(position - 16, 0), position):
+            raise _Elsewhere  # a heading after the text of a tight list item: markdown-it-py writes no line break
+        parts += [html[last:position], *at[position]]
+        last = position
+    return "".join(parts) + html[last:]
 
 
 def render_markdown(body: str) -> RenderedMarkdown:
     """A text without editor's notes: the interface's own prose (about, accessibility)."""
-    tokens, env = parse(body)
-    return render(tokens, env, headings(tokens), {}, "")
-
-
-_PARSER.add_render_rule("table_open", _table_open)
-_PARSER.add_render_rule("table_close", _table_close)
-_PARSER.add_render_rule("editor_note", _editor_note)
+    return render(parse(body), {}, "")

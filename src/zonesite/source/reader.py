@@ -301,11 +301,11 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
         return None
     shared, notes, relations = source["shared"], source["notes"], source["relations"]
     source_problems = Problems()
-    tokens, env = markdown.parse(source["body"])
-    headings = markdown.headings(tokens)
+    parsed = markdown.parse(source["body"])
+    headings = parsed.headings
     validate.check_objective_sections(files[default], source["fields"]["objectives"], headings, source_problems)
     sections = {o.id: o.section for o in source["fields"]["objectives"] if o.section}
-    versions = {default: _version(source, default, tokens, env, headings, (), notes, sections, config, source_problems)}
+    versions = {default: _version(source, default, parsed, (), notes, sections, config, source_problems)}
     in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang]))
     for lang in config.translations:
         if lang in in_progress:
@@ -313,8 +313,8 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
         translated = _read_front_matter(files[lang], config, problems, translation=True) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
-            versions[lang] = _version(translated, lang, *markdown.parse(translated["body"]), None, headings, notes,
-                                      sections, config, problems)
+            versions[lang] = _version(translated, lang, markdown.parse(translated["body"]), headings, notes, sections,
+                                      config, problems)
             if config.terms:
                 for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
                     problems.warning(files[lang], finding.line, finding.message, code="term")
@@ -335,13 +335,13 @@ def _in_progress(path: Path) -> bool:
     return isinstance(data, dict) and data.get(IN_PROGRESS) is True
 
 
-def _version(read: dict, lang: str, tokens, env, headings, source_headings, notes: tuple[EditorNote, ...],
+def _version(read: dict, lang: str, parsed: markdown.Parsed, source_headings, notes: tuple[EditorNote, ...],
              sections: dict[str, str], config: Config, problems: Problems) -> Version:
     """Validate and render one text; notes are placed in the section with the same position as in the Dutch,
     and objectives link to the heading with the same position as the Dutch heading their `section` names."""
-    headings = headings if headings is not None else markdown.headings(tokens)
+    headings = parsed.headings
     path, body, body_line = read["path"], read["body"], read["body_line"]
-    found = validate.check_text(path, body, body_line, tokens, headings, config, lang)
+    found = validate.check_text(path, body, body_line, parsed, config, lang)
     problems.extend(found.problems)
     positions = {h.anchor: index for index, h in enumerate(source_headings or headings)}
     by_heading: dict[int, list[str]] = {}
@@ -350,9 +350,9 @@ def _version(read: dict, lang: str, tokens, env, headings, source_headings, note
             by_heading.setdefault(positions[note.section], []).append(note.text[lang])
     media = tuple(found.media)
     abbreviations = tuple(config.terms.abbreviations(lang)) if config.terms and lang in config.terms.languages else ()
-    rendered = markdown.render(tokens, env, headings, by_heading, config.text(lang, "editor_note_label"), media,
+    rendered = markdown.render(parsed, by_heading, config.text(lang, "editor_note_label"), media,
                                config.media.image_sizes, abbreviations)
-    anchors = frozenset(h.anchor for h in headings) | markdown.footnote_anchors(tokens)
+    anchors = frozenset(h.anchor for h in headings) | parsed.footnote_anchors()
     fields = dict(read["fields"])
     fields["objectives"] = tuple(_placed(objective, sections, positions, headings) for objective in fields["objectives"])
     annexes = {m.target: m for m in reversed(media) if m.kind in config.media.annex_types}  # the first link names it

@@ -15,8 +15,6 @@ from urllib.parse import unquote
 from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from PIL import Image, UnidentifiedImageError
-from markdown_it.rules_block.table import escapedSplit
-from markdown_it.token import Token
 
 from ..config import Config
 from ..model import FILE, IMAGE, Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
@@ -48,15 +46,13 @@ class TextFindings:
         self.media: list[Media] = []
 
 
-def check_text(path: Path, body: str, body_line: int, tokens: list[Token], headings: tuple[Heading, ...],
-               config: Config, lang: str) -> TextFindings:
+def check_text(path: Path, body: str, body_line: int, parsed: markdown.Parsed, config: Config, lang: str) -> TextFindings:
     found = TextFindings()
-    line_of = lambda token: body_line + (token.map[0] if token.map else 0)  # noqa: E731
-    _check_headings(path, body_line, headings, found.problems)
-    _check_blocks(path, body, tokens, line_of, found.problems)
-    _check_links(path, tokens, headings, line_of, found, config)
+    _check_headings(path, body_line, parsed.headings, found.problems)
+    _check_blocks(path, body, body_line, parsed.blocks, found.problems)
+    _check_links(path, body_line, parsed, found, config)
     if lang == config.default_language:  # translations repeat the official figures
-        _check_totals(path, tokens, line_of, config.text(lang, "locale"), found.problems)
+        _check_totals(path, body_line, parsed.table_rows(), config.text(lang, "locale"), found.problems)
     return found
 
 
@@ -72,25 +68,25 @@ def _check_headings(path: Path, body_line: int, headings: tuple[Heading, ...], p
         previous = max(heading.level, 2)
 
 
-def _check_blocks(path: Path, body: str, tokens: list[Token], line_of, problems: Problems) -> None:
+def _check_blocks(path: Path, body: str, body_line: int, blocks: tuple[markdown.Block, ...], problems: Problems) -> None:
     lines = body.split("\n")
-    for token in tokens:
-        if token.type == "code_block":
-            problems.error(path, line_of(token), "text.indented")
-        elif token.type == "table_open" and token.map:
-            start, end = token.map
+    for block in blocks:
+        if block.kind == "code":
+            problems.error(path, body_line + block.start, "text.indented")
+        else:
+            start, end = block.start, block.end
             expected = _cell_count(lines[start])
             for offset in range(start + 2, end):
                 count = _cell_count(lines[offset])
                 if count != expected:
-                    problems.error(path, line_of(token) + offset - start,
+                    problems.error(path, body_line + offset,
                                    "text.table_too_many" if count > expected else "text.table_too_few",
                                    count=count, expected=expected)
 
 
 def _cell_count(line: str) -> int:
     """Cells of a table row as the GFM table rule splits them (escaped pipes stay in their cell)."""
-    cells = escapedSplit(line.strip())
+    cells = markdown.split_cells(line.strip())
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
@@ -98,19 +94,15 @@ def _cell_count(line: str) -> int:
     return len(cells)
 
 
-def _check_links(path: Path, tokens: list[Token], headings: tuple[Heading, ...], line_of, found: TextFindings,
-                 config: Config) -> None:
-    anchors = {heading.anchor for heading in headings} | markdown.footnote_anchors(tokens)
-    for block in tokens:
-        for index, token in enumerate(block.children or ()):
-            if token.type in ("link_open", "image"):
-                _check_link(path, token, markdown.link_text(block.children, index), line_of(block), anchors, found, config)
+def _check_links(path: Path, body_line: int, parsed: markdown.Parsed, found: TextFindings, config: Config) -> None:
+    anchors = {heading.anchor for heading in parsed.headings} | parsed.footnote_anchors()
+    for link in parsed.links:
+        _check_link(path, link, body_line + link.line, anchors, found, config)
 
 
-def _check_link(path: Path, token: Token, text: str, line: int, anchors: set[str], found: TextFindings,
+def _check_link(path: Path, link: markdown.Link, line: int, anchors: set[str], found: TextFindings,
                 config: Config) -> None:
-    is_image = token.type == "image"
-    target = str(token.attrGet("src" if is_image else "href") or "")
+    is_image, target, text = link.image, link.target, link.text
     scheme = markdown.scheme(target)
     if is_image and not text.strip():
         found.problems.error(path, line, "text.image_no_alt", target=target)
@@ -186,16 +178,6 @@ def _image_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def _cells(tokens: list[Token], start: int) -> tuple[list[str], int]:
-    """Texts of the cells of the row starting at tokens[start]; returns them and the index after the row."""
-    cells, index = [], start + 1
-    while tokens[index].type != "tr_close":
-        if tokens[index].type == "inline":
-            cells.append(re.sub(r"[*_]", "", tokens[index].content).strip())
-        index += 1
-    return cells, index + 1
-
-
 _FIGURE = re.compile(r"-?\d[\d.,]*")  # only what looks like a figure goes to Babel, which is slow on every cell
 
 
@@ -211,35 +193,32 @@ def _number(text: str, locale: str) -> Decimal | None:
         return None
 
 
-def _check_totals(path: Path, tokens: list[Token], line_of, locale: str, problems: Problems) -> None:
+def _check_totals(path: Path, body_line: int, tables: tuple, locale: str, problems: Problems) -> None:
     """A row labelled TOTAAL must equal the column sums above it; 'TOTAAL X' with one value, the sum of that row."""
-    index, rows, last_total = 0, [], None
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "table_open":
-            rows, last_total = [], None
-        if token.type != "tr_open":
-            index += 1
-            continue
-        line = line_of(token)
-        is_header = tokens[index + 1].type == "th_open"
-        cells, index = _cells(tokens, index)
-        if is_header:
-            continue
-        values = [_number(cell, locale) for cell in cells]
-        if not (cells and _TOTAL.match(cells[0])):
-            rows.append(values)
-            continue
-        numbers = [(col, v) for col, v in enumerate(values) if col and v is not None]
-        if len(numbers) == 1 and last_total:
-            _compare(path, line, cells[0], numbers[0][0], numbers[0][1], sum(v for _, v in last_total), len(last_total),
-                     problems, "text.total_of_totals")
-            continue
-        for col, value in numbers:
-            column = [row[col] for row in rows if col < len(row) and row[col] is not None]
-            if column:
-                _compare(path, line, cells[0], col, value, sum(column), len(column), problems, "text.total_of_rows")
-        last_total = numbers
+    for table in tables:
+        rows, last_total = [], None
+        for line, is_header, sources in table:
+            if not is_header:
+                last_total = _check_row(path, body_line + line, [re.sub(r"[*_]", "", cell).strip() for cell in sources],
+                                        locale, rows, last_total, problems)
+
+
+def _check_row(path: Path, line: int, cells: list[str], locale: str, rows: list, last_total, problems: Problems):
+    """One body row: kept for the sums below it, or compared when it is a total; gives the last total's values."""
+    values = [_number(cell, locale) for cell in cells]
+    if not (cells and _TOTAL.match(cells[0])):
+        rows.append(values)
+        return last_total
+    numbers = [(col, v) for col, v in enumerate(values) if col and v is not None]
+    if len(numbers) == 1 and last_total:
+        _compare(path, line, cells[0], numbers[0][0], numbers[0][1], sum(v for _, v in last_total), len(last_total),
+                 problems, "text.total_of_totals")
+        return last_total
+    for col, value in numbers:
+        column = [row[col] for row in rows if col < len(row) and row[col] is not None]
+        if column:
+            _compare(path, line, cells[0], col, value, sum(column), len(column), problems, "text.total_of_rows")
+    return numbers
 
 
 def _format(value: Decimal) -> str:
