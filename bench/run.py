@@ -37,12 +37,14 @@ PEERS = WORK / "peers"
 class Measure:
     wall: float
     cpu: float
-    peak_mb: float  # the largest sum of the resident memory of the process and all its children at one moment
+    pss_mb: float  # the largest sum of the proportional memory (PSS) of the process and all its descendants at one moment
+    rss_mb: float  # the same with resident memory (RSS), which counts a page shared by N processes N times
     load: float  # the one-minute load average when the run started
 
 
 # As users run it: Python keeps the compiled modules (a shell that forbids it would time the compiler too).
 ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+SAMPLE_EVERY = 0.05  # seconds between two memory samples
 
 
 def measure(command: list[str], cwd: Path) -> Measure:
@@ -53,47 +55,67 @@ def measure(command: list[str], cwd: Path) -> Measure:
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=ENVIRONMENT)
-        peak = [0]
-        sampler = threading.Thread(target=_sample_memory, args=(process, peak), daemon=True)
+        peak = {"Pss": 0, "Rss": 0}
+        sampler = threading.Thread(target=_sample_memory, args=(process.pid, peak), daemon=True)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
         sampler.join()
-        if os.waitstatus_to_exitcode(status) != 0:
+        if process.returncode != 0:
             errors.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode()[-2000:]}")
-    # A run shorter than the sampling interval is seen by wait4 alone (its largest process).
-    return Measure(wall, usage.ru_utime + usage.ru_stime, max(peak[0], usage.ru_maxrss * 1024) / 1024 / 1024, load)
+    # A run shorter than the sampling interval is seen by wait4 alone (its largest process, resident).
+    rss = max(peak["Rss"], usage.ru_maxrss * 1024)
+    return Measure(wall, usage.ru_utime + usage.ru_stime, (peak["Pss"] or rss) / 2**20, rss / 2**20, load)
 
 
-def _sample_memory(process: subprocess.Popen, peak: list[int]) -> None:
-    """Every 50 ms, the resident memory of the process and all its descendants together (from /proc)."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    while process.returncode is None and os.path.exists(f"/proc/{process.pid}"):
-        children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
+def _sample_memory(root: int, peak: dict[str, int]) -> None:
+    """Every SAMPLE_EVERY seconds, the memory of the process and all its descendants together, twice: proportional
+    (PSS: a page shared by N processes counts 1/N in each, so the sum counts it once) and resident (RSS: a page that
+    forked workers share with their parent counts once per process). Both from /proc/PID/smaps_rollup."""
+    while os.path.exists(f"/proc/{root}/stat"):
+        totals = dict.fromkeys(peak, 0)
+        for pid in _descendants(root):
+            for name, kb in _rollup(pid).items():
+                totals[name] += kb * 1024
+        for name, total in totals.items():
+            peak[name] = max(peak[name], total)
+        time.sleep(SAMPLE_EVERY)
+
+
+def _descendants(root: int) -> list[int]:
+    """The process and every process below it, from each process's parent in /proc/PID/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
             try:
                 with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                    fields = stat.read().rsplit(b")", 1)[1].split()
-            except OSError:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split(maxsplit=2)[1])
+            except (OSError, IndexError, ValueError):
                 continue
-            pid = int(entry.name)
-            children.setdefault(int(fields[1]), []).append(pid)
-            rss[pid] = int(fields[21]) * page
-        total, todo = 0, [process.pid]
-        while todo:
-            pid = todo.pop()
-            total += rss.get(pid, 0)
-            todo.extend(children.get(pid, ()))
-        peak[0] = max(peak[0], total)
-        time.sleep(0.05)
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    """Rss and Pss of one process in kB; nothing for a process that ended or is not ours to read, or a zombie."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            lines = rollup.read().splitlines()
+    except OSError:
+        return {}
+    values = (line.split() for line in lines[1:])
+    return {fields[0][:-1].decode(): int(fields[1]) for fields in values if fields[0] in (b"Rss:", b"Pss:")}
 
 
 def median(runs: list[Measure]) -> Measure:
-    return Measure(*(statistics.median(getattr(run, name) for run in runs) for name in ("wall", "cpu", "peak_mb", "load")))
+    return Measure(*(statistics.median(getattr(run, name) for run in runs) for name in ("wall", "cpu", "pss_mb", "rss_mb", "load")))
 
 
 def setup_peers() -> dict[str, str]:
@@ -285,23 +307,24 @@ def machine() -> str:
 def size_table(zones: int, results: dict[str, dict[str, Measure]]) -> list[str]:
     ours, hugo = results["zonesite"], results.get("Hugo")
     lines = [f"### {zones * 6:,} documents ({zones} zones × 3 documents × 2 languages)", "",
-             "| case | generator | wall (s) | CPU (s) | peak memory, all processes (MB) | load average | wall vs Hugo's cold build |",
-             "|---|---|--:|--:|--:|--:|--:|"]
+             "| case | generator | wall (s) | CPU (s) | peak PSS, all processes (MB) | peak RSS, all processes (MB) "
+             "| load average | wall vs Hugo's cold build |",
+             "|---|---|--:|--:|--:|--:|--:|--:|"]
     for case in CASES:
         for name, cases in results.items():
             if case not in cases:
                 continue
             m = cases[case]
             ratio = f"{m.wall / hugo['cold'].wall:.2f}×" if hugo else "—"
-            lines.append(f"| {case} | {name} | {m.wall:.2f} | {m.cpu:.2f} | {m.peak_mb:.0f} | {m.load:.1f} | {ratio} |")
+            lines.append(f"| {case} | {name} | {m.wall:.2f} | {m.cpu:.2f} | {m.pss_mb:.0f} | {m.rss_mb:.0f} | {m.load:.1f} | {ratio} |")
     if hugo:
         cold = hugo["cold"].wall
         lines += ["", "Against the targets (ratios within this run):", "",
                   f"- cold build: {ours['cold'].wall / cold:.2f}× Hugo's time (target ≤ 1.0×)",
                   f"- nothing changed: {ours['nothing changed'].wall / cold:.2f}× Hugo's cold build (target ≤ 0.10×)",
                   f"- one document edited: {ours['one document edited'].wall / cold:.2f}× Hugo's cold build (target ≤ 0.15×)",
-                  f"- peak memory of the cold build, all processes: {ours['cold'].peak_mb / hugo['cold'].peak_mb:.2f}× Hugo's "
-                  "(target ≤ 0.25×)"]
+                  f"- peak memory of the cold build, all processes (PSS): {ours['cold'].pss_mb / hugo['cold'].pss_mb:.2f}× Hugo's "
+                  f"(target ≤ 0.25×; RSS summed: {ours['cold'].rss_mb / hugo['cold'].rss_mb:.2f}×)"]
     return lines + [""]
 
 
@@ -315,8 +338,15 @@ def write_results(tables: dict[int, dict], latencies: list[float] | None, extra:
         "stands beside it, so a busy machine shows. Compare ratios within this file, not seconds across runs.",
         "",
         "Corpus: generated by `bench/generate.py`, Markdown files of about 27 KB with front matter, objectives, tables "
-        "and nested lists. HTML only (zonesite with `--no-pdf --no-search`); peak memory is the largest sum of the "
-        "resident memory of a build and all its worker processes at one moment (sampled every 50 ms).",
+        "and nested lists. HTML only (zonesite with `--no-pdf --no-search`).",
+        "",
+        f"Memory: the largest sum over a build and all its worker processes at one moment, sampled every "
+        f"{SAMPLE_EVERY * 1000:.0f} ms from `/proc/PID/smaps_rollup`, for every generator alike. **PSS** (proportional "
+        "set size) is the honest sum and the one compared with the target: a page that N processes share counts 1/N "
+        "in each, so the machine's memory the build occupies is counted once. **RSS** (resident set size) is given "
+        "too, so nothing is hidden: summed, it counts a page once per process that maps it, so worker processes "
+        "forked from the build, which share its pages until they write them, and the shared libraries every process "
+        "maps are counted several times over.",
         "",
         "Versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()) + ".",
         "",

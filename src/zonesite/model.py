@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import zlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Objective:
     id: str
     title: str
@@ -31,7 +32,7 @@ class Objective:
     line: int = 0  # line of `section` in the front matter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentRef:
     """A reference from front matter to another document (`replaces`, `replaced_by`), checked once all are known."""
 
@@ -39,7 +40,7 @@ class DocumentRef:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Currency:
     """Whether a document is in force on the day the site is built."""
 
@@ -47,13 +48,13 @@ class Currency:
     by: str | None = None  # key of the replacing document when replaced
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     start: dt.date
     end: dt.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EditorNote:
     """An editor's remark beside the official text, never part of it; it may acknowledge a finding of `check`."""
 
@@ -63,7 +64,7 @@ class EditorNote:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str
@@ -71,17 +72,30 @@ class Heading:
     line: int  # 0-based line in the Markdown body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class RenderedMarkdown:
-    html: str
+    """A text's HTML and its headings. The model holds every text of the site, and each worker that renders pages
+    shares it, so the HTML is kept compressed (a quarter of its size; no text of the site is held whole); a page
+    decompresses the one it shows. Bytes, not a string, also because pickling a string that is not ASCII (the cache,
+    the workers) leaves a UTF-8 copy of it inside the string for as long as it lives."""
+
+    packed: bytes = field(repr=False)  # the HTML, UTF-8, zlib-compressed
     headings: tuple[Heading, ...]
+
+    def __init__(self, html: str, headings: tuple[Heading, ...]):
+        object.__setattr__(self, "packed", zlib.compress(html.encode("utf-8"), 1))
+        object.__setattr__(self, "headings", headings)
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.packed).decode("utf-8")
 
 
 IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types (extensions) or FILE
 FILE = "file"  # an image file a text links to without showing it: published as it is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Media:
     """A file a document shows or links to (an image, an annex), published beside its page.
 
@@ -117,7 +131,7 @@ class Media:
         return quote(self.target)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentLink:
     """A link in a text to another document's file, checked once every document is known."""
 
@@ -127,7 +141,7 @@ class DocumentLink:
     anchor: str  # without '#'; empty for the top of the page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Version:
     """One language version of a document, as read from its file, with its Markdown already rendered."""
 
