@@ -44,7 +44,8 @@ class Measure:
 
 # As users run it: Python keeps the compiled modules (a shell that forbids it would time the compiler too).
 ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-SAMPLE_EVERY = 0.05  # seconds between two memory samples
+SAMPLE_EVERY = 0.05  # seconds between two memory samples, at least
+SAMPLER_SHARE = 0.1  # of one core, at most: reading the memory maps of a big process takes milliseconds
 
 
 def measure(command: list[str], cwd: Path) -> Measure:
@@ -73,15 +74,19 @@ def measure(command: list[str], cwd: Path) -> Measure:
 def _sample_memory(root: int, peak: dict[str, int]) -> None:
     """Every SAMPLE_EVERY seconds, the memory of the process and all its descendants together, twice: proportional
     (PSS: a page shared by N processes counts 1/N in each, so the sum counts it once) and resident (RSS: a page that
-    forked workers share with their parent counts once per process). Both from /proc/PID/smaps_rollup."""
+    forked workers share with their parent counts once per process). Both from /proc/PID/smaps_rollup, whose reading
+    walks the process's page tables: the interval grows so the sampler never takes more than SAMPLER_SHARE of a core
+    from the build it measures."""
     while os.path.exists(f"/proc/{root}/stat"):
+        started = time.thread_time()
         totals = dict.fromkeys(peak, 0)
         for pid in _descendants(root):
             for name, kb in _rollup(pid).items():
                 totals[name] += kb * 1024
         for name, total in totals.items():
             peak[name] = max(peak[name], total)
-        time.sleep(SAMPLE_EVERY)
+        cost = time.thread_time() - started
+        time.sleep(max(SAMPLE_EVERY, cost / SAMPLER_SHARE - cost))
 
 
 def _descendants(root: int) -> list[int]:
@@ -344,7 +349,8 @@ def write_results(tables: dict[int, dict], latencies: list[float] | None, extra:
         "and nested lists. HTML only (zonesite with `--no-pdf --no-search`).",
         "",
         f"Memory: the largest sum over a build and all its worker processes at one moment, sampled every "
-        f"{SAMPLE_EVERY * 1000:.0f} ms from `/proc/PID/smaps_rollup`, for every generator alike. **PSS** (proportional "
+        f"{SAMPLE_EVERY * 1000:.0f} ms from `/proc/PID/smaps_rollup` (less often while reading it takes longer: the "
+        f"sampling never takes more than {SAMPLER_SHARE:.0%} of one core), for every generator alike. **PSS** (proportional "
         "set size) is the honest sum and the one compared with the target: a page that N processes share counts 1/N "
         "in each, so the machine's memory the build occupies is counted once. **RSS** (resident set size) is given "
         "too, so nothing is hidden: summed, it counts a page once per process that maps it, so worker processes "
