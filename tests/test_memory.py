@@ -1,17 +1,15 @@
 """What keeps a cold build's memory small: the build's own process renders beside its forked workers, taking its
-share of one list, and the model holds the texts' HTML compressed."""
+share of one list."""
 
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 import pytest
 
 from zonesite.engine import writer
 from zonesite.engine.writer import Output, write_site
-from zonesite.model import Heading, RenderedMarkdown
 
 FILES = 3 * writer.PARALLEL_FROM  # enough to be made in parallel
 
@@ -58,13 +56,3 @@ def test_an_error_in_a_worker_stops_the_build_and_keeps_the_previous_site(tmp_pa
         write_site(site, outputs, [])
     assert sorted(p.name for p in site.iterdir()) == [".zonesite-manifest.json", "index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "old site"
-
-
-def test_the_model_holds_a_text_compressed_and_gives_it_back_whole():
-    html = "".join(f"<p>Paragraaf {number}: de korpschef — één zin per regel.</p>\n" for number in range(2000))
-    rendered = RenderedMarkdown(html, (Heading(2, "Titel", "titel", 0),))
-    assert rendered.html == html
-    assert pickle.loads(pickle.dumps(rendered)).html == html
-    assert len(pickle.dumps(rendered)) < len(html.encode("utf-8")) / 4
-    assert not any(isinstance(value, str) and len(value) > 100
-                   for value in (getattr(rendered, name) for name in rendered.__slots__))

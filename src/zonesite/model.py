@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -72,23 +71,10 @@ class Heading:
     line: int  # 0-based line in the Markdown body
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True)
 class RenderedMarkdown:
-    """A text's HTML and its headings. The model holds every text of the site, and each worker that renders pages
-    shares it, so the HTML is kept compressed (a quarter of its size; no text of the site is held whole); a page
-    decompresses the one it shows. Bytes, not a string, also because pickling a string that is not ASCII (the cache,
-    the workers) leaves a UTF-8 copy of it inside the string for as long as it lives."""
-
-    packed: bytes = field(repr=False)  # the HTML, UTF-8, zlib-compressed
+    html: str
     headings: tuple[Heading, ...]
-
-    def __init__(self, html: str, headings: tuple[Heading, ...]):
-        object.__setattr__(self, "packed", zlib.compress(html.encode("utf-8"), 1))
-        object.__setattr__(self, "headings", headings)
-
-    @property
-    def html(self) -> str:
-        return zlib.decompress(self.packed).decode("utf-8")
 
 
 IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types (extensions) or FILE
