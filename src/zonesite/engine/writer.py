@@ -6,13 +6,16 @@ files can never disagree, whatever happens to the cache or to a build killed hal
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 import shutil
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from .cache import write_atomically
@@ -113,37 +116,64 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
     return written
 
 
-_WORK: tuple[Stage, list[list[Output]]] | None = None  # what the forked workers make, inherited, never pickled
-
-
-def _make_group(index: int) -> None:
-    stage, groups = _WORK
-    for output in groups[index]:
-        stage.write(output.path, output.make())
+_WORK: tuple[Stage, list[list[Output]], Synchronized] | None = None  # inherited by the forked workers, never pickled
+CHUNK = 32  # groups a process takes at a time
 
 
 def _make_all(stage: Stage, groups: list[list[Output]], progress: bool) -> None:
     """Render, compress and write every changed file, on every core: the workers are forked from this process, so they
-    have the model, the templates and the list of outputs already, and only an index travels; the pages they make
-    are written by them, never sent back."""
+    have the model, the templates and the list of outputs already; the pages they make are written by them, never
+    sent back. This process works too, beside one worker fewer than there are cores: a forked worker ends up with a
+    private copy of every page of memory it touches (reference counts), so each worker saved is one copy of the model
+    saved, at the same speed."""
     global _WORK
     bar = Progress(len(groups), "files", enabled=progress and len(groups) > 100, every=500)
     workers = os.cpu_count() or 1
     # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
-    if len(groups) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or not _can_fork():
-        for group in groups:
+    parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
+    _WORK = (stage, groups, multiprocessing.Value("q", 0))
+    if parallel:
+        gc.freeze()  # a worker's garbage collector would write into every object this process holds, copying its page
+    try:
+        with worker_pool(workers - 1, fork=True) if parallel else nullcontext() as pool:
+            helpers = [pool.submit(_take_chunks) for _ in range(workers - 1)] if pool else []
+            try:
+                _take_chunks(bar)
+            except BaseException:
+                _stop_taking()  # an error or Ctrl-C here: the workers finish their chunk and take no other
+                raise
+            for helper in helpers:
+                helper.result()  # a worker's error is raised here
+    finally:
+        gc.unfreeze()
+        _WORK = None
+    while bar.count < len(groups):
+        bar.step()
+    bar.done()
+
+
+def _take_chunks(bar: Progress | None = None) -> None:
+    """Make the next CHUNK groups not yet taken by any process, until none is left; a slow chunk holds up only the
+    process that took it. `bar`: this process shows how far all of them got."""
+    stage, groups, taken = _WORK
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            taken.value = start + CHUNK
+        if start >= len(groups):
+            return
+        if bar:
+            while bar.count < start:
+                bar.step()
+        for group in groups[start:start + CHUNK]:
             for output in group:
                 stage.write(output.path, output.make())
-            bar.step()
-    else:
-        _WORK = (stage, groups)
-        try:
-            with worker_pool(workers, fork=True) as pool:
-                for _ in pool.map(_make_group, range(len(groups)), chunksize=32):
-                    bar.step()
-        finally:
-            _WORK = None
-    bar.done()
+
+
+def _stop_taking() -> None:
+    _, groups, taken = _WORK
+    with taken.get_lock():
+        taken.value = len(groups)
 
 
 def _can_fork() -> bool:
