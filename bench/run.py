@@ -145,7 +145,7 @@ def generators(corpus: Path) -> dict[str, dict]:
     """For each generator: its folder, its build command, its output and cache to remove for a cold build."""
     return {
         "zonesite": {"cwd": corpus / "zonesite", "cmd": [sys.executable, str(PROJECT / "build.py"), "--no-pdf", "--no-search", "-q"],
-                     "clean": ["_site", ".cache"], "edit": "content/zone-001/beleidsplan-2020-2025.nl.md"},
+                     "clean": ["_site", "._site.previous", ".cache"], "edit": "content/zone-001/beleidsplan-2020-2025.nl.md"},
         "MkDocs": {"cwd": corpus / "mkdocs", "cmd": [str(PEERS / "bin" / "mkdocs"), "build", "-q"],
                    "clean": ["site"], "edit": "docs/nl/zone-001/beleidsplan-2020-2025.md"},
         "Pelican": {"cwd": corpus / "pelican", "cmd": [str(PEERS / "bin" / "pelican"), "-q", "content", "-o", "output", "-s", "pelicanconf.py"],
@@ -337,7 +337,7 @@ def size_table(zones: int, results: dict[str, dict[str, Measure]]) -> list[str]:
 
 
 def write_results(tables: dict[int, dict], latencies: list[float] | None, extra: dict | None, versions: dict,
-                  runs: int, minutes: float) -> None:
+                  runs: int, minutes: float, profiled: str | None = None) -> None:
     lines = [
         "# Benchmark results",
         "",
@@ -372,6 +372,11 @@ def write_results(tables: dict[int, dict], latencies: list[float] | None, extra:
                   f"{max(latencies):.0f} ms (target ≤ 150 ms).", ""]
     if extra:
         lines += extra_lines(extra, list(tables)[0])
+    if profiled:
+        lines += [f"## Where a cold build's time goes ({list(tables)[0] * 6:,} documents)", "",
+                  "`python bench/profile.py bench/work/corpus-N/zonesite`: one cold build (`--no-pdf --no-search`) in "
+                  "one process under cProfile, so every step shows; its total is CPU time, inflated by the profiler.",
+                  "", "```", *profiled.strip().splitlines()[:45], "```", ""]
     lines += ["Reproduce: `python bench/run.py` (MkDocs and Pelican are installed into bench/work/, Hugo from Debian); "
               "`--zones 180 667` for both sizes, `--peers Hugo` to compare with Hugo alone, `--extra` for search, PDFs "
               "and search in a browser (after `make test`, whose Playwright and Chromium it uses)."]
@@ -416,6 +421,7 @@ def main() -> None:
     parser.add_argument("--peers", nargs="*", default=["MkDocs", "Pelican", "Hugo"],
                         help="the generators beside zonesite (the largest size runs with Hugo alone)")
     parser.add_argument("--extra", action="store_true", help="also search, PDFs and search in a browser")
+    parser.add_argument("--profile", action="store_true", help="also the profile of a cold build of the first size")
     args = parser.parse_args()
     started = time.perf_counter()
     versions = setup_peers(args.peers)
@@ -430,7 +436,11 @@ def main() -> None:
             latencies = serve_latency(corpus)
             print(f"serve: {', '.join(f'{ms:.0f}' for ms in latencies)} ms", flush=True)
             extra = search_and_pdf(corpus) if args.extra else None
-    write_results(tables, latencies, extra, versions, args.runs, (time.perf_counter() - started) / 60)
+            if args.profile:  # in a process of its own: the profiler must see the build, not this script
+                profiled = subprocess.run([sys.executable, str(BENCH / "profile.py"), str(corpus / "zonesite")],
+                                          capture_output=True, text=True, check=True).stdout
+    write_results(tables, latencies, extra, versions, args.runs, (time.perf_counter() - started) / 60,
+                  profiled if args.profile else None)
 
 
 if __name__ == "__main__":
