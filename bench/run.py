@@ -374,7 +374,7 @@ def write_results(tables: dict[int, dict], latencies: list[float] | None, extra:
         lines += extra_lines(extra, list(tables)[0])
     if profiled:
         lines += [f"## Where a cold build's time goes ({list(tables)[0] * 6:,} documents)", "",
-                  "`python bench/profile.py bench/work/corpus-N/zonesite`: one cold build (`--no-pdf --no-search`) in "
+                  "`python bench/cold_profile.py bench/work/corpus-N/zonesite`: one cold build (`--no-pdf --no-search`) in "
                   "one process under cProfile, so every step shows; its total is CPU time, inflated by the profiler.",
                   "", "```", *profiled.strip().splitlines()[:45], "```", ""]
     lines += ["Reproduce: `python bench/run.py` (MkDocs and Pelican are installed into bench/work/, Hugo from Debian); "
@@ -437,7 +437,7 @@ def main() -> None:
             print(f"serve: {', '.join(f'{ms:.0f}' for ms in latencies)} ms", flush=True)
             extra = search_and_pdf(corpus) if args.extra else None
             if args.profile:  # in a process of its own: the profiler must see the build, not this script
-                profiled = subprocess.run([sys.executable, str(BENCH / "profile.py"), str(corpus / "zonesite")],
+                profiled = subprocess.run([sys.executable, str(BENCH / "cold_profile.py"), str(corpus / "zonesite")],
                                           capture_output=True, text=True, check=True).stdout
     write_results(tables, latencies, extra, versions, args.runs, (time.perf_counter() - started) / 60,
                   profiled if args.profile else None)

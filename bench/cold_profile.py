@@ -1,6 +1,6 @@
 """The profile of a cold build of the benchmark corpus, in one process so the profiler sees every step.
 
-    python bench/profile.py bench/work/corpus-180/zonesite      # prints the top lines, cumulative time
+    python bench/cold_profile.py bench/work/corpus-180/zonesite      # prints the top lines, cumulative time
 
 Worker processes are what make a build fast, but a profiler sees only its own process: here the build runs with
 one core, so the same work shows in one profile (its total is the CPU time a build spends, not its wall time).
