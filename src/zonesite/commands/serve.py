@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..engine.cache import Cache, write_atomically
+from ..engine.workers import worker_pool
 from ..engine.writer import forget
 from ..messages import DEFAULT, say
 from ..outputs.pdf import build_pdfs
@@ -90,7 +91,10 @@ class Preview:
         self.pdf_state = say(self.lang, "overlay.pdf_busy")
         self.write_report(pdf=self.pdf_state)
         try:
-            _, rendered = build_pdfs(pipeline.config, site, Cache(self.cache_dir))
+            # In a process of its own, at a lower priority: making the PDFs' HTML would otherwise hold this process's
+            # interpreter, and the PDF workers the cores, while the editor's next save waits for both.
+            with worker_pool(1) as pool:
+                rendered = pool.submit(_render_pdfs, pipeline.config, site, self.cache_dir).result()
             _, found = self.refresh(slow=True)
         finally:
             self.pdf_state = say(self.lang, "overlay.pdf_ready")
@@ -108,6 +112,12 @@ def _signature(paths: tuple[Path, ...]) -> tuple:
         except OSError:
             found.append((path, None, None))
     return tuple(found)
+
+
+def _render_pdfs(config, site, cache_dir: Path) -> int:
+    """The preview's PDFs, in a background process: it and the workers it starts yield to the editor's saves."""
+    os.nice(10)
+    return build_pdfs(config, site, Cache(cache_dir))[1]
 
 
 class SlowWork:

@@ -133,10 +133,22 @@ def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
         return
     old = out_dir.with_name(f".{out_dir.name}.old")
     shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
+    first = not out_dir.exists()
+    if not first:
         os.rename(out_dir, old)
     os.rename(stage.root, out_dir)
     shutil.rmtree(old, ignore_errors=True)
+    if first and sys.platform.startswith("linux"):
+        _keep_copy(out_dir, spare)
+
+
+def _keep_copy(out_dir: Path, spare: Path) -> None:
+    """The first site made, linked file by file as the site the next build starts from: the cold build pays for
+    the links, not the first edit. Made under a staging name and renamed whole, so it is there complete or not at all."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    shutil.copytree(out_dir, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
+    os.chmod(staging, 0o777 & ~_umask())
+    os.rename(staging, spare)
 
 
 def _manifest_files(path: Path) -> dict[str, str] | None:
