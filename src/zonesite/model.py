@@ -17,7 +17,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Objective:
     id: str
     title: str
@@ -31,7 +31,7 @@ class Objective:
     line: int = 0  # line of `section` in the front matter
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocumentRef:
     """A reference from front matter to another document (`replaces`, `replaced_by`), checked once all are known."""
 
@@ -39,7 +39,7 @@ class DocumentRef:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Currency:
     """Whether a document is in force on the day the site is built."""
 
@@ -47,13 +47,13 @@ class Currency:
     by: str | None = None  # key of the replacing document when replaced
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Period:
     start: dt.date
     end: dt.date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EditorNote:
     """An editor's remark beside the official text, never part of it; it may acknowledge a finding of `check`."""
 
@@ -63,7 +63,7 @@ class EditorNote:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Heading:
     level: int
     text: str
@@ -89,7 +89,7 @@ IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types 
 FILE = "file"  # an image file a text links to without showing it: published as it is
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Media:
     """A file a document shows or links to (an image, an annex), published beside its page.
 
@@ -125,7 +125,7 @@ class Media:
         return quote(self.target)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocumentLink:
     """A link in a text to another document's file, checked once every document is known."""
 
@@ -135,7 +135,7 @@ class DocumentLink:
     anchor: str  # without '#'; empty for the top of the page
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Version:
     """One language version of a document, as read from its file, with its Markdown already rendered."""
 
