@@ -169,6 +169,8 @@ def test_a_build_with_nothing_changed_leaves_the_site_untouched(make_site):
     again = run(root, "build")
     assert "(0 rendered" in again.stdout and "PDFs (0 rendered" in again.stdout and "indexed for search" in again.stdout
     assert site.stat().st_ino == inode and {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
-    (site / "nl/testzone/test/index.html").unlink()  # a page lost from the output is noticed and written again
-    assert "(1 rendered" in run(root, "build").stdout
-    assert (site / "nl/testzone/test/index.html").is_file()
+    page = site / "nl/testzone/test/index.html"
+    made = page.read_bytes()
+    page.unlink()  # a page lost from the output is noticed, and the site is whole again (from the kept site)
+    assert run(root, "build").returncode == 0
+    assert page.read_bytes() == made
