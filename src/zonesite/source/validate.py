@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from babel import Locale
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 from PIL import Image, UnidentifiedImageError
 
 from ..config import Config
@@ -178,18 +179,46 @@ def _image_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-_FIGURE = re.compile(r"-?\d[\d.,]*")  # only what looks like a figure goes to Babel, which is slow on every cell
+_FIGURE = re.compile(r"-?\d[\d.,]*")  # only what looks like a figure is a number
+
+
+@dataclass(frozen=True)
+class _Symbols:
+    """A locale's number symbols, read from Babel once: Babel looks them up again on every call, which was most
+    of the time of checking totals. `grouped` is a figure written exactly as Babel writes it (1.234.567,89)."""
+
+    locale: Locale
+    group: str
+    decimal: str
+    grouped: re.Pattern[str]
+
+
+@lru_cache(maxsize=None)
+def _symbols(locale: str) -> _Symbols:
+    parsed = Locale.parse(locale)
+    group, decimal = get_group_symbol(parsed), get_decimal_symbol(parsed)
+    first, rest = parsed.decimal_formats[None].grouping
+    g, d = re.escape(group), re.escape(decimal)
+    grouped = rf"-?[1-9]\d{{0,{first - 1}}}(?:{g}\d{{{first}}})*{g}\d{{{first}}}(?:{d}\d+)?" if first == rest else "(?!)"
+    return _Symbols(parsed, group, decimal, re.compile(grouped))
 
 
 @lru_cache(maxsize=65536)
 def _number(text: str, locale: str) -> Decimal | None:
-    """Tables repeat their figures, and Babel is slow on each: every cell's text is parsed once per build."""
+    """The figure in a cell as Babel's strict `parse_decimal` reads it, or None; tables repeat their figures, so
+    each cell's text is parsed once per build. Figures without a group separator, and figures grouped the way
+    Babel formats them, are read here with the same result; anything else goes to Babel itself."""
     text = text.replace(" ", "").replace("\u00a0", "").replace("€", "")
     if not _FIGURE.fullmatch(text):
         return None
+    symbols = _symbols(locale)
     try:
-        return parse_decimal(text, locale=Locale.parse(locale), strict=True)
-    except NumberFormatError:
+        if symbols.group not in text:  # Babel's strict check only looks at figures with a group separator
+            return Decimal(text.replace(symbols.decimal, "."))
+        if symbols.grouped.fullmatch(text):
+            return Decimal(text.replace(symbols.group, "").replace(symbols.decimal, "."))
+        return parse_decimal(text, locale=symbols.locale, strict=True)
+    except (InvalidOperation, NumberFormatError):
         return None
 
 
