@@ -215,6 +215,17 @@ def _key(form: str) -> str:
 
 # Matching
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str, lowered: str) -> set[str] | None:
+    """The words of a lowered text: a form with a word the text does not have is skipped without a search, where
+    looking for each form in the whole text took most of the time. None when lowering changed the text's length."""
+    if len(lowered) != len(text):
+        return None
+    return set(_WORD.findall(" ".join(set(lowered.split()))))  # a text repeats its words: each is looked at once
+
+
 @dataclass(frozen=True)
 class _Form:
     """One form compiled. Patterns have no word boundary before them (a leading look-behind makes searching
@@ -223,10 +234,14 @@ class _Form:
     pattern: re.Pattern[str]
     any_case: bool
     needle: str  # a lowercased piece of every match: a text without it is skipped
+    words: tuple[str, ...]  # lowercased: every match is made of these whole words (and spaces and punctuation)
 
-    def spans(self, text: str, lowered: str) -> Iterator[tuple[int, int]]:
-        """(start, end) of every whole-word match; `lowered` is _lowered(text)."""
-        if self.needle not in lowered:
+    def spans(self, text: str, lowered: str, words: set[str] | None = None) -> Iterator[tuple[int, int]]:
+        """(start, end) of every whole-word match; `lowered` is _lowered(text), `words` is _words(text, lowered)."""
+        if words is not None:
+            if not all(word in words for word in self.words):
+                return
+        elif self.needle not in lowered:
             return
         pattern, searched = self.pattern, text
         if self.any_case:
@@ -250,14 +265,16 @@ def _form(form: str, exact_case: bool) -> _Form:
     any_case = not exact_case and any(c.islower() for c in form)
     words = _lowered(form).split() if any_case else form.replace("’", "'").split()
     pattern = r"\s+".join(re.escape(word).replace("'", "['’]") for word in words)
-    return _Form(re.compile(pattern + r"(?!\w)"), any_case, max(words, key=len).lower())
+    return _Form(re.compile(pattern + r"(?!\w)"), any_case, max(words, key=len).lower(),
+                 tuple(_WORD.findall(" ".join(words).lower())))
 
 
-def _forms(rendering: Rendering) -> list[_Form]:
+@lru_cache(maxsize=None)
+def _forms(rendering: Rendering) -> tuple[_Form, ...]:
     forms = [_form(form, False) for form in (rendering.term, *rendering.variants)]
     if rendering.abbr:
         forms.append(_form(rendering.abbr, True))
-    return forms
+    return tuple(forms)
 
 
 def _lowered(text: str) -> str:
@@ -274,10 +291,11 @@ class _Match:
 def _source_matches(terms: TermBase, text: str) -> list[_Match]:
     """Every use of a listed term in the source; a match inside a longer match does not count."""
     lowered = _lowered(text)
+    words = _words(text, lowered)
     found = sorted((_Match(start, end, index)
                     for index, term in enumerate(terms.terms)
                     for form in _forms(term.renderings[terms.source_language])
-                    for start, end in form.spans(text, lowered)), key=lambda m: (m.start, -m.end, m.term))
+                    for start, end in form.spans(text, lowered, words)), key=lambda m: (m.start, -m.end, m.term))
     kept: list[_Match] = []
     reach, reach_span = -1, (-1, -1)  # the furthest end of a kept match so far, and that match's span
     for match in found:
@@ -326,15 +344,16 @@ def term_findings(terms: TermBase, source_body: str, translation_body: str, lang
     for match in _source_matches(terms, source_body):
         first_use.setdefault(match.term, match.start)
     lowered = _lowered(translation_body)
+    words = _words(translation_body, lowered)
     findings: list[TermFinding] = []
     for index, offset in first_use.items():
         term = terms.terms[index]
         source, target = term.renderings[terms.source_language], term.renderings[lang]
-        if not any(next(form.spans(translation_body, lowered), None) for form in _forms(target)):
+        if not any(next(form.spans(translation_body, lowered, words), None) for form in _forms(target)):
             findings.append(TermFinding(near(offset), Message.of("terms.not_used", source=source.shown, target=target.shown)))
         avoided: dict[int, list[str]] = {}  # line number in the body -> avoided renderings used there
         for wrong in target.avoid:
-            for start, end in _form(wrong, False).spans(translation_body, lowered):
+            for start, end in _form(wrong, False).spans(translation_body, lowered, words):
                 used = avoided.setdefault(translation_body.count("\n", 0, start), [])
                 text = " ".join(translation_body[start:end].split())
                 if text not in used:

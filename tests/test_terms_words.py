@@ -1,0 +1,78 @@
+"""Term matching skips, by the words of a text, the forms it cannot contain: the same matches and findings as
+searching every form in the whole text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zonesite.source import terms
+from zonesite.source.terms import load_terms, term_findings
+from zonesite.source.text import read_text, split_front_matter
+
+PROJECT = Path(__file__).resolve().parent.parent
+BASE = load_terms(PROJECT / "terms.yaml", ("nl", "fr"))
+
+# The words of every form of the real base, in both languages, in pieces too, and what may stand around them.
+FORMS = sorted({form for term in BASE.terms for rendering in term.renderings.values()
+                for form in (*rendering.forms, *rendering.avoid)})
+PIECES = sorted({word for form in FORMS for word in re.split(r"(\W)", form) if word})
+AROUND = [" ", " ", "  ", "\n", "\n\n", ",", ".", "'", "’", "-", "_", "(", ")", "/", "1", "s", "e", "Σ", "ß", "É", "İ"]
+CASE = st.sampled_from([str, str.upper, str.capitalize, str.lower])
+TEXT = st.lists(st.one_of(st.builds(lambda form, case: case(form), st.sampled_from(FORMS), CASE),
+                          st.sampled_from(PIECES), st.sampled_from(AROUND)), max_size=60).map("".join)
+
+
+def searching_every_form(monkeypatch):
+    """What the matching did before it had the words of a text: every form searched for."""
+    monkeypatch.setattr(terms, "_words", lambda text, lowered: None)
+
+
+def matches(text: str) -> list[tuple[int, int, int]]:
+    return [(m.start, m.end, m.term) for m in terms._source_matches(BASE, text)]
+
+
+def findings(source: str, translation: str) -> list[tuple[int, str]]:
+    return [(f.line, str(f.message)) for f in term_findings(BASE, source, translation, "fr", 5)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXT, TEXT)
+def test_the_same_matches_and_findings_as_searching_every_form(source, translation):
+    found = matches(source), findings(source, translation)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        searching_every_form(monkeypatch)
+        assert (matches(source), findings(source, translation)) == found
+
+
+DOCUMENTS = sorted(p.relative_to(PROJECT / "content").as_posix() for p in (PROJECT / "content").glob("*/*.fr.md"))
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_the_same_findings_for_the_real_documents_and_with_their_terms_removed(document, monkeypatch):
+    french = PROJECT / "content" / document
+    source = split_front_matter(read_text(french.with_name(french.name.replace(".fr.md", ".nl.md"))))[1]
+    translation = split_front_matter(read_text(french))[1]
+    used = {m[2] for m in matches(source)}
+    removed = translation
+    for form in sorted((f for i in used for f in BASE.terms[i].renderings["fr"].forms), key=len, reverse=True):
+        removed = re.sub(re.escape(form).replace("'", "['’]"), "…", removed, flags=re.IGNORECASE)
+    found = [matches(source), findings(source, translation), findings(source, removed)]
+    assert found[0] and len(found[2]) > len(found[1])  # the documents use terms, and their absence is noticed
+    searching_every_form(monkeypatch)
+    assert [matches(source), findings(source, translation), findings(source, removed)] == found
+
+
+def test_a_form_is_skipped_only_when_one_of_its_words_is_missing():
+    text = "De lokale politiezone en het ANPR-netwerk."
+    lowered = terms._lowered(text)
+    words = terms._words(text, lowered)
+    assert {"lokale", "politiezone", "anpr", "netwerk"} <= words
+    assert list(terms._form("lokale politiezone", False).spans(text, lowered, words)) == [(3, 21)]
+    assert list(terms._form("ANPR", True).spans(text, lowered, words)) == [(29, 33)]
+    assert list(terms._form("lokale politie", False).spans(text, lowered, words)) == []
+    assert terms._words("İ", terms._lowered("İ")) is None  # lowering changed the length: every form is searched
