@@ -329,7 +329,10 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
 def _in_progress(path: Path) -> bool:
     """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it)."""
     try:
-        data = parse_yaml(split_front_matter(read_text(path))[0]).value
+        front = split_front_matter(read_text(path))[0]
+        if IN_PROGRESS not in front and "\\" not in front:  # the key is not there, not even escaped: no YAML to parse
+            return False
+        data = parse_yaml(front).value
     except (OSError, SourceError):
         return False
     return isinstance(data, dict) and data.get(IN_PROGRESS) is True

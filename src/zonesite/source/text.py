@@ -96,9 +96,14 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
     return _scalar(loader, node)
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise SourceError(node.start_mark.line + 1, "yaml.key_plain")
+    if node.tag == _STR:  # most values: what the constructor would give, without its bookkeeping
+        return node.value
     try:
         return loader.construct_object(node, deep=True)
     except ValueError:  # e.g. 2021-02-30

@@ -1,0 +1,48 @@
+"""Front matter read with the line of every value gives the values PyYAML's own loader gives; a translation is
+known to be in progress without parsing front matter that cannot say so."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zonesite.source.reader import _in_progress
+from zonesite.source.text import parse_yaml, read_text, split_front_matter
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+SCALAR = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.dates(),
+                   st.floats(allow_nan=False), st.sampled_from(["yes", "1e3", "0x10", "~", "2021-02-03", "12:30", "'"]))
+VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                     st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)),
+                     max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=10), VALUE, min_size=1, max_size=5), st.booleans())
+def test_the_same_values_as_pyyaml_for_any_document(data, flow):
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    assert parse_yaml(text).value == yaml.safe_load(text)
+
+
+def test_the_same_values_as_pyyaml_for_the_real_front_matter():
+    texts = [split_front_matter(read_text(path))[0] for path in sorted((PROJECT / "content").glob("*/*.md"))]
+    texts += [read_text(path) for path in sorted((PROJECT / "content").glob("*/*.yaml"))]
+    assert len(texts) > 10
+    for text in texts:
+        assert parse_yaml(text).value == yaml.safe_load(text)
+    quoted = parse_yaml('a: "2021-02-03"\nb: !!str 12\nc: 2021-02-03\nd: 12\n').value
+    assert quoted == {"a": "2021-02-03", "b": "12", "c": datetime.date(2021, 2, 3), "d": 12}
+
+
+def test_a_translation_in_progress_however_its_key_is_written(tmp_path):
+    cases = {"in_progress: true": True, '"in_progress": true': True, '"in\\x5fprogress": true': True,
+             "in_progress: false": False, "source_hash: abc": False, 'title: "a \\" b"': False, "in_progress: [": False}
+    for number, (line, expected) in enumerate(cases.items()):
+        path = tmp_path / f"doc{number}.fr.md"
+        path.write_text(f"---\ntitle: x\n{line}\n---\nTekst.\n", encoding="utf-8")
+        assert _in_progress(path) is expected, line
