@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from slugify import slugify
 
+from zonesite.source.markdown import parse
 from zonesite.source.slug import heading_slug
+from zonesite.source.text import read_text, split_front_matter
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 # Latin-1 (the table's part), the characters its clean-up treats apart, and some beyond (python-slugify's part).
 LATIN_1 = st.characters(min_codepoint=0, max_codepoint=255)
@@ -31,5 +37,13 @@ def test_the_same_id_for_long_headings_cut_at_a_word(text):
 
 
 def test_headings_of_the_documents():
-    for text in ("4.2 Leiderschap", "Één & twee", "Financiën 2023, 1,5 % meer", "L'approche « intégrée »", "", "…"):
+    for text in ("4.2 Leiderschap", "Één & twee", "Financiën 2023, 1,5 % meer", "L'approche « intégrée »", "", "…",
+                 "1,,5 ''x'' 2,´3 ½,4 -a- ,", "Æsop's ß" * 9):
         assert heading_slug(text) == expected(text)
+
+
+def test_the_headings_of_the_real_documents():
+    headings = [h.text for path in sorted((PROJECT / "content").glob("*/*.md"))
+                for h in parse(split_front_matter(read_text(path))[1]).headings]
+    assert len(headings) > 100
+    assert [heading_slug(text) for text in headings] == [expected(text) for text in headings]
