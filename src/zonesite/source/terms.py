@@ -236,12 +236,13 @@ class _Form:
     needle: str  # a lowercased piece of every match: a text without it is skipped
     words: tuple[str, ...]  # lowercased: every match is made of these whole words (and spaces and punctuation)
 
+    def may_be_in(self, lowered: str, words: set[str] | None) -> bool:
+        """False when the text cannot contain the form; `lowered` is _lowered(text), `words` _words(text, lowered)."""
+        return self.needle in lowered if words is None else words.issuperset(self.words)
+
     def spans(self, text: str, lowered: str, words: set[str] | None = None) -> Iterator[tuple[int, int]]:
-        """(start, end) of every whole-word match; `lowered` is _lowered(text), `words` is _words(text, lowered)."""
-        if words is not None:
-            if not all(word in words for word in self.words):
-                return
-        elif self.needle not in lowered:
+        """(start, end) of every whole-word match."""
+        if not self.may_be_in(lowered, words):
             return
         pattern, searched = self.pattern, text
         if self.any_case:
@@ -294,7 +295,7 @@ def _source_matches(terms: TermBase, text: str) -> list[_Match]:
     words = _words(text, lowered)
     found = sorted((_Match(start, end, index)
                     for index, term in enumerate(terms.terms)
-                    for form in _forms(term.renderings[terms.source_language])
+                    for form in _forms(term.renderings[terms.source_language]) if form.may_be_in(lowered, words)
                     for start, end in form.spans(text, lowered, words)), key=lambda m: (m.start, -m.end, m.term))
     kept: list[_Match] = []
     reach, reach_span = -1, (-1, -1)  # the furthest end of a kept match so far, and that match's span
