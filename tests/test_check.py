@@ -49,3 +49,14 @@ def test_good_anchor_passes_and_a_translation_needs_its_own_anchors(make_site):
     assert "test.nl.md" not in result.stderr
     # The French headings are translated, so the same anchor is broken there, and check says so.
     assert "test.fr.md:17: link to '#eerste-hoofdstuk'" in result.stderr
+
+
+def test_placeholder_text_left_in_the_body_is_an_error_at_its_line(make_site):
+    body = ("\nEen zin.\n\nDe tekst van het document, woordelijk zoals hij werd vastgesteld.\n\n"
+            "![Beschrijf deze afbeelding](ontbreekt.png)\n")
+    result = run(site(make_site, body), "check")
+    assert result.returncode == 2
+    lines = (DOCUMENT + body).split("\n")
+    text = next(n for n, line in enumerate(lines, 1) if line.startswith("De tekst van het document"))
+    image = next(n for n, line in enumerate(lines, 1) if line.startswith("![Beschrijf"))
+    assert f"test.nl.md:{text}: " in result.stderr and f"test.nl.md:{image}: an image still has" in result.stderr
