@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -66,9 +66,13 @@ class TermBase:
 
     def abbreviations(self, lang: str) -> list[tuple[str, str]]:
         """(abbreviation, what it stands for) in one language, sorted: the data of a glossary page."""
-        pairs = {(r.abbr, r.expansion or r.term) for t in self.terms if (r := t.renderings[lang]).abbr}
-        return sorted(pairs, key=lambda pair: (pair[0].casefold(), pair[0]))
+        return list(self._abbreviations[lang])
 
+    @cached_property
+    def _abbreviations(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Per language, made once: every text of the site marks them up."""
+        return {lang: tuple(sorted({(r.abbr, r.expansion or r.term) for t in self.terms if (r := t.renderings[lang]).abbr},
+                                   key=lambda pair: (pair[0].casefold(), pair[0]))) for lang in self.languages}
 
     def glossary(self, lang: str) -> list[tuple[str, str, dict[str, str]]]:
         """(abbreviation, what it stands for, {other language: its rendering there}) in one language, sorted."""
