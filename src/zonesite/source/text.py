@@ -36,8 +36,19 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# LibYAML's parser when present: several times faster, and it keeps the line of every node too.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """LibYAML's parser when present (several times faster, and it keeps the line of every node too) with PyYAML's
+    safe types. PyYAML resolves the type of every value in Python; a plain value whose first character starts no
+    implicit type (a number, a date, true, null…), and a quoted one, is text without that (the safe loader has no
+    path resolvers)."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and (not implicit[0] or value and value[0] not in self.yaml_implicit_resolvers):
+            return _STR
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class YamlData:
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> YamlData:
-    loader = _LOADER(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         lines: dict[tuple, int] = {}
@@ -94,9 +105,6 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, path + (index,), lines, seen) for index, item in enumerate(node.value)]
     return _scalar(loader, node)
-
-
-_STR = "tag:yaml.org,2002:str"
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
