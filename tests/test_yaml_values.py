@@ -1,5 +1,6 @@
-"""Front matter read with the line of every value gives the values PyYAML's own loader gives; a translation is
-known to be in progress without parsing front matter that cannot say so."""
+"""Front matter found without cutting the text into lines, and read with the line of every value, gives the text
+and values it gave before (PyYAML's own loader); a translation is known to be in progress without parsing front
+matter that cannot say so."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zonesite.source.reader import _in_progress
-from zonesite.source.text import parse_yaml, read_text, split_front_matter
+from zonesite.source.text import SourceError, parse_yaml, read_text, split_front_matter
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -46,3 +47,39 @@ def test_a_translation_in_progress_however_its_key_is_written(tmp_path):
         path = tmp_path / f"doc{number}.fr.md"
         path.write_text(f"---\ntitle: x\n{line}\n---\nTekst.\n", encoding="utf-8")
         assert _in_progress(path) is expected, line
+
+
+def split_line_by_line(text: str) -> tuple[str, str, int] | str:
+    """What the front matter and body were when the text was cut into lines: the reference of the faster search."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return "front_matter.missing"
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return "front_matter.not_closed"
+
+
+def split_now(text: str) -> tuple[str, str, int] | str:
+    try:
+        return split_front_matter(text)
+    except SourceError as error:
+        assert error.line == 1
+        return error.message.id
+
+
+LINE = st.sampled_from(["---", " --- ", "\t---\u00a0", "----", "-- -", "---x", "x---", "title: a", "", " ", "a---b---"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(LINE, max_size=8), st.sampled_from(["", "\n", "\n\n"]))
+def test_front_matter_and_body_as_when_cut_into_lines(lines, end):
+    text = "\n".join(lines) + end
+    assert split_now(text) == split_line_by_line(text)
+
+
+def test_front_matter_of_the_real_documents_as_when_cut_into_lines():
+    for path in sorted((PROJECT / "content").glob("*/*.md")):
+        text = read_text(path)
+        assert split_now(text) == split_line_by_line(text)
+    assert split_now("---\n---") == ("", "", 3) and split_now("---\na: 1\n---\nTekst") == ("a: 1", "Tekst", 4)

@@ -175,11 +175,19 @@ def _unclosed_bracket(lines: list[str]) -> int:
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
-    """Return (front matter, body, line number where the body starts); raises if there is none."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    """Return (front matter, body, line number where the body starts); raises if there is none.
+
+    The front matter is between a first line `---` and the next line `---` (spaces around them allowed); the text is
+    searched for that line rather than cut into lines, as the front matter is a small part of it."""
+    first = text.find("\n")
+    if (text if first < 0 else text[:first]).strip() != "---":
         raise SourceError(1, "front_matter.missing")
-    for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    found = text.find("---", first + 1) if first >= 0 else -1
+    while found >= 0:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip() == "---":
+            return text[first + 1:max(start - 1, first + 1)], text[end + 1:], text.count("\n", 0, start) + 2
+        found = text.find("---", end)
     raise SourceError(1, "front_matter.not_closed")
