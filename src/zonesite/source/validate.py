@@ -70,6 +70,8 @@ def _check_headings(path: Path, body_line: int, headings: tuple[Heading, ...], p
 
 
 def _check_blocks(path: Path, body: str, body_line: int, blocks: tuple[markdown.Block, ...], problems: Problems) -> None:
+    if not blocks:
+        return
     lines = body.split("\n")
     for block in blocks:
         if block.kind == "code":
