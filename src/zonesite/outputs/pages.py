@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from .. import clock
@@ -42,6 +42,14 @@ class DocumentView:
     @property
     def outdated(self) -> bool:
         return self.is_translation and self.version.translated_from != self.source.source_text_hash
+
+    @cached_property
+    def objective_tree(self) -> list[tuple[Objective, list[Objective]]]:
+        """Each objective without a parent, with its children, in the text's order: found once for the document's page
+        and its zone's, rather than by a search through the list for each objective while rendering."""
+        objectives = self.version.objectives
+        return [(objective, [child for child in objectives if child.parent == objective.id])
+                for objective in objectives if not objective.parent]
 
 
 def view(config: Config, doc: Document, lang: str) -> DocumentView:
