@@ -92,7 +92,7 @@ class Pipeline:
                      for pdf in pdfs.values()}
         # The manifest is published with the site: it names no source file, so no draft either.
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
-        written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview)
+        written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview, prepare=self._templates[1].load_all)
         self.cache.prune(media.KIND)
         self.cache.write_json("problems", inputs, [p.to_data() for p in problems.items], on_disk=not self.preview)
         self.cache.prune("problems")  # only the latest build's: the next one compares with it

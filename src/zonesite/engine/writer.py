@@ -62,8 +62,9 @@ def forget(out_dir: Path, path: str) -> None:
 
 
 def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], facts: dict | None = None,
-               progress: bool = False, in_place: bool = False) -> Written:
-    """Make or reuse every output; `facts` are kept in the manifest beside the keys, for the next build.
+               progress: bool = False, in_place: bool = False, prepare: Callable[[], None] | None = None) -> Written:
+    """Make or reuse every output; `facts` are kept in the manifest beside the keys, for the next build. `prepare`
+    does, before worker processes are forked, what each of them would otherwise do again (compiling templates).
 
     A build writes into a staging folder swapped in whole (see stage.py). The preview writes `in_place`: only the
     changed files, each atomically, over its own folder, which nobody publishes; on a save that is a few files
@@ -100,7 +101,7 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
                 else:
                     groups.append([output])
                 written.made.append(output.path)
-        _make_all(stage, groups, progress)
+        _make_all(stage, groups, progress, prepare)
         stage.keep_only(set(manifest))
         for tree in trees:
             if tree.path in manifest and stage.has(tree.path, manifest[tree.path]):
@@ -120,7 +121,7 @@ _WORK: tuple[Stage, list[list[Output]], Synchronized] | None = None  # inherited
 CHUNK = 32  # groups a process takes at a time
 
 
-def _make_all(stage: Stage, groups: list[list[Output]], progress: bool) -> None:
+def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare: Callable[[], None] | None) -> None:
     """Render, compress and write every changed file, on every core: the workers are forked from this process, so they
     have the model, the templates and the list of outputs already; the pages they make are written by them, never
     sent back. This process works too, beside one worker fewer than there are cores: a forked worker ends up with a
@@ -133,6 +134,8 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool) -> None:
     parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
     _WORK = (stage, groups, multiprocessing.Value("q", 0))
     if parallel:
+        if prepare:
+            prepare()
         gc.freeze()  # a worker's garbage collector would write into every object this process holds, copying its page
     try:
         with worker_pool(workers - 1, fork=True) if parallel else nullcontext() as pool:

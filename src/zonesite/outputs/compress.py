@@ -22,10 +22,13 @@ TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".jsonld", "
 
 def encodings() -> dict[str, callable]:
     """Extension of the compressed copy -> how to make it from the bytes of the file."""
-    # Measured on a 45 kB page: brotli quality 5 gives 10.1 kB in 3 ms, quality 11 gives 9.0 kB in 96 ms; at 11 a
-    # cold build of a thousand documents spent 90 s compressing. gzip, for the few browsers without brotli, through
-    # ISA-L: level 3 takes 0.27 ms where zlib's level 6 takes 1.29 ms, for 7 % more bytes (11.8 kB against 11.0 kB).
-    found = {".gz": lambda data: igzip.compress(data, compresslevel=3, mtime=0)}
+    # Measured on 200 document pages of the benchmark corpus (48 kB each), CPU per page and size sent:
+    #   brotli quality 2: 0.50 ms, 10.2 kB; 4: 0.97 ms, 9.9 kB; 5: 1.62 ms, 9.3 kB; 6: 1.91 ms, 9.2 kB; 11: ~90 ms.
+    #   gzip (ISA-L) level 1: 0.14 ms, 11.0 kB; 2: 0.14 ms, 10.9 kB; 3: 0.39 ms, 10.8 kB (zlib 6: 1.3 ms, 11.0 kB).
+    # Brotli stays at 5: nearly every reader gets this copy, on every view, and quality 2 would send them 9 % more for
+    # 1.1 ms saved once per changed page (a cold build of a thousand documents: about 1.6 s of CPU over the cores).
+    # gzip, for the few browsers without brotli, at level 2: 1.6 % more bytes than level 3 for a third of its time.
+    found = {".gz": lambda data: igzip.compress(data, compresslevel=2, mtime=0)}
     if brotli is not None:
         found[".br"] = lambda data: brotli.compress(data, quality=5)
     return found

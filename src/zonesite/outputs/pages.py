@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from .. import clock
@@ -42,6 +42,14 @@ class DocumentView:
     @property
     def outdated(self) -> bool:
         return self.is_translation and self.version.translated_from != self.source.source_text_hash
+
+    @cached_property
+    def objective_tree(self) -> list[tuple[Objective, list[Objective]]]:
+        """Each objective without a parent, with its children, in the text's order: found once for the document's page
+        and its zone's, rather than by a search through the list for each objective while rendering."""
+        objectives = self.version.objectives
+        return [(objective, [child for child in objectives if child.parent == objective.id])
+                for objective in objectives if not objective.parent]
 
 
 def view(config: Config, doc: Document, lang: str) -> DocumentView:
@@ -82,7 +90,8 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     listing = fingerprint([zone.fingerprint for zone in site.zones], currency)
     with_pdfs = fingerprint(listing, all_pdfs)
     # Shown on several pages of a language: gathered once, when the first of them is rendered.
-    objectives_table = cache(lambda lang: objectives_by_theme(config, site, lang))
+    in_force = {key for key, state in currency.items() if state and state.state == "in_force"}
+    objectives_table = cache(lambda lang: objectives_by_theme(config, site, lang, in_force))
     general = cache(lambda lang: general_objectives(config, site, lang))
     for lang in config.languages:
         views = {doc.key: view(config, doc, lang) for doc in site.documents}
@@ -117,6 +126,7 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
             context = lambda lang=lang, key=key, shared=shared: {  # noqa: E731
                 **shared, "page_key": key, "pdfs": all_pdfs, "objectives_table": objectives_table(lang),
                 "general_objectives": general(lang),
+                "in_force_keys": in_force,
                 "pdf_groups": pdf_groups(config, site, pdfs, lang) if key == "verify" else [],
                 "signing": config.pdf_signing,
                 "glossary": config.terms.glossary(lang) if config.terms and key == "glossary" else [],
@@ -165,20 +175,25 @@ def general_ids(config: Config, doc: Document) -> set[str]:
     return {o.id for o in doc.versions[config.default_language].objectives if o.scope == "general"}
 
 
-def objectives_by_theme(config: Config, site: Site, lang: str) -> dict[str, list[tuple[Zone, list[tuple[Document, Objective]]]]]:
-    """For the themes page: theme -> zones -> (document, objective) in the page's language; general goals left out."""
+def objectives_by_theme(config: Config, site: Site, lang: str, in_force: set[str]) -> dict[str, list[tuple[Zone, list, bool]]]:
+    """For the themes page: theme -> zones -> documents -> objectives in the page's language; general goals left out.
+    A document's objectives come together: the page writes what they share (its title, period, status) once. Each
+    zone says whether one of its documents there is in force (`in_force`: the keys of the documents in force)."""
     table: dict[str, list] = {theme: [] for theme in config.themes}
     for zone in site.zones:
         found: dict[str, list] = {theme: [] for theme in config.themes}
         for doc in zone.documents:
             general = general_ids(config, doc)
+            mine: dict[str, list[Objective]] = {}
             for objective in view(config, doc, lang).version.objectives:
                 if objective.id in general:
                     continue
                 for theme in set(objective.themes) & found.keys():
-                    found[theme].append((doc, objective))
+                    mine.setdefault(theme, []).append(objective)
+            for theme, objectives in mine.items():
+                found[theme].append((doc, objectives))
         for theme in config.themes:
-            table[theme].append((zone, found[theme]))
+            table[theme].append((zone, found[theme], any(doc.key in in_force for doc, _ in found[theme])))
     return table
 
 

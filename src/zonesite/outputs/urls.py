@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from ..config import Config
@@ -60,12 +61,14 @@ def _relpath(target: str, start: str) -> str:
     common = 0
     while common < min(len(to_parts), len(from_parts)) and to_parts[common] == from_parts[common]:
         common += 1
-    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:]) or "."
+    return "/".join((("..",) * (len(from_parts) - common)) + to_parts[common:]) or "."
 
 
-def _parts(path: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def _parts(path: str) -> tuple[str, ...]:
+    """Kept: a site's links go from a few thousand folders to a few thousand pages."""
     normal = posixpath.normpath(path) if path else "."
-    return [] if normal == "." else normal.split("/")
+    return () if normal == "." else tuple(normal.split("/"))
 
 
 def absolute(config: Config, path: str) -> str:

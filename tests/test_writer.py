@@ -1,0 +1,55 @@
+"""Writing a big site on every core: the worker processes start with what the build prepared before forking them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+
+from zonesite.config import load_config
+from zonesite.engine import writer
+from zonesite.engine.writer import Output, write_site
+from zonesite.outputs.templates import Templates
+
+PROJECT = Path(__file__).resolve().parent.parent
+PREPARED: list[int] = []  # what `prepare` did, in the process that forks the workers
+
+
+def test_every_worker_sees_what_was_prepared_before_it_was_forked(tmp_path, monkeypatch):
+    """Each file says whether its process had seen `prepare`: a worker forked before it (or never prepared) says 0."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    PREPARED.clear()
+    outputs = [Output(f"page-{number}.txt", str(number), make=lambda: f"{len(PREPARED)} {os.getpid()}")
+               for number in range(writer.PARALLEL_FROM * 2)]
+    write_site(tmp_path / "site", outputs, [], prepare=lambda: PREPARED.append(1))
+    seen = [(tmp_path / "site" / output.path).read_text(encoding="utf-8").split() for output in outputs]
+    assert len({pid for _, pid in seen}) == 2, "the files were not made by two processes"
+    assert {prepared for prepared, _ in seen} == {"1"}
+    assert PREPARED == [1], "prepared more than once"
+
+
+def test_a_small_site_is_made_without_preparing_for_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    called = []
+    outputs = [Output(f"page-{number}.txt", str(number), make=lambda: "x") for number in range(3)]
+    write_site(tmp_path / "site", outputs, [], prepare=lambda: called.append(1))
+    assert called == [] and (tmp_path / "site" / "page-2.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_loading_every_template_compiles_each_once_and_passes_over_a_broken_one(tmp_path, monkeypatch):
+    """A template no page uses may not compile: that stops no build; the others are not compiled again to render."""
+    config = load_config(PROJECT / "site_config.yaml")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("<p>{{ word }}</p>", encoding="utf-8")
+    (folder / "unused.html").write_text("{% if %}", encoding="utf-8")
+    compiles = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *args, **kwargs: compiles.append(1) or original(self, *args, **kwargs))
+    templates = Templates(config, folder)
+    templates.load_all()
+    assert len(compiles) == 2  # both tried
+    assert templates.env.get_template("page.html").render(word="een") == "<p>een</p>"
+    assert len(compiles) == 2, "compiled again to render"
+    assert set(templates.locales) == set(config.languages)
