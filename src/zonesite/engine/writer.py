@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import os
 import shutil
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import write_atomically
 from .manifest import MANIFEST, read_manifest
 from .progress import Progress
 from .stage import Stage, inside, staged_output
 from .workers import worker_pool
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
     return written
 
 
-_WORK: tuple[Stage, list[list[Output]], Synchronized] | None = None  # inherited by the forked workers, never pickled
+_WORK: tuple[Stage, list[list[Output]], Synchronized | _Count] | None = None  # inherited by the forked workers, never pickled
 CHUNK = 32  # groups a process takes at a time
 
 
@@ -131,7 +133,7 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool) -> None:
     workers = os.cpu_count() or 1
     # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
     parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
-    _WORK = (stage, groups, multiprocessing.Value("q", 0))
+    _WORK = (stage, groups, _shared_count() if parallel else _Count())
     if parallel:
         gc.freeze()  # a worker's garbage collector would write into every object this process holds, copying its page
     try:
@@ -176,7 +178,26 @@ def _stop_taking() -> None:
         taken.value = len(groups)
 
 
+@dataclass
+class _Count:
+    """The groups taken so far when this process makes them all: no shared memory to set up, no lock to take."""
+
+    value: int = 0
+
+    def get_lock(self) -> nullcontext:
+        return nullcontext()
+
+
+def _shared_count() -> Synchronized:
+    """The groups taken so far, in memory the forked workers share; multiprocessing is imported only for them."""
+    import multiprocessing
+
+    return multiprocessing.Value("q", 0)
+
+
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 

@@ -14,7 +14,6 @@ from urllib.parse import unquote
 
 from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
-from PIL import Image, UnidentifiedImageError
 
 from ..config import Config
 from ..model import FILE, IMAGE, Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
@@ -169,6 +168,8 @@ def _media(path: Path, written: str, relative: PurePosixPath, resolved: Path, li
 
 def _image_size(path: Path) -> tuple[int, int] | None:
     """Width and height as shown: a photo taken sideways is turned by its EXIF orientation (the copies are too)."""
+    from PIL import Image, UnidentifiedImageError  # only for a text that shows an image
+
     try:
         with Image.open(path) as image:
             width, height = image.size
