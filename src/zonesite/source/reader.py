@@ -196,12 +196,12 @@ def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config
 
 
 def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
-    """The HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
-    data = rendered.html.encode("utf-8")
+    """The headings and HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
+    data = rendered.stored_text().encode("utf-8")
     path = folder / f"{hashlib.sha256(data).hexdigest()}.html"
     if not path.exists():
         write_atomically(path, data)
-    return RenderedMarkdown("", rendered.headings, stored=path)
+    return RenderedMarkdown("", (), stored=path)
 
 
 def _keep_html(doc: Document | None, cache: Cache) -> None:
