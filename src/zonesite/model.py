@@ -80,7 +80,7 @@ class RenderedMarkdown:
 
     body: str  # the HTML, when it is not `stored`
     found: tuple[Heading, ...]  # the headings, when it is not `stored`
-    stored: Path | None = None  # see `stored_text`
+    stored: str | None = None  # the file, see `stored_text`; a string: a Path costs more to unpickle than to use
 
     @property
     def html(self) -> str:
@@ -95,7 +95,8 @@ class RenderedMarkdown:
         return json.dumps([[h.level, h.text, h.anchor, h.line] for h in self.found], ensure_ascii=False) + "\n" + self.body
 
     def _read(self) -> tuple[tuple[Heading, ...], str]:
-        headings, _, html = self.stored.read_text(encoding="utf-8").partition("\n")
+        with open(self.stored, encoding="utf-8") as stream:
+            headings, _, html = stream.read().partition("\n")
         return tuple(Heading(*heading) for heading in json.loads(headings)), html
 
 

@@ -188,11 +188,17 @@ def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config
     doc = _load_document(zone, stem, by_lang, config, problems)
     if doc is None:
         return None, problems
-    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder), real_path=version.path.resolve())
+    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder), real_path=_resolved(version.path))
                 for lang, version in doc.versions.items()}
     doc = replace(doc, versions=versions)
     doc.fingerprint  # hashed here, in the worker, and cached with the document: a build that loads it does not hash it again
     return doc, problems
+
+
+def _resolved(path: Path) -> Path:
+    """The path itself when it is already resolved: the cache then keeps one Path, not two equal ones to unpickle."""
+    resolved = path.resolve()
+    return path if resolved == path else resolved
 
 
 def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
@@ -201,14 +207,14 @@ def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
     path = folder / f"{hashlib.sha256(data).hexdigest()}.html"
     if not path.exists():
         write_atomically(path, data)
-    return RenderedMarkdown("", (), stored=path)
+    return RenderedMarkdown("", (), stored=str(path))
 
 
 def _keep_html(doc: Document | None, cache: Cache) -> None:
     """The HTML files the model points at are used by this build: the cache keeps them."""
     for version in doc.versions.values() if doc else ():
         if version.rendered.stored:
-            cache.use(HTML, version.rendered.stored.name)
+            cache.use(HTML, os.path.basename(version.rendered.stored))
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,
