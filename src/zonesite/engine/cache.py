@@ -87,7 +87,7 @@ class Cache:
         """`on_disk` false: kept for this process only (the preview's, which the next command does not need)."""
         self.memory[(kind, key)] = value
         if on_disk:
-            write_atomically(self.path(kind, key, ".json"), json.dumps(value, sort_keys=True, indent=0).encode("utf-8"))
+            write_atomically(self.path(kind, key, ".json"), json.dumps(value, sort_keys=True).encode("utf-8"))
         else:
             self.use(kind, key + ".json")
 
