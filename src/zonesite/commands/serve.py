@@ -239,13 +239,14 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
     def changed(count: int) -> None:
         began = time.perf_counter()
         files, found = preview.refresh()
+        took = time.perf_counter() - began
+        loop.add_callback(LiveReloadHandler.reload_waiters, "*")  # first: the lines below take time on a big site
         errors = [p for p in found if p.severity == ERROR]
         if errors:
             say_line("serve.rebuilt_errors", found, errors=len(errors))
         else:
-            say_line("serve.rebuilt", found, files=len(files), ms=f"{(time.perf_counter() - began) * 1000:.0f}",
+            say_line("serve.rebuilt", found, files=len(files), ms=f"{took * 1000:.0f}",
                      errors=0, warnings=sum(1 for p in found if p.severity == WARNING))
-        loop.add_callback(LiveReloadHandler.reload_waiters, "*")
         slow.schedule()
 
     threading.Thread(target=watch_sources, args=(preview, changed), daemon=True).start()
