@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -105,11 +106,12 @@ class Pipeline:
     def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
         """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
         kept = dict(pdfs)
+        folder = os.path.join(out_dir, "")  # by plain strings: a Path per document costs more than its stat
         for zone in site.zones:
             for doc in zone.documents:
                 for lang in self.config.languages:
                     path = urls.pdf(lang, doc)
-                    if (doc.zone, doc.slug, lang) in kept or not (out_dir / path).is_file():
+                    if (doc.zone, doc.slug, lang) in kept or not os.path.isfile(folder + path):
                         continue
                     info = facts.get(path) or _facts_of(out_dir / path)
                     kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"],

@@ -5,7 +5,6 @@ A zone whose files did not change is taken from the cache whole, with the proble
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
@@ -100,9 +99,6 @@ def _load_read(cache: Cache, base: str) -> dict[str, tuple]:
     known: dict[str, tuple] = {}
     for shard in SHARDS:
         known.update(cache.get_object(READ, f"{base}-{shard}") or {})
-    # Loaded to live until the build ends, and without cycles: the garbage collector need not walk it again and again
-    # (it did three times in a build with one document edited, the fifth of its time).
-    gc.freeze()
     return known
 
 
