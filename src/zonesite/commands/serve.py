@@ -115,9 +115,10 @@ def _signature(paths: tuple[Path, ...]) -> tuple:
 
 
 def _render_pdfs(config, site, cache_dir: Path) -> int:
-    """The preview's PDFs, in a background process: it and the workers it starts yield to the editor's saves."""
+    """The preview's PDFs, in a background process: it and the workers it starts yield to the editor's saves, and leave
+    them a core of their own: with a PDF worker per core, a save's rebuild waited for a core."""
     os.nice(10)
-    return build_pdfs(config, site, Cache(cache_dir))[1]
+    return build_pdfs(config, site, Cache(cache_dir), workers=max(1, (os.cpu_count() or 1) - 1))[1]
 
 
 class SlowWork:
