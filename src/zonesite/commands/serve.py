@@ -193,6 +193,10 @@ def watch_sources(preview: Preview, on_change) -> None:
 
 def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir: Path | None = None,
           cache_dir: Path | None = None, host: str = "127.0.0.1", lang: str = DEFAULT) -> None:
+    # Imported before the threads start (the watcher's, the background work's): a process forked while another thread
+    # imports a module inherits the lock of that import, held for ever.
+    import concurrent.futures.process  # noqa: F401 - the background work's worker pool
+    import watchfiles  # noqa: F401
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
