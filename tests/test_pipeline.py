@@ -559,6 +559,26 @@ def test_an_edit_reads_that_document_again_and_no_other(make_site):
     assert read_again() == ["ander.nl.md", "test.nl.md"]  # the zone's documents, not the other zone's
 
 
+def test_a_page_made_again_from_the_cache_shows_the_headings_of_its_text(make_site, tmp_path):
+    """The cache keeps a text's headings with its HTML, apart from the model: a page made again for a document the
+    build did not read again (here, after a template changed) has its table of contents, as a fresh build has."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT.replace(
+        "## Eerste hoofdstuk", "## Eerste hoofdstuk\n\nInleiding.\n\n### Een deel van het eerste hoofdstuk")})
+    assert run(root, "build", "--no-pdf", "--no-search").returncode == 0
+    with (root / "templates/document.html").open("a", encoding="utf-8") as template:
+        template.write("{# every page made again #}\n")
+    again = run(root, "build", "--no-pdf", "--no-search", "-v")
+    assert again.returncode == 0, again.stderr
+    assert not [line for line in again.stdout.splitlines() if line.startswith("read ")]  # the model came from the cache
+    assert "nl/testzone/test/index.html" in again.stdout  # and the page was made again
+    page = (root.parent / "out/nl/testzone/test/index.html").read_text(encoding="utf-8")
+    toc = lxml.html.fromstring(page).xpath("//nav[@class='toc']//a")
+    assert [a.get("href") for a in toc] == ["#eerste-hoofdstuk", "#een-deel-van-het-eerste-hoofdstuk"]
+    fresh = tmp_path / "fresh"
+    assert run(root, "build", "--no-pdf", "--no-search", out=fresh, cache=tmp_path / "fresh-cache").returncode == 0
+    assert (fresh / "nl/testzone/test/index.html").read_text(encoding="utf-8") == page
+
+
 def without_index(files: dict[str, str]) -> dict[str, str]:
     """Pagefind's files differ between two builds of the same pages (its entry file is not reproducible)."""
     return {path: digest for path, digest in files.items() if not path.startswith("pagefind/")}

@@ -38,6 +38,23 @@ def test_a_build_with_nothing_changed_imports_none_of_the_renderers(make_site):
     assert not [name for name in HEAVY if name in imported]
 
 
+# What a build with one document edited does not use, unless a text shows an image or a PDF is made.
+UNUSED_BY_AN_EDIT = ("pikepdf", "PIL", "weasyprint", "markdown_it", "importlib.metadata", "urllib.request",
+                     "multiprocessing", "concurrent.futures")
+
+
+def test_a_build_with_one_document_edited_imports_only_what_it_uses(make_site):
+    root = make_site()
+    assert build(root).returncode == 0
+    document = root / "content/testzone/test.nl.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEen zin erbij.\n", encoding="utf-8")
+    again = build(root, "-X", "importtime")
+    assert again.returncode == 0 and "(0 rendered" not in again.stdout, again.stdout + again.stderr
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
+    assert "zonesite.pipeline" in imported and "jinja2" in imported  # the page was made
+    assert not [name for name in UNUSED_BY_AN_EDIT if name in imported]
+
+
 def test_library_versions_are_those_importlib_reports():
     expected = []
     for name in fingerprint.RENDERING_LIBRARIES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -73,16 +74,30 @@ class Heading:
 
 @dataclass(frozen=True)
 class RenderedMarkdown:
-    """A text's HTML and headings. The HTML of a document read once is kept in a file of the cache (`stored`) and
-    read only when a page or PDF shows it: a build that renders a few pages does not load every document's text."""
+    """A text's HTML and headings. Those of a document read once are kept in a file of the cache (`stored`) and
+    read only when a page or PDF shows them: a build that renders a few pages does not load every document's text,
+    nor its headings (half of what the cache of what was read would hold, and of the time to load it)."""
 
     body: str  # the HTML, when it is not `stored`
-    headings: tuple[Heading, ...]
-    stored: Path | None = None
+    found: tuple[Heading, ...]  # the headings, when it is not `stored`
+    stored: str | None = None  # the file, see `stored_text`; a string: a Path costs more to unpickle than to use
 
     @property
     def html(self) -> str:
-        return self.stored.read_text(encoding="utf-8") if self.stored else self.body
+        return self._read()[1] if self.stored else self.body
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return self._read()[0] if self.stored else self.found
+
+    def stored_text(self) -> str:
+        """What `stored` holds: the headings as one line of JSON, then the HTML."""
+        return json.dumps([[h.level, h.text, h.anchor, h.line] for h in self.found], ensure_ascii=False) + "\n" + self.body
+
+    def _read(self) -> tuple[tuple[Heading, ...], str]:
+        with open(self.stored, encoding="utf-8") as stream:
+            headings, _, html = stream.read().partition("\n")
+        return tuple(Heading(*heading) for heading in json.loads(headings)), html
 
 
 IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types (extensions) or FILE

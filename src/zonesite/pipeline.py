@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.signing import CERTIFICATE
 from .outputs.templates import KIND as TEMPLATES_KIND
 from .outputs.templates import Templates
-from .problems import ContentError, Problems
+from .problems import ContentError, Problem, Problems
 from .source.history import History, read_history
 from .source import reader
 from .source.reader import read_site
@@ -45,6 +46,7 @@ class Pipeline:
         self.lang = lang  # the editor's language: only the preview's overlay shows messages
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
+        self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
 
     def validate(self) -> tuple[Site, Problems]:
@@ -105,11 +107,12 @@ class Pipeline:
     def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
         """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
         kept = dict(pdfs)
+        folder = os.path.join(out_dir, "")  # by plain strings: a Path per document costs more than its stat
         for zone in site.zones:
             for doc in zone.documents:
                 for lang in self.config.languages:
                     path = urls.pdf(lang, doc)
-                    if (doc.zone, doc.slug, lang) in kept or not (out_dir / path).is_file():
+                    if (doc.zone, doc.slug, lang) in kept or not os.path.isfile(folder + path):
                         continue
                     info = facts.get(path) or _facts_of(out_dir / path)
                     kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"],
@@ -140,7 +143,8 @@ class Pipeline:
                  **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
-            report = problems_json(problems, self.lang)
+            self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
+            report = problems_json(problems, self.lang, self._worded)
             outputs.insert(0, Output(PREVIEW_PROBLEMS, fingerprint(report), make=lambda: report))
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
@@ -223,10 +227,12 @@ def _unique(outputs: list[Output]) -> list[Output]:
     return list(seen.values())
 
 
-def problems_json(problems: Problems, lang: str) -> str:
-    """What the preview's overlay shows, in the editor's language; `pdf` says when PDFs are being rebuilt (serve)."""
-    return json.dumps({"errors": [p.render(lang) for p in problems.errors],
-                       "warnings": [p.render(lang) for p in problems.warnings],
-                       "notes": [p.render(lang) for p in problems.notes],
+def problems_json(problems: Problems, lang: str, worded: dict[Problem, str] | None = None) -> str:
+    """What the preview's overlay shows, in the editor's language; `pdf` says when PDFs are being rebuilt (serve).
+    `worded`: the problems already put into words in that language."""
+    words = worded.__getitem__ if worded is not None else lambda p: p.render(lang)
+    return json.dumps({"errors": [words(p) for p in problems.errors],
+                       "warnings": [words(p) for p in problems.warnings],
+                       "notes": [words(p) for p in problems.notes],
                        "titles": {"errors": say(lang, "overlay.errors"), "warnings": say(lang, "overlay.warnings")},
                        "pdf": ""}, ensure_ascii=False)

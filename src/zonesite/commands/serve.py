@@ -115,9 +115,10 @@ def _signature(paths: tuple[Path, ...]) -> tuple:
 
 
 def _render_pdfs(config, site, cache_dir: Path) -> int:
-    """The preview's PDFs, in a background process: it and the workers it starts yield to the editor's saves."""
+    """The preview's PDFs, in a background process: it and the workers it starts yield to the editor's saves, and leave
+    them a core of their own: with a PDF worker per core, a save's rebuild waited for a core."""
     os.nice(10)
-    return build_pdfs(config, site, Cache(cache_dir))[1]
+    return build_pdfs(config, site, Cache(cache_dir), workers=max(1, (os.cpu_count() or 1) - 1))[1]
 
 
 class SlowWork:
@@ -192,6 +193,10 @@ def watch_sources(preview: Preview, on_change) -> None:
 
 def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir: Path | None = None,
           cache_dir: Path | None = None, host: str = "127.0.0.1", lang: str = DEFAULT) -> None:
+    # Imported before the threads start (the watcher's, the background work's): a process forked while another thread
+    # imports a module inherits the lock of that import, held for ever.
+    import concurrent.futures.process  # noqa: F401 - the background work's worker pool
+    import watchfiles  # noqa: F401
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
@@ -239,13 +244,14 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
     def changed(count: int) -> None:
         began = time.perf_counter()
         files, found = preview.refresh()
+        took = time.perf_counter() - began
+        loop.add_callback(LiveReloadHandler.reload_waiters, "*")  # first: the lines below take time on a big site
         errors = [p for p in found if p.severity == ERROR]
         if errors:
             say_line("serve.rebuilt_errors", found, errors=len(errors))
         else:
-            say_line("serve.rebuilt", found, files=len(files), ms=f"{(time.perf_counter() - began) * 1000:.0f}",
+            say_line("serve.rebuilt", found, files=len(files), ms=f"{took * 1000:.0f}",
                      errors=0, warnings=sum(1 for p in found if p.severity == WARNING))
-        loop.add_callback(LiveReloadHandler.reload_waiters, "*")
         slow.schedule()
 
     threading.Thread(target=watch_sources, args=(preview, changed), daemon=True).start()

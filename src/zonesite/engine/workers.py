@@ -4,11 +4,13 @@ build that started them."""
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1
 
@@ -25,6 +27,10 @@ def _die_with_parent() -> None:
 
 
 def worker_pool(workers: int, fork: bool = False) -> ProcessPoolExecutor:
-    """`fork`: the workers start as copies of this process, with everything it holds (Linux and macOS)."""
+    """`fork`: the workers start as copies of this process, with everything it holds (Linux and macOS).
+    Imported here: a build that reads or makes a few files has no workers."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork") if fork else None
     return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, mp_context=context)

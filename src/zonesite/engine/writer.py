@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import os
 import shutil
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import write_atomically
 from .manifest import MANIFEST, read_manifest
 from .progress import Progress
 from .stage import Stage, inside, staged_output
 from .workers import worker_pool
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def forget(out_dir: Path, path: str) -> None:
     """Something other than a build wrote `path` (the preview's error report): the next build must write it."""
     manifest = read_manifest(out_dir)
     if manifest.get("files", {}).pop(path, None) is not None:
-        write_atomically(out_dir / MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
+        write_atomically(out_dir / MANIFEST, _json(manifest))
 
 
 def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], facts: dict | None = None,
@@ -85,7 +87,7 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
         # The site on disk is already this build's output: no file of it is written.
         written.reused = [output.path for output in outputs]
         if any(before.get(key) != value for key, value in facts.items()):  # only what the build knows of it changed
-            write_atomically(out_dir / MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
+            write_atomically(out_dir / MANIFEST, _json(facts))
         return written
     with staged_output(out_dir, MANIFEST) as stage:
         groups: list[list[Output]] = []
@@ -113,11 +115,11 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
                 stage.clear_tree(tree.path)
                 tree.make(stage.root)
                 written.made.append(tree.path)
-        stage.write(MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
+        stage.write(MANIFEST, _json(facts))
     return written
 
 
-_WORK: tuple[Stage, list[list[Output]], Synchronized] | None = None  # inherited by the forked workers, never pickled
+_WORK: tuple[Stage, list[list[Output]], Synchronized | _Count] | None = None  # inherited by the forked workers, never pickled
 CHUNK = 32  # groups a process takes at a time
 
 
@@ -132,7 +134,7 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare:
     workers = os.cpu_count() or 1
     # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
     parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
-    _WORK = (stage, groups, multiprocessing.Value("q", 0))
+    _WORK = (stage, groups, _shared_count() if parallel else _Count())
     if parallel:
         if prepare:
             prepare()
@@ -179,7 +181,32 @@ def _stop_taking() -> None:
         taken.value = len(groups)
 
 
+@dataclass
+class _Count:
+    """The groups taken so far when this process makes them all: no shared memory to set up, no lock to take."""
+
+    value: int = 0
+
+    def get_lock(self) -> nullcontext:
+        return nullcontext()
+
+
+def _shared_count() -> Synchronized:
+    """The groups taken so far, in memory the forked workers share; multiprocessing is imported only for them."""
+    import multiprocessing
+
+    return multiprocessing.Value("q", 0)
+
+
+def _json(manifest: dict) -> str:
+    """One line: json's fast encoder works only without indentation (with it, writing the manifest of a big site cost
+    a tenth of a build with one document edited)."""
+    return json.dumps(manifest, sort_keys=True)
+
+
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -206,6 +233,6 @@ def _write_in_place(out_dir: Path, outputs: list[Output], trees: list[TreeOutput
     for path in previous.keys() - facts["files"].keys():
         target = inside(out_dir, path)
         shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
-    write_atomically(out_dir / MANIFEST, json.dumps(facts, sort_keys=True, indent=0))
+    write_atomically(out_dir / MANIFEST, _json(facts))
     return written
 

@@ -7,11 +7,9 @@ and made again only when the image changes. The PDF shows the original: it reads
 from __future__ import annotations
 
 import io
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-from PIL import Image, ImageOps
 
 from ..config import Config
 from ..engine.cache import Cache, write_atomically
@@ -46,6 +44,8 @@ def outputs(config: Config, site: Site, cache: Cache) -> list[Output]:
 
 def _copies(cache: Cache, media: Media) -> list[tuple[int, str, Path]]:
     """(width, fingerprint, cached file) of each copy, made now when the cache does not have it."""
+    from importlib import metadata  # only for an image with copies
+
     made = []
     for width in media.copies:
         key = fingerprint(media.sha256, width, SAVE_OPTIONS, REDUCING_GAP, metadata.version("pillow"))
@@ -58,6 +58,8 @@ def _copies(cache: Cache, media: Media) -> list[tuple[int, str, Path]]:
 
 def narrower(source: Path, width: int) -> bytes:
     """The image `width` pixels wide, in its own format, turned upright, without its metadata (camera, place)."""
+    from PIL import Image, ImageOps  # only when a copy is made
+
     with Image.open(source) as original:
         kind = original.format or "PNG"
         original.draft(None, (width, width))  # both sides at least the width: turned upright or not, it is enough

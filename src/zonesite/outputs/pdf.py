@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import re
-from concurrent.futures import as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..engine.cache import Cache, write_atomically
-from ..engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
+from ..engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint, library_versions
 from ..engine.progress import Progress
 from ..engine.workers import worker_pool
 from ..model import Document, Site, Zone
@@ -25,7 +24,6 @@ from ..problems import Problems
 from . import urls
 from .media import pdf_sources
 from .pages import view
-from .pdfstructure import repair
 from .signing import Signing
 from .templates import KIND as TEMPLATES_KIND
 from .templates import Templates
@@ -98,6 +96,8 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
                 write_pdf(*task)
                 bar.step()
         else:
+            from concurrent.futures import as_completed  # with the workers only
+
             with worker_pool(count) as pool:
                 for future in as_completed([pool.submit(write_pdf, *task) for task in tasks]):
                     future.result()
@@ -149,6 +149,8 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
 
     page_url, files = sources
     attachments = [_source_attachment(Path(source))] if source else []
+    from .pdfstructure import repair  # pikepdf: only when a PDF is made
+
     with _renderer_log() as logged:
         fonts = FontConfiguration()  # needed for the stylesheet's @font-face to be used
         stylesheet = CSS(string=css, base_url=base_url, font_config=fonts)
@@ -242,15 +244,7 @@ def _reason(config: Config, job: PdfJob) -> str:
 
 def _pdf_libraries() -> tuple:
     """The versions of the libraries that repair and sign: a new pikepdf or pyHanko makes the PDFs again."""
-    from importlib import metadata
-
-    versions = []
-    for name in ("pikepdf", "pyhanko", "pyhanko-certvalidator", "python-pkcs11", "cryptography"):
-        try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, None))
-    return tuple(versions)
+    return tuple(library_versions(("pikepdf", "pyhanko", "pyhanko-certvalidator", "python-pkcs11", "cryptography")))
 
 
 def _counter_css(template: str) -> str:

@@ -18,7 +18,6 @@ from functools import cached_property, lru_cache
 from html import unescape
 from urllib.parse import quote
 
-from markdown_it.rules_block.table import escapedSplit
 from markdown_it_pyrs import MarkdownIt
 
 from ..model import Heading, Media, RenderedMarkdown
@@ -495,7 +494,11 @@ _TRIM = " \t\n\r\x0b\x0c"
 def split_cells(line: str) -> list[str]:
     """A table row cut at its pipes as markdown-it's escapedSplit cuts it (`\\|` stays in its cell), fast when the
     row has no backslash."""
-    return line.split("|") if "\\" not in line else escapedSplit(line)
+    if "\\" not in line:
+        return line.split("|")
+    from markdown_it.rules_block.table import escapedSplit  # markdown-it-py: only for a row with a backslash
+
+    return escapedSplit(line)
 
 
 def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: tuple[Media, ...] = (), sizes: str = "",

@@ -73,7 +73,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
             if key in known:
                 found[(scan.slug, stem)] = kept[key] = known[key]
             else:
-                todo.append((key, scan.slug, stem, by_lang))
+                todo.append((key, scan.slug, stem, {lang: Path(path) for lang, path in by_lang.items()}))
     for (key, slug, stem, by_lang), result in zip(todo, _read_documents(todo, config, cache.folder / HTML)):
         found[(slug, stem)] = kept[key] = result
         if read is not None:
@@ -116,22 +116,23 @@ def _save_read(cache: Cache, base: str, known: dict[str, tuple], kept: dict[str,
 
 @dataclass
 class ZoneScan:
-    """A zone folder's files, sorted by what they are, with their sizes and times: what its documents' keys are made of."""
+    """A zone folder's files, sorted by what they are, with their sizes and times: what its documents' keys are made of.
+    Files by their path as a string: a build scans every file and reads a few, for which it makes a Path."""
 
     folder: Path
     slug: str
     problems: Problems = field(default_factory=Problems)
-    zone_file: Path | None = None
-    documents: dict[str, dict[str, Path]] = field(default_factory=dict)
-    others: list[Path] = field(default_factory=list)
+    zone_file: str | None = None
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)
+    others: list[str] = field(default_factory=list)
     named_badly: bool = False  # nothing in a folder with a name no zone may have is read
     zone_file_refused: bool = False  # a zone.yaml that links out of the content folder is not read
-    stats: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    def signature(self, by_lang: dict[str, Path]) -> tuple:
+    def signature(self, by_lang: dict[str, str]) -> tuple:
         """A document depends on its own files and on the zone's other files (images and annexes it may show)."""
-        return (tuple((lang, path.name, self.stats[path]) for lang, path in sorted(by_lang.items())),
-                tuple((str(path), self.stats[path]) for path in self.others))
+        return (tuple((lang, os.path.basename(path), self.stats[path]) for lang, path in sorted(by_lang.items())),
+                tuple((path, self.stats[path]) for path in self.others))
 
 
 def _scan_zone(folder: Path, root: Path, config: Config) -> ZoneScan:
@@ -150,23 +151,23 @@ def _scan_folder(scan: ZoneScan, folder: Path, root: Path, config: Config, top: 
     entries = sorted((entry for entry in os.scandir(folder) if not entry.name.startswith(".")), key=lambda entry: entry.name)
     subfolders = []
     for entry in entries:
-        path = Path(entry.path)
-        if entry.is_symlink() and not _inside(path, root, scan.problems):
+        path = entry.path
+        if entry.is_symlink() and not _inside(Path(path), root, scan.problems):
             scan.zone_file_refused |= top and entry.name == "zone.yaml"
             continue
         if entry.is_dir():
-            subfolders.append(path)
+            subfolders.append(Path(path))
             continue
         stat = entry.stat(follow_symlinks=False)
         scan.stats[path] = (stat.st_size, stat.st_mtime_ns)
         if top and entry.name == "zone.yaml":
             scan.zone_file = path
-        elif path.suffix != ".md":
+        elif not entry.name.endswith(".md"):
             scan.others.append(path)
         elif not top:
-            scan.problems.error(path, 0, "document.in_subfolder", target=f"{scan.slug}/{entry.name}")
+            scan.problems.error(Path(path), 0, "document.in_subfolder", target=f"{scan.slug}/{entry.name}")
         else:
-            _sort_document_file(path, config, scan.documents, scan.problems)
+            _sort_document_file(path, entry.name, config, scan.documents, scan.problems)
     for subfolder in subfolders:
         _scan_folder(scan, subfolder, root, config, top=False)
 
@@ -188,27 +189,33 @@ def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config
     doc = _load_document(zone, stem, by_lang, config, problems)
     if doc is None:
         return None, problems
-    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder), real_path=version.path.resolve())
+    versions = {lang: replace(version, rendered=_stored(version.rendered, html_folder), real_path=_resolved(version.path))
                 for lang, version in doc.versions.items()}
     doc = replace(doc, versions=versions)
     doc.fingerprint  # hashed here, in the worker, and cached with the document: a build that loads it does not hash it again
     return doc, problems
 
 
+def _resolved(path: Path) -> Path:
+    """The path itself when it is already resolved: the cache then keeps one Path, not two equal ones to unpickle."""
+    resolved = path.resolve()
+    return path if resolved == path else resolved
+
+
 def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
-    """The HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
-    data = rendered.html.encode("utf-8")
+    """The headings and HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
+    data = rendered.stored_text().encode("utf-8")
     path = folder / f"{hashlib.sha256(data).hexdigest()}.html"
     if not path.exists():
         write_atomically(path, data)
-    return RenderedMarkdown("", rendered.headings, stored=path)
+    return RenderedMarkdown("", (), stored=str(path))
 
 
 def _keep_html(doc: Document | None, cache: Cache) -> None:
     """The HTML files the model points at are used by this build: the cache keeps them."""
     for version in doc.versions.values() if doc else ():
         if version.rendered.stored:
-            cache.use(HTML, version.rendered.stored.name)
+            cache.use(HTML, os.path.basename(version.rendered.stored))
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,
@@ -218,8 +225,8 @@ def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]]
         problems.extend(found)
     if scan.named_badly:
         return None
-    zone_file = scan.zone_file or scan.folder / "zone.yaml"
-    key = fingerprint(base, str(zone_file), scan.stats.get(zone_file))
+    zone_file = Path(scan.zone_file) if scan.zone_file else scan.folder / "zone.yaml"
+    key = fingerprint(base, str(zone_file), scan.stats.get(str(zone_file)))
     if scan.zone_file_refused:
         zone_fields, zone_problems = None, Problems()
     else:
@@ -232,7 +239,7 @@ def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]]
     problems.extend(zone_problems)
     used = {media.source for doc, _ in documents.values() if doc
             for version in doc.versions.values() for media in version.media}
-    for path in scan.others:
+    for path in map(Path, scan.others):
         if path.resolve() not in used:
             problems.warning(path, 0, "content.unused_file")
     if zone_fields is None:
@@ -250,12 +257,12 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
     return True
 
 
-def _sort_document_file(path: Path, config: Config, files: dict[str, dict[str, Path]], problems: Problems) -> None:
-    stem, _, lang = path.stem.rpartition(".")
+def _sort_document_file(path: str, name: str, config: Config, files: dict[str, dict[str, str]], problems: Problems) -> None:
+    stem, _, lang = name.removesuffix(".md").rpartition(".")
     if not stem or lang not in config.languages:
-        problems.error(path, 0, "document.bad_file_name", languages=config.languages)
+        problems.error(Path(path), 0, "document.bad_file_name", languages=config.languages)
     elif not SLUG.match(stem):
-        problems.error(path, 0, "document.bad_name", name=stem)
+        problems.error(Path(path), 0, "document.bad_name", name=stem)
     else:
         files.setdefault(stem, {})[lang] = path
 

@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from babel import Locale
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
-from PIL import Image, UnidentifiedImageError
 
 from ..config import Config
 from ..model import FILE, IMAGE, Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
@@ -172,6 +171,8 @@ def _media(path: Path, written: str, relative: PurePosixPath, resolved: Path, li
 
 def _image_size(path: Path) -> tuple[int, int] | None:
     """Width and height as shown: a photo taken sideways is turned by its EXIF orientation (the copies are too)."""
+    from PIL import Image, UnidentifiedImageError  # only for a text that shows an image
+
     try:
         with Image.open(path) as image:
             width, height = image.size
