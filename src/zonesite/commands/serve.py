@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import os
@@ -145,6 +146,16 @@ class SlowWork:
                 return
             if rendered:
                 self.say_line("serve.slow_done", problems=found, count=rendered)
+            settle()
+
+
+def settle() -> None:
+    """Once the editor pauses: one full collection, then what survives is set aside (gc.freeze), so the collections
+    a save's allocations start do not scan the model the preview keeps between saves (70-90 ms for 1,000 documents,
+    in the middle of a save). Unfrozen first: what became garbage since the last pause is collected too."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _log_traceback(folder: Path) -> Path:
@@ -235,6 +246,7 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
         say_line("serve.port_taken", port=wanted, free=chosen)
     started = time.perf_counter()
     written, problems = preview.refresh()
+    settle()
     say_line("serve.ready", problems, url=f"http://{host}:{chosen}/", files=len(written),
              seconds=f"{time.perf_counter() - started:.1f}")
     slow = SlowWork(preview, say_line)
