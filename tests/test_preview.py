@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import weakref
+from pathlib import Path
 
-from zonesite.commands.serve import settle
+from tests.conftest import DOCUMENT
+from zonesite.commands.serve import Preview, settle
 
 
 class Cycle:
@@ -31,3 +33,31 @@ def test_settle_sets_the_survivors_aside_and_frees_the_garbage_of_before():
         assert kept.me is kept
     finally:
         gc.unfreeze()
+
+
+def preview_of(root: Path) -> Preview:
+    preview = Preview(root / "site_config.yaml", None, root.parent / "preview", root.parent / "cache", "en")
+    preview.refresh()
+    return preview
+
+
+def saved(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_feeds_and_the_sitemap_follow_each_save(make_site):
+    """A title edited shows in the feed at once; a new document is in the sitemap and the feed at the next save."""
+    root = make_site()
+    preview = preview_of(root)
+    out = root.parent / "preview"
+    assert "Testdocument" in (out / "nl/feed.xml").read_text(encoding="utf-8")
+    saved(root / "content/testzone/test.nl.md", "title: Testdocument", "title: Herzien document")
+    preview.refresh()
+    feed = (out / "nl/feed.xml").read_text(encoding="utf-8")
+    assert "Herzien document" in feed and "Testdocument" not in feed
+    (root / "content/testzone/tweede.nl.md").write_text(DOCUMENT.replace("Testdocument", "Tweede document"), encoding="utf-8")
+    preview.refresh()
+    assert "/nl/testzone/tweede/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "Tweede document" in (out / "nl/feed.xml").read_text(encoding="utf-8")

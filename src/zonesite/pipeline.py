@@ -138,9 +138,9 @@ class Pipeline:
             outputs.append(Output(pdf.path, pdf.sha256, source=pdf.cached))
             outputs.append(Output(pdf.path + ".sha256", pdf.sha256, make=lambda pdf=pdf: f"{pdf.sha256}  {pdf.filename}\n"))
         outputs.extend(media.outputs(config, site, self.cache))
-        texts = {"sitemap.xml": feeds.sitemap(config, pages), "robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
-                 **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {}),
-                 **{f"{lang}/feed.xml": feeds.atom_feed(config, site, lang) for lang in config.languages}}
+        outputs.extend(self._feeds(site, pages))
+        texts = {"robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
+                 **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {})}
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
             self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
@@ -153,6 +153,16 @@ class Pipeline:
         outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
 
+    def _feeds(self, site: Site, pages: list[Page]) -> list[Output]:
+        """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""
+        config = self.config
+        made = fingerprint(code_fingerprint(), config)
+        listed = [(page.path, page.lang, page.in_sitemap, page.alternates) for page in pages]
+        outputs = [Output("sitemap.xml", fingerprint(made, listed), make=lambda: feeds.sitemap(config, pages))]
+        model = fingerprint(made, [zone.fingerprint for zone in site.zones])
+        outputs.extend(Output(f"{lang}/feed.xml", fingerprint(model, lang), make=lambda lang=lang: feeds.atom_feed(config, site, lang))
+                       for lang in config.languages)
+        return outputs
 
     def _open_data(self, site: Site, pdfs: dict, history: dict[str, History]) -> list[Output]:
         """The objectives per language as CSV and JSON, and the DCAT-AP catalogue; made only when what they show changed."""
