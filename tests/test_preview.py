@@ -61,3 +61,16 @@ def test_the_feeds_and_the_sitemap_follow_each_save(make_site):
     preview.refresh()
     assert "/nl/testzone/tweede/" in (out / "sitemap.xml").read_text(encoding="utf-8")
     assert "Tweede document" in (out / "nl/feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_zone_follows_each_save_of_its_files(make_site):
+    """The zone kept between saves is made again when its zone.yaml or one of its documents changes."""
+    root = make_site()
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/index.html"
+    saved(root / "content/testzone/zone.yaml", "Testzone", "Hernoemde zone")
+    preview.refresh()
+    assert "Hernoemde zone" in page.read_text(encoding="utf-8")
+    saved(root / "content/testzone/test.nl.md", "title: Testdocument", "title: Herzien document")
+    preview.refresh()
+    assert "Herzien document" in page.read_text(encoding="utf-8")

@@ -224,8 +224,9 @@ class Zone:
         """The zone without its documents: its name, address, chief."""
         return fingerprints.fingerprint(replace(self, documents=()))
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
+        """Hashed once per zone: the preview keeps a zone none of whose files changed from one save to the next."""
         return fingerprints.fingerprint((self.facts_fingerprint, [doc.fingerprint for doc in self.documents]))
 
 

@@ -48,11 +48,13 @@ class Pipeline:
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
+        self.zones: dict = {}  # the zones of the last validation, kept when their files did not change (see read_site)
 
     def validate(self) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised."""
         self.read = []
-        site, problems = read_site(self.config, self.content_dir, self.cache, read=self.read, persist=not self.preview)
+        site, problems = read_site(self.config, self.content_dir, self.cache, read=self.read, persist=not self.preview,
+                                  zones=self.zones)
         for kind in (reader.READ,) if self.preview else (reader.READ, reader.HTML):
             # The preview keeps older HTML: its PDFs, made in the background, may still be reading a text edited since.
             self.cache.prune(kind)

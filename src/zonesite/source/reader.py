@@ -38,14 +38,17 @@ PARALLEL_FROM = 40  # documents to read before worker processes pay for their st
 
 
 def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Path] | None = None,
-              persist: bool = True) -> tuple[Site, Problems]:
+              persist: bool = True, zones: dict[tuple, Zone] | None = None) -> tuple[Site, Problems]:
     """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected.
 
     The unit of work is the document: one whose files (and the zone's other files, which it may show) did not change
     comes from the cache, so an edit re-reads that document only (its files are added to `read`). What was read is
     kept in one cache entry for the code and configuration (one file to load, not one per document), written to disk
     when it changed and `persist`. The HTML of a cached document stays in the cache until a page shows it (see
-    `RenderedMarkdown`)."""
+    `RenderedMarkdown`).
+
+    `zones`: the zones of the last read by the keys of their files, replaced by this read's. The preview passes the
+    same dict on every save, so a zone none of whose files changed is the same object, with the fingerprints it keeps."""
     problems = Problems()
     if not content_dir.is_dir():
         problems.error(content_dir, 0, "content.not_found")
@@ -66,10 +69,12 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
     known = _load_read(cache, base)
     kept: dict[str, tuple] = {}  # what this build read or took from `known`, by key: the next build's `known`
     found: dict[tuple[str, str], tuple[Document | None, Problems]] = {}
+    keys: dict[str, list[str]] = {}  # each zone's documents' keys
     todo = []
     for scan in scans:
         for stem, by_lang in scan.documents.items():
             key = fingerprint(base, scan.slug, stem, scan.signature(by_lang))
+            keys.setdefault(scan.slug, []).append(key)
             if key in known:
                 found[(scan.slug, stem)] = kept[key] = known[key]
             else:
@@ -80,13 +85,15 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
             read.extend(by_lang.values())
     for doc, _ in found.values():
         _keep_html(doc, cache)
-    zones = []
+    before, made = zones if zones is not None else {}, {}
     for scan in scans:
-        zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems)
-        if zone:
-            zones.append(zone)
+        zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems,
+                     keys.get(scan.slug, []), before, made)
     _save_read(cache, base, known, kept, persist)
-    site = Site(tuple(zones))
+    if zones is not None:
+        zones.clear()
+        zones.update(made)
+    site = Site(tuple(made.values()))
     problems.extend(validate.check_site(site, config))
     return site, problems
 
@@ -219,12 +226,14 @@ def _keep_html(doc: Document | None, cache: Cache) -> None:
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,
-          known: dict[str, tuple], kept: dict[str, tuple], problems: Problems) -> Zone | None:
+          known: dict[str, tuple], kept: dict[str, tuple], problems: Problems, document_keys: list[str],
+          before: dict[tuple, Zone], made: dict[tuple, Zone]) -> None:
+    """The zone of a folder into `made`, by the keys of its files: the one in `before` when they are the same."""
     problems.extend(scan.problems)
     for _, found in documents.values():
         problems.extend(found)
     if scan.named_badly:
-        return None
+        return
     zone_file = Path(scan.zone_file) if scan.zone_file else scan.folder / "zone.yaml"
     key = fingerprint(base, str(zone_file), scan.stats.get(str(zone_file)))
     if scan.zone_file_refused:
@@ -243,10 +252,13 @@ def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]]
         if path.resolve() not in used:
             problems.warning(path, 0, "content.unused_file")
     if zone_fields is None:
-        return None
-    docs = sorted((doc for doc, _ in documents.values() if doc), key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
-    zone = Zone(slug=scan.slug, path=zone_file, documents=tuple(docs), **zone_fields)
-    return zone
+        return
+    made_of = (key, tuple(document_keys))
+    zone = before.get(made_of)
+    if zone is None:
+        docs = sorted((doc for doc, _ in documents.values() if doc), key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
+        zone = Zone(slug=scan.slug, path=zone_file, documents=tuple(docs), **zone_fields)
+    made[made_of] = zone
 
 
 def _inside(path: Path, root: Path, problems: Problems) -> bool:
