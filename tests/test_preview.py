@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.conftest import DOCUMENT
 from zonesite.commands.serve import Preview, settle
+from zonesite.outputs.pdf import jobs
 
 
 class Cycle:
@@ -74,3 +75,18 @@ def test_a_zone_follows_each_save_of_its_files(make_site):
     saved(root / "content/testzone/test.nl.md", "title: Testdocument", "title: Herzien document")
     preview.refresh()
     assert "Herzien document" in page.read_text(encoding="utf-8")
+
+
+def test_pdf_jobs_are_kept_with_their_zone_and_follow_an_edit(make_site):
+    """The jobs of a zone kept between saves are those of the last save; an edited text gets a PDF of its own."""
+    root = make_site()
+    preview = preview_of(root)
+    pipeline = preview.pipeline
+    site, _ = pipeline.validate()
+    first = jobs(pipeline.config, site, pipeline.pdf_jobs)
+    again = jobs(pipeline.config, pipeline.validate()[0], pipeline.pdf_jobs)
+    assert [job.key for job in again] == [job.key for job in first] and again[0] is first[0]
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste hoofdstuk.", "Een andere zin.")
+    edited = jobs(pipeline.config, pipeline.validate()[0], pipeline.pdf_jobs)
+    assert len(edited) == len(first) and not {job.key for job in edited} & {job.key for job in first}
+    assert edited == jobs(pipeline.config, pipeline.validate()[0])  # as a build without the preview's memory finds them

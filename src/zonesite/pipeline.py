@@ -49,6 +49,7 @@ class Pipeline:
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.zones: dict = {}  # the zones of the last validation, kept when their files did not change (see read_site)
+        self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
 
     def validate(self) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised."""
@@ -81,7 +82,8 @@ class Pipeline:
         if not self.preview:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems, read=self.read)
-        pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress)
+        pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress,
+                                                     known_jobs=self.pdf_jobs)
         problems.extend(renderer_problems(self.config, site, pdfs))
         if with_pdf:
             self.cache.prune(PDF_KIND)

@@ -56,28 +56,44 @@ class PdfJob:
     key: str
 
 
-def jobs(config: Config, site: Site) -> list[PdfJob]:
-    """Every PDF of the site with the fingerprint of all that goes into it."""
+def jobs(config: Config, site: Site, known: dict[int, tuple] | None = None) -> list[PdfJob]:
+    """Every PDF of the site with the fingerprint of all that goes into it.
+
+    `known`: the jobs of the last call by zone, replaced by this call's. The preview keeps a zone none of whose files
+    changed as the same object (see read_site): its jobs are those of the last save, not hashed again."""
     # The signing configuration and the certificate's fingerprint are part of `config`; named again to be plain.
     shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _pdf_libraries(),
                          files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
-    found = []
+    before = known if known is not None else {}
+    made: dict[int, tuple] = {}
     for zone in site.zones:
-        for doc in zone.documents:
-            for lang in config.languages:
-                shown = view(config, doc, lang)
-                key = fingerprint(shared, zone.facts_fingerprint, doc.fingerprint, lang, shown.version.source_text_hash, shown.source.source_text_hash)
-                found.append(PdfJob(zone, doc, lang, key[:32]))
+        kept = before.get(id(zone))
+        if kept is None or kept[0] is not zone or kept[1] != shared:  # by identity: the zone is kept with its jobs
+            kept = (zone, shared, _zone_jobs(config, zone, shared))
+        made[id(zone)] = kept
+    if known is not None:
+        known.clear()
+        known.update(made)
+    return [job for _, _, zone_jobs in made.values() for job in zone_jobs]
+
+
+def _zone_jobs(config: Config, zone: Zone, shared: str) -> list[PdfJob]:
+    found = []
+    for doc in zone.documents:
+        for lang in config.languages:
+            shown = view(config, doc, lang)
+            key = fingerprint(shared, zone.facts_fingerprint, doc.fingerprint, lang, shown.version.source_text_hash, shown.source.source_text_hash)
+            found.append(PdfJob(zone, doc, lang, key[:32]))
     return found
 
 
 def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True, progress: bool = False,
-               workers: int | None = None) -> tuple[dict[tuple[str, str, str], PdfFile], int]:
+               workers: int | None = None, known_jobs: dict[int, tuple] | None = None) -> tuple[dict[tuple[str, str, str], PdfFile], int]:
     """The PDFs of the site by (zone, document, language) and how many were rendered now.
 
-    With `render` false, only those already in the cache are returned.
+    With `render` false, only those already in the cache are returned. `known_jobs`: see `jobs`.
     """
-    all_jobs = jobs(config, site)
+    all_jobs = jobs(config, site, known_jobs)
     present = cache.names(KIND)  # one listing of the folder, not two files tried per PDF
     todo = [job for job in all_jobs if not {f"{job.key}.json", f"{job.key}.pdf"} <= present or cache.read_json(KIND, job.key) is None]
     if todo and render:
