@@ -47,6 +47,8 @@ class Pipeline:
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
+        self._as_data: dict[Problem, list] = {}  # and as the cache keeps them
+        self._page_keys: dict[str, tuple[tuple, str]] = {}  # each page's inputs and key: see _page_key
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.zones: dict = {}  # the zones of the last validation, kept when their files did not change (see read_site)
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
@@ -100,7 +102,8 @@ class Pipeline:
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview, prepare=self._templates[1].load_all)
         self.cache.prune(media.KIND)
-        self.cache.write_json("problems", inputs, [p.to_data() for p in problems.items], on_disk=not self.preview)
+        self._as_data = {p: self._as_data.get(p) or p.to_data() for p in problems.items}
+        self.cache.write_json("problems", inputs, [self._as_data[p] for p in problems.items], on_disk=not self.preview)
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
@@ -134,8 +137,9 @@ class Pipeline:
                                                compiled=self.cache.folder / TEMPLATES_KIND)
         templates = self._templates[1]
         shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
-        outputs = [Output(page.path, fingerprint(shared, page.path, page.template, page.lang, page.alternates, page.inputs),
-                          make=lambda page=page: templates.render(page)) for page in pages]
+        keys = {}
+        outputs = [Output(page.path, self._page_key(keys, shared, page), make=lambda page=page: templates.render(page)) for page in pages]
+        self._page_keys = keys
         for asset in assets:
             outputs.append(Output(asset.path, fingerprint(asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
@@ -156,6 +160,15 @@ class Pipeline:
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+
+    def _page_key(self, keys: dict[str, tuple[tuple, str]], shared: str, page: Page) -> str:
+        """The page's key, into `keys`; the last build's when its inputs are equal: compared, not hashed again."""
+        inputs = (shared, page.template, page.lang, page.alternates, page.inputs)
+        known = self._page_keys.get(page.path)
+        key = known[1] if known and known[0] == inputs else fingerprint(shared, page.path, page.template, page.lang,
+                                                                         page.alternates, page.inputs)
+        keys[page.path] = (inputs, key)
+        return key
 
     def _feeds(self, site: Site, pages: list[Page]) -> list[Output]:
         """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""
