@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.conftest import DOCUMENT
 from zonesite.commands.serve import Preview, settle
+from zonesite.engine.fingerprint import Fingerprints, fingerprint
 from zonesite.outputs.pdf import jobs
 
 
@@ -90,3 +91,12 @@ def test_pdf_jobs_are_kept_with_their_zone_and_follow_an_edit(make_site):
     edited = jobs(pipeline.config, pipeline.validate()[0], pipeline.pdf_jobs)
     assert len(edited) == len(first) and not {job.key for job in edited} & {job.key for job in first}
     assert edited == jobs(pipeline.config, pipeline.validate()[0])  # as a build without the preview's memory finds them
+
+
+def test_fingerprints_kept_between_builds_are_those_of_their_parts():
+    """Taken again when the parts are equal, made again when one differs: always the fingerprint of the parts."""
+    kept = Fingerprints()
+    for parts in (("a", [1, 2]), ("a", [1, 2]), ("a", [2, 1]), ("b", [2, 1]), ("b", [2, 1])):
+        kept.start()
+        assert kept("page", *parts) == fingerprint(*parts)
+    assert kept("other", "a") == fingerprint("a")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Config
 from .engine.cache import Cache
-from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
+from .engine.fingerprint import Fingerprints, code_fingerprint, files_fingerprint, fingerprint
 from .engine.writer import Output, TreeOutput, write_site
 from .messages import DEFAULT, say
 from .model import Site
@@ -48,7 +48,7 @@ class Pipeline:
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
         self._as_data: dict[Problem, list] = {}  # and as the cache keeps them
-        self._page_keys: dict[str, tuple[tuple, str]] = {}  # each page's inputs and key: see _page_key
+        self._fingerprints = Fingerprints()  # the pages' fingerprints, kept between the preview's builds
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.zones: dict = {}  # the zones of the last validation, kept when their files did not change (see read_site)
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
@@ -92,7 +92,8 @@ class Pipeline:
         else:
             pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
         result.pdfs = len(pdfs)
-        pages = plan(self.config, site, pdfs, history)
+        self._fingerprints.start()
+        pages = plan(self.config, site, pdfs, history, self._fingerprints)
         outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
@@ -137,9 +138,9 @@ class Pipeline:
                                                compiled=self.cache.folder / TEMPLATES_KIND)
         templates = self._templates[1]
         shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
-        keys = {}
-        outputs = [Output(page.path, self._page_key(keys, shared, page), make=lambda page=page: templates.render(page)) for page in pages]
-        self._page_keys = keys
+        keyed = self._fingerprints
+        outputs = [Output(page.path, keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs),
+                          make=lambda page=page: templates.render(page)) for page in pages]
         for asset in assets:
             outputs.append(Output(asset.path, fingerprint(asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
@@ -160,15 +161,6 @@ class Pipeline:
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
-
-    def _page_key(self, keys: dict[str, tuple[tuple, str]], shared: str, page: Page) -> str:
-        """The page's key, into `keys`; the last build's when its inputs are equal: compared, not hashed again."""
-        inputs = (shared, page.template, page.lang, page.alternates, page.inputs)
-        known = self._page_keys.get(page.path)
-        key = known[1] if known and known[0] == inputs else fingerprint(shared, page.path, page.template, page.lang,
-                                                                         page.alternates, page.inputs)
-        keys[page.path] = (inputs, key)
-        return key
 
     def _feeds(self, site: Site, pages: list[Page]) -> list[Output]:
         """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""

@@ -22,6 +22,27 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+class Fingerprints:
+    """Fingerprints by name, each taken from the last build again when its parts are equal: the preview keeps one
+    between saves, where most parts are the very objects of the save before, compared at once instead of hashed.
+    Parts whose order matters are tuples or lists (equal dicts may list their items in another order)."""
+
+    def __init__(self):
+        self.last: dict = {}
+        self.now: dict = {}
+
+    def start(self) -> None:
+        """A new build: the fingerprints of the last one are those to compare with."""
+        if self.now:
+            self.last, self.now = self.now, {}
+
+    def __call__(self, name: object, *parts: object) -> str:
+        known = self.last.get(name)
+        value = known[1] if known is not None and known[0] == parts else fingerprint(*parts)
+        self.now[name] = (parts, value)
+        return value
+
+
 def files_fingerprint(*paths: Path, pattern: str = "*") -> str:
     """Names and bytes of files, folders taken whole; a missing path counts as empty."""
     digest = hashlib.sha256()

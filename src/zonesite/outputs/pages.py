@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import clock
 from ..config import Config
-from ..engine.fingerprint import fingerprint
+from ..engine.fingerprint import Fingerprints, fingerprint
 from ..model import Document, Objective, Site, Version, Zone
 from ..source.history import History
 from ..source.markdown import render_markdown
@@ -77,18 +77,20 @@ def history_of(history: dict[str, History], version: Version) -> History | None:
     return history.get(f"{version.path.parent.name}/{version.path.name}")
 
 
-def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None) -> list[Page]:
+def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None,
+         fingerprints: Fingerprints | None = None) -> list[Page]:
     """Every page of every language; `pdfs` are the official copies by (zone, document, language), `history` the
-    content's git history by file."""
+    content's git history by file; `fingerprints` those the preview keeps between saves."""
     history = history or {}
+    hashed = fingerprints or Fingerprints()
     pages: list[Page] = []
     every = lambda make: {lang: make(lang) for lang in config.languages}  # noqa: E731
     all_pdfs = sorted(pdfs.values(), key=lambda pdf: pdf.path)
     today = clock.today()
     currency = site.currencies(today)  # in force, expired, replaced: as of today
     # The model without texts, from the fingerprints the zones and documents keep: a text edit re-renders only its own pages.
-    listing = fingerprint([zone.fingerprint for zone in site.zones], currency)
-    with_pdfs = fingerprint(listing, all_pdfs)
+    listing = hashed("listing", [zone.fingerprint for zone in site.zones], currency)
+    with_pdfs = hashed("with_pdfs", listing, all_pdfs)
     # Shown on several pages of a language: gathered once, when the first of them is rendered.
     in_force = {key for key, state in currency.items() if state and state.state == "in_force"}
     objectives_table = cache(lambda lang: objectives_by_theme(config, site, lang, in_force))
@@ -106,7 +108,7 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                               lambda lang=lang, zone=zone, shared=shared: {**shared, "zone": zone,
                                                                            "structured_data": _zone_data(config, zone, lang)},
                               every(lambda l, z=zone: urls.zone(l, z)),
-                              fingerprint(zone.fingerprint, [currency[doc.key] for doc in zone.documents])))
+                              hashed(urls.zone(lang, zone), zone.fingerprint, [currency[doc.key] for doc in zone.documents])))
             for doc in zone.documents:
                 pdf = pdfs.get((doc.zone, doc.slug, lang))
                 shown = views[doc.key]
@@ -116,8 +118,8 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                     "structured_data": structured.document(config, shown, zone, pdf, dates)}
                 related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
                                                                  doc.replaces and doc.replaces.key) if key in views]
-                inputs = fingerprint(zone_facts, doc.fingerprint, shown.version.source_text_hash, shown.source.source_text_hash,
-                                     pdf, currency[doc.key], related, dates)
+                inputs = hashed(urls.document(lang, doc), zone_facts, doc.fingerprint, shown.version.source_text_hash,
+                                shown.source.source_text_hash, pdf, currency[doc.key], related, dates)
                 pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
                                   every(lambda l, d=doc: urls.document(l, d)), inputs))
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
