@@ -137,12 +137,12 @@ class Pipeline:
             self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets,
                                                compiled=self.cache.folder / TEMPLATES_KIND)
         templates = self._templates[1]
-        shared = fingerprint(code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
-        keyed = self._fingerprints
+        keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
+        shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
         outputs = [Output(page.path, keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs),
                           make=lambda page=page: templates.render(page)) for page in pages]
         for asset in assets:
-            outputs.append(Output(asset.path, fingerprint(asset.data), make=lambda asset=asset: asset.data))
+            outputs.append(Output(asset.path, keyed(("asset", asset.path), asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
             outputs.append(Output(pdf.path, pdf.sha256, source=pdf.cached))
             outputs.append(Output(pdf.path + ".sha256", pdf.sha256, make=lambda pdf=pdf: f"{pdf.sha256}  {pdf.filename}\n"))
@@ -165,10 +165,11 @@ class Pipeline:
     def _feeds(self, site: Site, pages: list[Page]) -> list[Output]:
         """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""
         config = self.config
-        made = fingerprint(code_fingerprint(), config)
+        keyed = self._fingerprints
+        made = keyed("texts", code_fingerprint(), config)
         listed = [(page.path, page.lang, page.in_sitemap, page.alternates) for page in pages]
-        outputs = [Output("sitemap.xml", fingerprint(made, listed), make=lambda: feeds.sitemap(config, pages))]
-        model = fingerprint(made, [zone.fingerprint for zone in site.zones])
+        outputs = [Output("sitemap.xml", keyed("sitemap", made, listed), make=lambda: feeds.sitemap(config, pages))]
+        model = keyed("feeds", made, [zone.fingerprint for zone in site.zones])
         outputs.extend(Output(f"{lang}/feed.xml", fingerprint(model, lang), make=lambda lang=lang: feeds.atom_feed(config, site, lang))
                        for lang in config.languages)
         return outputs
@@ -176,7 +177,7 @@ class Pipeline:
     def _open_data(self, site: Site, pdfs: dict, history: dict[str, History]) -> list[Output]:
         """The objectives per language as CSV and JSON, and the DCAT-AP catalogue; made only when what they show changed."""
         config = self.config
-        model = fingerprint(code_fingerprint(), config, [zone.fingerprint for zone in site.zones])
+        model = self._fingerprints("open data", code_fingerprint(), config, [zone.fingerprint for zone in site.zones])
         outputs = [Output(urls.CATALOGUE, fingerprint(model, sorted(pdfs.values(), key=lambda pdf: pdf.path), sorted(history.items())),
                           make=lambda: opendata.catalogue(config, site, pdfs, history))]
         for lang in config.languages:
