@@ -50,14 +50,14 @@ class Pipeline:
         self._as_data: dict[Problem, list] = {}  # and as the cache keeps them
         self._fingerprints = Fingerprints()  # the pages' fingerprints, kept between the preview's builds
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
-        self.zones: dict = {}  # the zones of the last validation, kept when their files did not change (see read_site)
+        self.kept = reader.Kept()  # what the last validation read, kept when its files did not change (see read_site)
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
 
-    def validate(self) -> tuple[Site, Problems]:
-        """The one validation pass; errors are in the problems, not raised."""
+    def validate(self, tree: tuple | None = None) -> tuple[Site, Problems]:
+        """The one validation pass; errors are in the problems, not raised. `tree`: see read_site."""
         self.read = []
         site, problems = read_site(self.config, self.content_dir, self.cache, read=self.read, persist=not self.preview,
-                                  zones=self.zones)
+                                  kept_from=self.kept, tree=tree)
         for kind in (reader.READ,) if self.preview else (reader.READ, reader.HTML):
             # The preview keeps older HTML: its PDFs, made in the background, may still be reading a text edited since.
             self.cache.prune(kind)
@@ -78,7 +78,7 @@ class Pipeline:
         if seen.result is not None:  # nothing the site is made from changed: not even the model is loaded
             return seen.result
         started, previous, history, inputs = seen.started, seen.previous, seen.history, seen.inputs
-        site, problems = self.validate()
+        site, problems = self.validate(seen.tree)
         if problems.errors:
             raise ContentError(problems.items)
         if not self.preview:

@@ -60,13 +60,17 @@ class Look:
     history: dict[str, History]
     started: float
     result: BuildResult | None = None
+    tree: tuple = ()  # the content folder's tree_signature, which the reader may compare zone by zone
 
 
-def inputs_key(config: Config, content_dir: Path, preview: bool, flags: tuple, history: dict[str, History]) -> str:
+def inputs_key(config: Config, content_dir: Path, preview: bool, flags: tuple, history: dict[str, History],
+               tree: tuple | None = None) -> str:
     """Everything a build reads, by name, size and time for content, the content's git history (a commit changes
-    the dates pages show) and the day (whether a document is in force depends on it): equal keys, equal sites."""
+    the dates pages show) and the day (whether a document is in force depends on it): equal keys, equal sites.
+    `tree`: the content's tree_signature, when the caller has it."""
     root = config.root
-    return fingerprint(code_fingerprint(), config, preview, flags, clock.today(), tree_signature(content_dir),
+    tree = tree_signature(content_dir) if tree is None else tree
+    return fingerprint(code_fingerprint(), config, preview, flags, clock.today(), tree,
                        files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
 
 
@@ -74,8 +78,9 @@ def look(config: Config, content_dir: Path, cache: Cache, out_dir: Path, *, prev
     started = time.perf_counter()
     previous = read_manifest(out_dir)
     history = read_history(content_dir, config.history_trailers, cache)
-    inputs = inputs_key(config, content_dir, preview, flags, history)
-    seen = Look(inputs, previous, history, started)
+    tree = tree_signature(content_dir)
+    inputs = inputs_key(config, content_dir, preview, flags, history, tree)
+    seen = Look(inputs, previous, history, started, tree=tree)
     known = cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
     if known is not None and _all_present(out_dir, previous["files"]):
         seen.result = BuildResult(out_dir, Problems([Problem.from_data(item) for item in known]),

@@ -37,8 +37,17 @@ SCOPES = {"general"}
 PARALLEL_FROM = 40  # documents to read before worker processes pay for their start
 
 
+@dataclass
+class Kept:
+    """What one read keeps for the next, in the preview's process: each zone folder's scan with the part of the content's
+    tree_signature it was made from, and each zone by the keys of its files."""
+
+    scans: dict[str, tuple[tuple, ZoneScan]] = field(default_factory=dict)
+    zones: dict[tuple, Zone] = field(default_factory=dict)
+
+
 def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Path] | None = None,
-              persist: bool = True, zones: dict[tuple, Zone] | None = None) -> tuple[Site, Problems]:
+              persist: bool = True, kept_from: Kept | None = None, tree: tuple | None = None) -> tuple[Site, Problems]:
     """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected.
 
     The unit of work is the document: one whose files (and the zone's other files, which it may show) did not change
@@ -47,14 +56,17 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
     when it changed and `persist`. The HTML of a cached document stays in the cache until a page shows it (see
     `RenderedMarkdown`).
 
-    `zones`: the zones of the last read by the keys of their files, replaced by this read's. The preview passes the
-    same dict on every save, so a zone none of whose files changed is the same object, with the fingerprints it keeps."""
+    `kept_from`: what the last read kept, replaced by this read's. The preview passes the same one on every save with
+    the content's `tree` (unchanged.look's): a zone folder whose names, sizes and times are the same is not scanned
+    again, and a zone none of whose files changed is the same object, with the fingerprints it keeps."""
     problems = Problems()
     if not content_dir.is_dir():
         problems.error(content_dir, 0, "content.not_found")
         return Site(()), problems
     root = content_dir.resolve()
-    scans = []
+    memory = kept_from or Kept()
+    trees = _by_zone(tree) if tree is not None else {}
+    scans, scanned = [], {}
     for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         path = Path(entry.path)
         if entry.name.startswith("."):
@@ -62,7 +74,12 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         if entry.is_symlink() and not path.resolve().is_relative_to(root):
             problems.error(path, 0, "content.symlink_outside", target=str(path.resolve()))
         elif entry.is_dir():
-            scans.append(_scan_zone(path, root, config))
+            part = trees.get(entry.name)
+            last = memory.scans.get(entry.name)
+            scan = last[1] if part and last and last[0] == part and not last[1].linked else _scan_zone(path, root, config)
+            scans.append(scan)
+            if part:
+                scanned[entry.name] = (part, scan)
         else:
             problems.warning(path, 0, "content.not_zone_folder")
     base = fingerprint(code_fingerprint(), config)
@@ -85,17 +102,25 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
             read.extend(by_lang.values())
     for doc, _ in found.values():
         _keep_html(doc, cache)
-    before, made = zones if zones is not None else {}, {}
+    before, made = memory.zones, {}
     for scan in scans:
         zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems,
                      keys.get(scan.slug, []), before, made)
     _save_read(cache, base, known, kept, persist)
-    if zones is not None:
-        zones.clear()
-        zones.update(made)
+    memory.zones = made
+    if tree is not None:
+        memory.scans = scanned
     site = Site(tuple(made.values()))
     problems.extend(validate.check_site(site, config))
     return site, problems
+
+
+def _by_zone(tree: tuple) -> dict[str, list]:
+    """The entries of a tree_signature by their first folder: each zone's part, its folder's own entry first."""
+    parts: dict[str, list] = {}
+    for entry in tree:
+        parts.setdefault(entry[0].split("/", 1)[0], []).append(entry)
+    return parts
 
 
 READ, HTML = "read", "html"  # the reader's kinds in the cache: what it read, the HTML of the documents
@@ -135,6 +160,7 @@ class ZoneScan:
     named_badly: bool = False  # nothing in a folder with a name no zone may have is read
     zone_file_refused: bool = False  # a zone.yaml that links out of the content folder is not read
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    linked: bool = False  # a symbolic link inside: what it leads to is not in the tree_signature, so scanned each time
 
     def signature(self, by_lang: dict[str, str]) -> tuple:
         """A document depends on its own files and on the zone's other files (images and annexes it may show)."""
@@ -159,6 +185,7 @@ def _scan_folder(scan: ZoneScan, folder: Path, root: Path, config: Config, top: 
     subfolders = []
     for entry in entries:
         path = entry.path
+        scan.linked |= entry.is_symlink()
         if entry.is_symlink() and not _inside(Path(path), root, scan.problems):
             scan.zone_file_refused |= top and entry.name == "zone.yaml"
             continue
