@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import weakref
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from tests.conftest import DOCUMENT
 from zonesite.commands.serve import Preview, settle
 from zonesite.engine.fingerprint import Fingerprints, fingerprint
 from zonesite.outputs.pdf import jobs
+from zonesite.pipeline import PREVIEW_PROBLEMS
 
 
 class Cycle:
@@ -100,3 +102,18 @@ def test_fingerprints_kept_between_builds_are_those_of_their_parts():
         kept.start()
         assert kept("page", *parts) == fingerprint(*parts)
     assert kept("other", "a") == fingerprint("a")
+
+
+def test_a_save_while_the_pdfs_are_rebuilt_keeps_saying_so(make_site):
+    """The overlay's report written by a save says what the preview says of the PDFs at that moment."""
+    root = make_site()
+    preview = preview_of(root)
+    report = root.parent / "preview" / PREVIEW_PROBLEMS
+    preview.pdf_state = "De PDF's worden opnieuw gemaakt…"
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste hoofdstuk.", "Een andere zin.")
+    preview.refresh()
+    assert json.loads(report.read_text(encoding="utf-8"))["pdf"] == preview.pdf_state
+    preview.pdf_state = ""
+    saved(root / "content/testzone/test.nl.md", "Een andere zin.", "Nog een andere zin.")
+    preview.refresh()
+    assert json.loads(report.read_text(encoding="utf-8"))["pdf"] == ""

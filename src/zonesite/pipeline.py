@@ -44,6 +44,7 @@ class Pipeline:
     def __init__(self, config: Config, content_dir: Path, cache_dir: Path, *, preview: bool = False, lang: str = DEFAULT):
         self.config, self.content_dir, self.preview = config, content_dir, preview
         self.lang = lang  # the editor's language: only the preview's overlay shows messages
+        self.overlay_pdf = ""  # what the preview's overlay says of the PDFs: being rebuilt, or ready (see serve.py)
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
@@ -153,7 +154,7 @@ class Pipeline:
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
             self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
-            report = problems_json(problems, self.lang, self._worded)
+            report = problems_json(problems, self.lang, self._worded, self.overlay_pdf)
             outputs.insert(0, Output(PREVIEW_PROBLEMS, fingerprint(report), make=lambda: report))
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
@@ -247,7 +248,7 @@ def _unique(outputs: list[Output]) -> list[Output]:
     return list(seen.values())
 
 
-def problems_json(problems: Problems, lang: str, worded: dict[Problem, str] | None = None) -> str:
+def problems_json(problems: Problems, lang: str, worded: dict[Problem, str] | None = None, pdf: str = "") -> str:
     """What the preview's overlay shows, in the editor's language; `pdf` says when PDFs are being rebuilt (serve).
     `worded`: the problems already put into words in that language."""
     words = worded.__getitem__ if worded is not None else lambda p: p.render(lang)
@@ -255,4 +256,4 @@ def problems_json(problems: Problems, lang: str, worded: dict[Problem, str] | No
                        "warnings": [words(p) for p in problems.warnings],
                        "notes": [words(p) for p in problems.notes],
                        "titles": {"errors": say(lang, "overlay.errors"), "warnings": say(lang, "overlay.warnings")},
-                       "pdf": ""}, ensure_ascii=False)
+                       "pdf": pdf}, ensure_ascii=False)

@@ -55,13 +55,12 @@ class Preview:
                 self.config_read = read
                 if config != self.pipeline.config:
                     self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=self.lang)
+                self.pipeline.overlay_pdf = self.pdf_state  # written with the problems: the report is not written twice
                 result = self.pipeline.build(self.out_dir, with_pdf=slow, with_search=slow)
             except ContentError as error:
                 problems = Problems(list(error.problems))
                 self.write_report(problems, self.pdf_state)
                 return [], problems.items
-            if self.pdf_state:
-                self.write_report(pdf=self.pdf_state)
             return result.rendered, result.problems.items
 
     def write_report(self, problems: Problems | None = None, pdf: str = "") -> None:
