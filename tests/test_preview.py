@@ -117,3 +117,16 @@ def test_a_save_while_the_pdfs_are_rebuilt_keeps_saying_so(make_site):
     saved(root / "content/testzone/test.nl.md", "Een andere zin.", "Nog een andere zin.")
     preview.refresh()
     assert json.loads(report.read_text(encoding="utf-8"))["pdf"] == ""
+
+
+def test_a_zone_folder_that_is_a_link_follows_each_save(make_site):
+    """A zone folder linked to a folder elsewhere in the content: a save there shows, though the link did not change."""
+    root = make_site({"content/.bron/zone.yaml": "name: {nl: Tweede zone, fr: Deuxième zone}\n",
+                      "content/.bron/plan.nl.md": DOCUMENT.replace("Testdocument", "Plan van de tweede zone")})
+    (root / "content/tweede").symlink_to(".bron")
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/tweede/plan/index.html"
+    assert "Plan van de tweede zone" in page.read_text(encoding="utf-8")
+    saved(root / "content/.bron/plan.nl.md", "Plan van de tweede zone", "Herzien plan")
+    preview.refresh()
+    assert "Herzien plan" in page.read_text(encoding="utf-8")

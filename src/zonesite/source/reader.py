@@ -74,7 +74,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         if entry.is_symlink() and not path.resolve().is_relative_to(root):
             problems.error(path, 0, "content.symlink_outside", target=str(path.resolve()))
         elif entry.is_dir():
-            part = trees.get(entry.name)
+            part = None if entry.is_symlink() else trees.get(entry.name)  # the signature does not follow a link
             last = memory.scans.get(entry.name)
             scan = last[1] if part and last and last[0] == part and not last[1].linked else _scan_zone(path, root, config)
             scans.append(scan)
@@ -104,8 +104,8 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         _keep_html(doc, cache)
     before, made = memory.zones, {}
     for scan in scans:
-        zone = _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems,
-                     keys.get(scan.slug, []), before, made)
+        _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems,
+              keys.get(scan.slug, []), before, made)
     _save_read(cache, base, known, kept, persist)
     memory.zones = made
     if tree is not None:
