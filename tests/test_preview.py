@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import weakref
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tests.conftest import DOCUMENT
-from zonesite.commands.serve import Preview, settle
+from zonesite.commands.serve import Preview, settle, yield_to_saves
 from zonesite.engine.fingerprint import Fingerprints, fingerprint
 from zonesite.outputs.pdf import jobs
 from zonesite.pipeline import PREVIEW_PROBLEMS
@@ -130,3 +132,15 @@ def test_a_zone_folder_that_is_a_link_follows_each_save(make_site):
     saved(root / "content/.bron/plan.nl.md", "Plan van de tweede zone", "Herzien plan")
     preview.refresh()
     assert "Herzien plan" in page.read_text(encoding="utf-8")
+
+
+def test_the_background_pdf_work_runs_only_on_an_idle_core():
+    """The process that renders the preview's PDFs, and the workers it starts, give way to a save's rebuild."""
+    with ProcessPoolExecutor(1) as pool:
+        assert pool.submit(_policy_after_yielding).result() == os.SCHED_IDLE
+
+
+def _policy_after_yielding() -> int:
+    yield_to_saves()
+    with ProcessPoolExecutor(1) as pool:  # a worker it starts
+        return pool.submit(os.sched_getscheduler, 0).result()
