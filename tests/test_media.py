@@ -191,6 +191,21 @@ def test_an_image_beside_the_document_is_still_published_beside_its_page(make_si
     assert (root.parent / "out/nl/testzone/test/kaart.png").read_bytes() == png(300, 200)
 
 
+
+@pytest.mark.parametrize("link_first", [False, True])
+def test_an_image_also_linked_to_keeps_its_size(make_site, link_first):
+    """A text that shows an image and links to the same file, in either order: the image keeps its width and height
+    and its copies, the link goes to the published file."""
+    shown, linked = "\n![Kaart van de zone](kaart.png)\n", "\nZie [de kaart op ware grootte](kaart.png).\n"
+    document = DOCUMENT + (linked + shown if link_first else shown + linked)
+    root = one_document(make_site, document, extra={"content/testzone/kaart.png": png(1600, 800)})
+    assert run(root, "build", "--no-pdf", "--no-search").returncode == 0
+    body = page(root.parent / "out", "nl").xpath("//div[@class='doc-body']")[0]
+    [image] = body.xpath(".//img")
+    assert (image.get("width"), image.get("height")) == ("1600", "800")
+    assert image.get("srcset")
+    assert [a.get("href") for a in body.xpath(".//a[text()='de kaart op ware grootte']")] == ["kaart.png"]
+
 WRONG = {
     "missing image": ("\n![Kaart](test/kaart.png)\n", "test/kaart.png", {}),
     "missing annex": ("\nZie [de begroting](test/begroting.xlsx).\n", "begroting.xlsx", {}),

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from markdown_it_pyrs import MarkdownIt
 
-from ..model import Heading, Media, RenderedMarkdown
+from ..model import IMAGE, Heading, Media, RenderedMarkdown
 from .slug import heading_slug
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
@@ -526,10 +526,20 @@ def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: 
 _FILE = re.compile(r'<img src="(?P<src>[^"]*)"(?P<rest>(?: alt="[^"]*")?(?: title="[^"]*")?) />|<a href="(?P<href>[^"]*)"')
 
 
+def files_by_name(media: tuple[Media, ...]) -> dict[str, Media]:
+    """Each file by the name the text gives it. A file both shown and linked to is the image: a link needs only
+    where it is published, which is the same, and the image its size."""
+    files: dict[str, Media] = {}
+    for file in media:
+        if file.kind == IMAGE or file.written not in files:
+            files[file.written] = file
+    return files
+
+
 def _place_files(html: str, media: tuple[Media, ...], sizes: str) -> str:
     """A file of the document as published beside its page; an image with its size (no jump while the page loads),
     its narrower copies for the browser to choose from, and loaded only when it is about to be seen."""
-    files = {file.written: file for file in media}
+    files = files_by_name(media)
 
     def place(match: re.Match) -> str:
         file = files.get(unescape(match["src"] if match["src"] is not None else match["href"]))

@@ -15,7 +15,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Heading, Media, RenderedMarkdown
 from .markdown import (BOLD_HEADING_MAX, DOCUMENT_LINK, SAFE_SCHEMES, Block, Link, Parsed, abbreviation_pattern,
-                       editor_note, page_of, scheme, slug, table_label)
+                       editor_note, files_by_name, page_of, scheme, slug, table_label)
 
 
 def _parser() -> MarkdownIt:
@@ -137,7 +137,7 @@ def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: 
            abbreviations: tuple[tuple[str, str], ...] = ()) -> RenderedMarkdown:
     """HTML of the parsed tokens; see markdown.render."""
     tokens, env = parsed.tokens, parsed.env
-    files = {file.written: file for file in media}
+    files = files_by_name(media)
     for block in tokens:
         for child in block.children or ():
             _rewrite_link(child)
