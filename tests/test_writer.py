@@ -53,3 +53,18 @@ def test_loading_every_template_compiles_each_once_and_passes_over_a_broken_one(
     assert templates.env.get_template("page.html").render(word="een") == "<p>een</p>"
     assert len(compiles) == 2, "compiled again to render"
     assert set(templates.locales) == set(config.languages)
+
+
+def test_the_first_site_is_kept_beside_it_as_links_to_the_same_files(tmp_path):
+    """A cold build keeps a copy of the site it made, for the next build to start from: every file, in nested folders
+    (a folder per page), is the same file (a hard link), and the published site's folders are left as they are."""
+    outputs = [Output(path, path, make=lambda path=path: f"made for {path}")
+               for path in ("index.html", "nl/index.html", "nl/zone/doc/index.html", "nl/zone/doc/doc.nl.pdf.sha256")]
+    write_site(tmp_path / "site", outputs, [])
+    spare = tmp_path / ".site.previous"
+    for output in outputs:
+        kept, published = spare / output.path, tmp_path / "site" / output.path
+        assert kept.read_text(encoding="utf-8") == f"made for {output.path}"
+        assert kept.stat().st_ino == published.stat().st_ino, f"{output.path} copied, not linked"
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == \
+        sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*"))
