@@ -90,6 +90,13 @@ class RenderedMarkdown:
     def headings(self) -> tuple[Heading, ...]:
         return self._read()[0] if self.stored else self.found
 
+    def loaded(self) -> RenderedMarkdown:
+        """The HTML and the headings in memory, from one read of the file: a page shows both."""
+        if not self.stored:
+            return self
+        headings, html = self._read()
+        return RenderedMarkdown(html, headings)
+
     def stored_text(self) -> str:
         """What `stored` holds: the headings as one line of JSON, then the HTML."""
         return json.dumps([[h.level, h.text, h.anchor, h.line] for h in self.found], ensure_ascii=False) + "\n" + self.body
