@@ -348,17 +348,18 @@ def term_findings(terms: TermBase, source_body: str, translation_body: str, lang
     first_use: dict[int, int] = {}
     for match in _source_matches(terms, source_body):
         first_use.setdefault(match.term, match.start)
+    # The translation is searched for the few forms of the terms its source uses (six in a generated text, seventy in a
+    # real one): a search for each form's needle costs less than listing the words of the text first.
     lowered = _lowered(translation_body)
-    words = _words(translation_body, lowered)
     findings: list[TermFinding] = []
     for index, offset in first_use.items():
         term = terms.terms[index]
         source, target = term.renderings[terms.source_language], term.renderings[lang]
-        if not any(next(form.spans(translation_body, lowered, words), None) for form in _forms(target)):
+        if not any(next(form.spans(translation_body, lowered), None) for form in _forms(target)):
             findings.append(TermFinding(near(offset), Message.of("terms.not_used", source=source.shown, target=target.shown)))
         avoided: dict[int, list[str]] = {}  # line number in the body -> avoided renderings used there
         for wrong in target.avoid:
-            for start, end in _form(wrong, False).spans(translation_body, lowered, words):
+            for start, end in _form(wrong, False).spans(translation_body, lowered):
                 used = avoided.setdefault(translation_body.count("\n", 0, start), [])
                 text = " ".join(translation_body[start:end].split())
                 if text not in used:
