@@ -35,3 +35,21 @@ def test_links_to_document_files_become_links_to_their_pages():
     assert 'href="../../gent/opdrachtbrief-2021-2025/#doel"' in html
     assert 'href="../beleid-2018/"' in html
     assert 'href="https://x.be/y.md"' in html
+
+
+def test_a_stored_text_is_loaded_whole_from_one_read_of_its_file(tmp_path, monkeypatch):
+    """A page shows a document's headings and HTML: `loaded` gives both, as they were before they were stored, from
+    one read of the file."""
+    from zonesite import model
+    from zonesite.model import RenderedMarkdown
+
+    rendered = render_markdown("## Eerste hoofdstuk\n\nTekst.\n\n### Een deel\n\nMeer tekst.\n")
+    stored = tmp_path / "text.html"
+    stored.write_text(rendered.stored_text(), encoding="utf-8")
+    reads = []
+    monkeypatch.setattr(model, "open", lambda *args, **kwargs: reads.append(args) or open(*args, **kwargs), raising=False)
+    loaded = RenderedMarkdown("", (), stored=str(stored)).loaded()
+    assert (loaded.html, loaded.headings) == (rendered.html, rendered.headings)
+    assert [heading.anchor for heading in loaded.headings] == ["eerste-hoofdstuk", "een-deel"]
+    assert len(reads) == 1
+    assert rendered.loaded() is rendered  # a text kept in memory is not read again
