@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def test_a_small_site_is_made_without_preparing_for_workers(tmp_path, monkeypatc
     outputs = [Output(f"page-{number}.txt", str(number), make=lambda: "x") for number in range(3)]
     write_site(tmp_path / "site", outputs, [], prepare=lambda: called.append(1))
     assert called == [] and (tmp_path / "site" / "page-2.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_what_the_build_holds_is_set_aside_from_the_collector_while_files_are_made_in_one_process(tmp_path, monkeypatch):
+    """The model is not walked by every collection while the pages are made, nor left set aside after."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    outputs = [Output(f"page-{number}.txt", str(number), make=lambda: str(gc.get_freeze_count()))
+               for number in range(writer.PARALLEL_FROM)]
+    write_site(tmp_path / "site", outputs, [])
+    assert all(int((tmp_path / "site" / output.path).read_text(encoding="utf-8")) > 0 for output in outputs)
+    assert gc.get_freeze_count() == 0
 
 
 def test_loading_every_template_compiles_each_once_and_passes_over_a_broken_one(tmp_path, monkeypatch):

@@ -135,10 +135,12 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare:
     # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
     parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
     _WORK = (stage, groups, _shared_count() if parallel else _Count())
-    if parallel:
-        if prepare:
-            prepare()
-        gc.freeze()  # a worker's garbage collector would write into every object this process holds, copying its page
+    if parallel and prepare:
+        prepare()
+    # What this process holds (the model, the templates) is set aside: the collector no longer walks it again and again
+    # while the pages are made (a fifth of a second of a thousand documents' cold build in one process), and a worker's
+    # collector would write into every object, copying its page.
+    gc.freeze()
     try:
         with worker_pool(workers - 1, fork=True) if parallel else nullcontext() as pool:
             helpers = [pool.submit(_take_chunks) for _ in range(workers - 1)] if pool else []
