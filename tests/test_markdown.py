@@ -47,7 +47,8 @@ def test_a_stored_text_is_loaded_whole_from_one_read_of_its_file(tmp_path, monke
     stored = tmp_path / "text.html"
     stored.write_text(rendered.stored_text(), encoding="utf-8")
     reads = []
-    monkeypatch.setattr(model, "open", lambda *args, **kwargs: reads.append(args) or open(*args, **kwargs), raising=False)
+    counted = lambda *args, **kwargs: reads.append(args) or open(*args, **kwargs)  # noqa: E731
+    monkeypatch.setattr(model, "open", counted, raising=False)
     loaded = RenderedMarkdown("", (), stored=str(stored)).loaded()
     assert (loaded.html, loaded.headings) == (rendered.html, rendered.headings)
     assert [heading.anchor for heading in loaded.headings] == ["eerste-hoofdstuk", "een-deel"]
