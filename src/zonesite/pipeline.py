@@ -25,7 +25,6 @@ from .outputs.pages import Page, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.search import BUNDLE, build_index, existing_index
-from .outputs.signing import CERTIFICATE
 from .outputs.templates import KIND as TEMPLATES_KIND
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
@@ -149,8 +148,11 @@ class Pipeline:
             outputs.append(Output(pdf.path + ".sha256", pdf.sha256, make=lambda pdf=pdf: f"{pdf.sha256}  {pdf.filename}\n"))
         outputs.extend(media.outputs(config, site, self.cache))
         outputs.extend(self._feeds(site, pages))
-        texts = {"robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
-                 **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {})}
+        texts = {"robots.txt": feeds.robots(config), SUMS: checksums(pdfs)}
+        if config.pdf_signing:
+            from .outputs.signing import CERTIFICATE  # the signing module only for a site that signs its PDFs
+
+            texts[CERTIFICATE] = config.pdf_signing.certificate_pem.decode("ascii")
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
             self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
