@@ -241,6 +241,20 @@ def test_acknowledged_total_is_a_note_and_check_exits_zero(make_site):
     assert "0 warnings" in build.stdout.strip().splitlines()[-1]
 
 
+def test_a_build_with_nothing_changed_prints_the_problems_of_the_build_before(make_site):
+    """They come from the cache then, an acknowledged finding inside its note too: the same lines, the same counts."""
+    root, _ = noted_site(make_site)
+    (root / "content/testzone/kaart.txt").write_text("door geen tekst gebruikt", encoding="utf-8")
+    first = run(root, "build", "--no-pdf", "--no-search")
+    again = run(root, "build", "--no-pdf", "--no-search")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert "(0 rendered" in again.stdout and "(0 rendered" not in first.stdout, again.stdout
+    assert problems(first.stderr, "warning") and problems(first.stderr, "note"), first.stderr
+    assert again.stderr == first.stderr
+    counts = [re.sub(r".*\), (.*) into .*", r"\1", result.stdout.strip().splitlines()[-1]) for result in (first, again)]
+    assert counts[0] == counts[1] == "1 warnings, 1 acknowledged", counts
+
+
 def test_acknowledgement_covers_only_its_section(make_site):
     """A wrong total outside the acknowledged section stays a warning."""
     body = TOTAL_TABLE + "\n| Post | Bedrag |\n|---|--:|\n| Kosten | 10,00 |\n| TOTAAL SLOT | 99,00 |\n"

@@ -32,14 +32,6 @@ class Problem:
     def acknowledged(self, note_line: int) -> Problem:
         return replace(self, severity=NOTE, message=Message.of("note.acknowledged", finding=self.message, line=note_line))
 
-    def to_data(self) -> list:
-        return [str(self.path), self.line, self.message.to_data(), self.severity, self.code]
-
-    @classmethod
-    def from_data(cls, record: list) -> Problem:
-        path, line, message, severity, code = record
-        return cls(_path(path), line, Message.from_data(message), severity, code)
-
 
 def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
     """An error, for code that raises at once rather than collecting."""
@@ -51,12 +43,7 @@ def _shown(path: Path) -> str:
 
 
 # A build with nothing changed reads back and prints thousands of warnings, many of a few files: pathlib would cost
-# more than the rest of that build, so each file's Path and shown name are made once, the latter by plain strings.
-@lru_cache(maxsize=4096)
-def _path(text: str) -> Path:
-    return Path(text)
-
-
+# more than the rest of that build, so each file's shown name is made once, by plain strings.
 @lru_cache(maxsize=4096)
 def _relative(path: str, working_folder: str) -> str:
     """Paths relative to the working folder when inside it: shorter, and what an editor types."""
