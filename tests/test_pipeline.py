@@ -30,6 +30,8 @@ import pytest
 import yaml
 
 from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+from zonesite.engine.cache import Cache
+from zonesite.source import reader
 from zonesite.source.reader import SHARDS
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -411,9 +413,8 @@ def test_build_without_search_keeps_the_search_bundle(make_site):
 
 def test_the_cache_does_not_grow_with_each_edit(make_site):
     """Three edits later, the cache holds as many files as after the first build: old PDFs and HTML are pruned.
-    What was read is kept in at most 16 files by the first digit of each entry's key (a document's or a zone file's,
-    made of its files' sizes and times): how many of them hold an entry differs from build to build, so they are
-    counted apart."""
+    What was read is kept in at most 64 files by each entry's key (a document's or a zone file's, made of its files'
+    sizes and times): how many of them hold an entry differs from build to build, so they are counted apart."""
     root = make_site()
     cache = root.parent / "cache"
 
@@ -434,6 +435,23 @@ def test_the_cache_does_not_grow_with_each_edit(make_site):
     entries |= {p.parent.name for p in (root / "content").glob("*/zone.yaml")}  # and a zone file each
     assert 1 <= len(read) <= min(len(entries), len(SHARDS)), read
 
+
+
+def test_an_edit_rewrites_only_the_small_parts_of_the_cache_that_held_and_hold_its_entry(tmp_path, monkeypatch):
+    """What was read is kept in parts by key; an edit replaces one entry by another: only the part that held the old
+    one and the part of the new one are written again, each a small share of a big site."""
+    known = {hashlib.sha256(str(number).encode()).hexdigest(): (f"document {number}", None) for number in range(640)}
+    edited = next(iter(known))
+    kept = {key: value for key, value in known.items() if key != edited}
+    kept[hashlib.sha256(b"edited").hexdigest()] = ("document 0, edited", None)
+    cache = Cache(tmp_path / "cache")
+    reader._save_read(cache, "base", {}, known, persist=True)
+    assert reader._load_read(Cache(tmp_path / "cache"), "base") == known
+    written: list[dict] = []
+    monkeypatch.setattr(cache, "put_object", lambda kind, key, entries, on_disk: written.append(entries))
+    reader._save_read(cache, "base", known, kept, persist=True)
+    assert 1 <= len(written) <= 2 and edited not in {key for entries in written for key in entries}
+    assert sum(len(entries) for entries in written) <= len(known) / 16, [len(entries) for entries in written]
 
 # --- 5. the search bundle is complete ------------------------------------------------------------
 
