@@ -23,7 +23,7 @@ class Problem:
 
     def render(self, lang: str) -> str:
         where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
-        prefix = "" if self.severity == ERROR else say(lang, f"severity.{self.severity}")
+        prefix = "" if self.severity == ERROR else _severity(lang, self.severity)
         return f"{where}: {prefix}{self.message.render(lang)}"
 
     def __str__(self) -> str:
@@ -36,6 +36,12 @@ class Problem:
 def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
     """An error, for code that raises at once rather than collecting."""
     return Problem(path, line, Message.of(ident, **params))
+
+
+@lru_cache(maxsize=None)
+def _severity(lang: str, severity: str) -> str:
+    """"warning: " in the editor's language: said once, not for each of thousands of warnings."""
+    return say(lang, f"severity.{severity}")
 
 
 def _shown(path: Path) -> str:
