@@ -30,6 +30,8 @@ import pytest
 import yaml
 
 from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+from zonesite.engine.cache import Cache
+from zonesite.source import reader
 from zonesite.source.reader import SHARDS
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -241,6 +243,20 @@ def test_acknowledged_total_is_a_note_and_check_exits_zero(make_site):
     assert "0 warnings" in build.stdout.strip().splitlines()[-1]
 
 
+def test_a_build_with_nothing_changed_prints_the_problems_of_the_build_before(make_site):
+    """They come from the cache then, an acknowledged finding inside its note too: the same lines, the same counts."""
+    root, _ = noted_site(make_site)
+    (root / "content/testzone/kaart.txt").write_text("door geen tekst gebruikt", encoding="utf-8")
+    first = run(root, "build", "--no-pdf", "--no-search")
+    again = run(root, "build", "--no-pdf", "--no-search")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert "(0 rendered" in again.stdout and "(0 rendered" not in first.stdout, again.stdout
+    assert problems(first.stderr, "warning") and problems(first.stderr, "note"), first.stderr
+    assert again.stderr == first.stderr
+    counts = [re.sub(r".*\), (.*) into .*", r"\1", result.stdout.strip().splitlines()[-1]) for result in (first, again)]
+    assert counts[0] == counts[1] == "1 warnings, 1 acknowledged", counts
+
+
 def test_acknowledgement_covers_only_its_section(make_site):
     """A wrong total outside the acknowledged section stays a warning."""
     body = TOTAL_TABLE + "\n| Post | Bedrag |\n|---|--:|\n| Kosten | 10,00 |\n| TOTAAL SLOT | 99,00 |\n"
@@ -397,9 +413,8 @@ def test_build_without_search_keeps_the_search_bundle(make_site):
 
 def test_the_cache_does_not_grow_with_each_edit(make_site):
     """Three edits later, the cache holds as many files as after the first build: old PDFs and HTML are pruned.
-    What was read is kept in at most 16 files by the first digit of each entry's key (a document's or a zone file's,
-    made of its files' sizes and times): how many of them hold an entry differs from build to build, so they are
-    counted apart."""
+    What was read is kept in at most 64 files by each entry's key (a document's or a zone file's, made of its files'
+    sizes and times): how many of them hold an entry differs from build to build, so they are counted apart."""
     root = make_site()
     cache = root.parent / "cache"
 
@@ -420,6 +435,23 @@ def test_the_cache_does_not_grow_with_each_edit(make_site):
     entries |= {p.parent.name for p in (root / "content").glob("*/zone.yaml")}  # and a zone file each
     assert 1 <= len(read) <= min(len(entries), len(SHARDS)), read
 
+
+
+def test_an_edit_rewrites_only_the_small_parts_of_the_cache_that_held_and_hold_its_entry(tmp_path, monkeypatch):
+    """What was read is kept in parts by key; an edit replaces one entry by another: only the part that held the old
+    one and the part of the new one are written again, each a small share of a big site."""
+    known = {hashlib.sha256(str(number).encode()).hexdigest(): (f"document {number}", None) for number in range(640)}
+    edited = next(iter(known))
+    kept = {key: value for key, value in known.items() if key != edited}
+    kept[hashlib.sha256(b"edited").hexdigest()] = ("document 0, edited", None)
+    cache = Cache(tmp_path / "cache")
+    reader._save_read(cache, "base", {}, known, persist=True)
+    assert reader._load_read(Cache(tmp_path / "cache"), "base") == known
+    written: list[dict] = []
+    monkeypatch.setattr(cache, "put_object", lambda kind, key, entries, on_disk: written.append(entries))
+    reader._save_read(cache, "base", known, kept, persist=True)
+    assert 1 <= len(written) <= 2 and edited not in {key for entries in written for key in entries}
+    assert sum(len(entries) for entries in written) <= len(known) / 16, [len(entries) for entries in written]
 
 # --- 5. the search bundle is complete ------------------------------------------------------------
 

@@ -76,3 +76,14 @@ def test_a_form_is_skipped_only_when_one_of_its_words_is_missing():
     assert list(terms._form("ANPR", True).spans(text, lowered, words)) == [(29, 33)]
     assert list(terms._form("lokale politie", False).spans(text, lowered, words)) == []
     assert terms._words("İ", terms._lowered("İ")) is None  # lowering changed the length: every form is searched
+
+
+def test_a_form_is_compiled_only_when_a_text_may_contain_it():
+    """A build that reads one document compiles the patterns of the forms its texts may hold, not of every form."""
+    terms._form.cache_clear()
+    terms._forms.cache_clear()
+    source = "De korpschef leidt de lokale politie."
+    findings(source, "Le chef de corps dirige la police locale.")
+    forms = [form for term in BASE.terms for rendering in term.renderings.values() for form in terms._forms(rendering)]
+    compiled = [form for form in forms if "pattern" in vars(form)]
+    assert compiled and len(compiled) <= 10 < len(forms)

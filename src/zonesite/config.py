@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .outputs.signing import Signing, SigningError, Token, signing_facts, token_facts
 from .messages import LANGUAGES as MESSAGE_LANGUAGES
 from .problems import ContentError, Problem, Problems, problem
 from .source.schema import SLUG, Checker
 from .source.terms import TermBase, load_terms
 from .source.text import SourceError, parse_yaml, read_text
+
+if TYPE_CHECKING:
+    from .outputs.signing import Signing
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
@@ -240,6 +243,8 @@ def _signing(check: Checker, root: Path) -> Signing | None:
     if not file.is_file():
         check.fail(where + ("pkcs12",), "config.pkcs12_missing", file=pkcs12)
         return None
+    from .outputs.signing import SigningError, signing_facts  # only for a site that signs its PDFs
+
     try:
         return signing_facts(file, password_env, timestamp_url)
     except SigningError as error:
@@ -317,6 +322,8 @@ def _token_signing(check: Checker, root: Path) -> Signing | None:
         return None
     if None in (module, token, key, pin_env) or timestamp_url is False:
         return None
+    from .outputs.signing import SigningError, Token, token_facts  # only for a site that signs its PDFs
+
     try:
         return token_facts(Token(root / module, token, key), pin_env, timestamp_url)
     except SigningError as error:

@@ -61,13 +61,6 @@ class Message:
     def __str__(self) -> str:
         return self.render("en")
 
-    def to_data(self) -> dict:
-        return {"id": self.id, "params": {key: _to_data(value) for key, value in self.params}}
-
-    @classmethod
-    def from_data(cls, data: dict) -> Message:
-        return cls.of(data["id"], **{key: _from_data(value) for key, value in data["params"].items()})
-
 
 @dataclass(frozen=True)
 class KeyPath:
@@ -103,20 +96,3 @@ def _ordinal(lang: str, number: int) -> str:
     words = catalogue(lang)["ordinals"].split()
     return words[number - 1] if number <= len(words) else catalogue(lang)["ordinal.more"].format(number=number)
 
-
-def _to_data(value: Any) -> Any:
-    if isinstance(value, Message):
-        return {"message": value.to_data()}
-    if isinstance(value, KeyPath):
-        return {"path": list(value.parts)}
-    if isinstance(value, (tuple, list)):
-        return [_to_data(item) for item in value]
-    return value
-
-
-def _from_data(value: Any) -> Any:
-    if isinstance(value, dict) and "message" in value:
-        return Message.from_data(value["message"])
-    if isinstance(value, dict) and "path" in value:
-        return KeyPath(tuple(value["path"]))
-    return tuple(_from_data(item) for item in value) if isinstance(value, list) else value

@@ -25,7 +25,6 @@ from .outputs.pages import Page, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.search import BUNDLE, build_index, existing_index
-from .outputs.signing import CERTIFICATE
 from .outputs.templates import KIND as TEMPLATES_KIND
 from .outputs.templates import Templates
 from .problems import ContentError, Problem, Problems
@@ -48,7 +47,6 @@ class Pipeline:
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
-        self._as_data: dict[Problem, list] = {}  # and as the cache keeps them
         self._fingerprints = Fingerprints()  # the pages' fingerprints, kept between the preview's builds
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.kept = reader.Kept()  # what the last validation read, kept when its files did not change (see read_site)
@@ -104,8 +102,9 @@ class Pipeline:
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview, prepare=self._templates[1].load_all)
         self.cache.prune(media.KIND)
-        self._as_data = {p: self._as_data.get(p) or p.to_data() for p in problems.items}
-        self.cache.write_json("problems", inputs, [self._as_data[p] for p in problems.items], on_disk=not self.preview)
+        # Pickled as they are: thousands of warnings converted to JSON and back cost more than all else a build with
+        # nothing changed does.
+        self.cache.put_object("problems", inputs, problems.items, on_disk=not self.preview)
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
@@ -149,8 +148,11 @@ class Pipeline:
             outputs.append(Output(pdf.path + ".sha256", pdf.sha256, make=lambda pdf=pdf: f"{pdf.sha256}  {pdf.filename}\n"))
         outputs.extend(media.outputs(config, site, self.cache))
         outputs.extend(self._feeds(site, pages))
-        texts = {"robots.txt": feeds.robots(config), SUMS: checksums(pdfs),
-                 **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {})}
+        texts = {"robots.txt": feeds.robots(config), SUMS: checksums(pdfs)}
+        if config.pdf_signing:
+            from .outputs.signing import CERTIFICATE  # the signing module only for a site that signs its PDFs
+
+            texts[CERTIFICATE] = config.pdf_signing.certificate_pem.decode("ascii")
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
             self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}

@@ -23,7 +23,7 @@ class Problem:
 
     def render(self, lang: str) -> str:
         where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
-        prefix = "" if self.severity == ERROR else say(lang, f"severity.{self.severity}")
+        prefix = "" if self.severity == ERROR else _severity(lang, self.severity)
         return f"{where}: {prefix}{self.message.render(lang)}"
 
     def __str__(self) -> str:
@@ -32,18 +32,16 @@ class Problem:
     def acknowledged(self, note_line: int) -> Problem:
         return replace(self, severity=NOTE, message=Message.of("note.acknowledged", finding=self.message, line=note_line))
 
-    def to_data(self) -> list:
-        return [str(self.path), self.line, self.message.to_data(), self.severity, self.code]
-
-    @classmethod
-    def from_data(cls, record: list) -> Problem:
-        path, line, message, severity, code = record
-        return cls(_path(path), line, Message.from_data(message), severity, code)
-
 
 def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
     """An error, for code that raises at once rather than collecting."""
     return Problem(path, line, Message.of(ident, **params))
+
+
+@lru_cache(maxsize=None)
+def _severity(lang: str, severity: str) -> str:
+    """"warning: " in the editor's language: said once, not for each of thousands of warnings."""
+    return say(lang, f"severity.{severity}")
 
 
 def _shown(path: Path) -> str:
@@ -51,12 +49,7 @@ def _shown(path: Path) -> str:
 
 
 # A build with nothing changed reads back and prints thousands of warnings, many of a few files: pathlib would cost
-# more than the rest of that build, so each file's Path and shown name are made once, the latter by plain strings.
-@lru_cache(maxsize=4096)
-def _path(text: str) -> Path:
-    return Path(text)
-
-
+# more than the rest of that build, so each file's shown name is made once, by plain strings.
 @lru_cache(maxsize=4096)
 def _relative(path: str, working_folder: str) -> str:
     """Paths relative to the working folder when inside it: shorter, and what an editor types."""

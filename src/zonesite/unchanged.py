@@ -19,7 +19,7 @@ from .engine.fingerprint import code_fingerprint, files_fingerprint, fingerprint
 from .engine.manifest import read_manifest
 from .messages import Message
 from .outputs.search import BUNDLE, existing_index
-from .problems import Problem, Problems
+from .problems import Problems
 from .source.history import History, read_history
 
 
@@ -81,9 +81,9 @@ def look(config: Config, content_dir: Path, cache: Cache, out_dir: Path, *, prev
     tree = tree_signature(content_dir)
     inputs = inputs_key(config, content_dir, preview, flags, history, tree)
     seen = Look(inputs, previous, history, started, tree=tree)
-    known = cache.read_json("problems", inputs) if previous.get("inputs") == inputs else None
+    known = cache.get_object("problems", inputs) if previous.get("inputs") == inputs else None
     if known is not None and _all_present(out_dir, previous["files"]):
-        seen.result = BuildResult(out_dir, Problems([Problem.from_data(item) for item in known]),
+        seen.result = BuildResult(out_dir, Problems(list(known)),
                                   reused=list(previous["files"]), pages=previous.get("pages", 0),
                                   pdfs=len(previous.get("pdf", {})))
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():

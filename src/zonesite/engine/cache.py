@@ -86,14 +86,6 @@ class Cache:
         self.memory[(kind, key)] = value
         return value
 
-    def write_json(self, kind: str, key: str, value: Any, *, on_disk: bool = True) -> None:
-        """`on_disk` false: kept for this process only (the preview's, which the next command does not need)."""
-        self.memory[(kind, key)] = value
-        if on_disk:
-            write_atomically(self.path(kind, key, ".json"), json.dumps(value, sort_keys=True).encode("utf-8"))
-        else:
-            self.use(kind, key + ".json")
-
     def prune(self, kind: str) -> int:
         """Remove the entries of `kind` this build did not use; returns how many."""
         folder, used = self.folder / kind, self.used.get(kind, set())

@@ -3,7 +3,6 @@ documents, their PDFs and these datasets, for open-data portals to harvest."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -56,6 +55,8 @@ def objective_rows(config: Config, site: Site, lang: str) -> list[dict[str, Any]
 
 def objectives_csv(config: Config, site: Site, lang: str) -> str:
     """RFC 4180 CSV, UTF-8, a header row of COLUMNS; lists joined with LIST_SEPARATOR."""
+    import csv  # only when the objectives changed: an edit of a text leaves them as they are
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()

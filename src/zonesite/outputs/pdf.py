@@ -6,12 +6,12 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import logging
 import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..config import Config
@@ -24,9 +24,11 @@ from ..problems import Problems
 from . import urls
 from .media import pdf_sources
 from .pages import view
-from .signing import Signing
 from .templates import KIND as TEMPLATES_KIND
 from .templates import Templates
+
+if TYPE_CHECKING:
+    from .signing import Signing
 
 KIND = "pdf"  # the cache's folder of rendered PDFs
 
@@ -192,6 +194,8 @@ def write_pdf(html: str, css: str, base_url: str, variant: str, target: str,
 @contextmanager
 def _renderer_log():
     """WeasyPrint's warnings during one render, kept for the document instead of printed without a file name."""
+    import logging  # in the process that renders: a build without PDFs does not need it
+
     logger = logging.getLogger("weasyprint")
     records: list[str] = []
 

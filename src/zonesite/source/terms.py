@@ -232,10 +232,12 @@ def _words(text: str, lowered: str) -> set[str] | None:
 
 @dataclass(frozen=True)
 class _Form:
-    """One form compiled. Patterns have no word boundary before them (a leading look-behind makes searching
-    slow); a form in any case is searched in the lowered text (a literal prefix makes searching fast)."""
+    """One form, its pattern compiled when a text may contain it: a build that reads one document used to spend
+    most of its term check compiling the patterns of forms that text does not have. Patterns have no word boundary
+    before them (a leading look-behind makes searching slow); a form in any case is searched in the lowered text
+    (a literal prefix makes searching fast)."""
 
-    pattern: re.Pattern[str]
+    source: str  # the pattern
     any_case: bool
     needle: str  # a lowercased piece of every match: a text without it is skipped
     words: tuple[str, ...]  # lowercased: every match is made of these whole words (and spaces and punctuation)
@@ -243,6 +245,10 @@ class _Form:
     def may_be_in(self, lowered: str, words: set[str] | None) -> bool:
         """False when the text cannot contain the form; `lowered` is _lowered(text), `words` _words(text, lowered)."""
         return self.needle in lowered if words is None else words.issuperset(self.words)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
     def spans(self, text: str, lowered: str, words: set[str] | None = None) -> Iterator[tuple[int, int]]:
         """(start, end) of every whole-word match."""
@@ -270,7 +276,7 @@ def _form(form: str, exact_case: bool) -> _Form:
     any_case = not exact_case and any(c.islower() for c in form)
     words = _lowered(form).split() if any_case else form.replace("’", "'").split()
     pattern = r"\s+".join(re.escape(word).replace("'", "['’]") for word in words)
-    return _Form(re.compile(pattern + r"(?!\w)"), any_case, max(words, key=len).lower(),
+    return _Form(pattern + r"(?!\w)", any_case, max(words, key=len).lower(),
                  tuple(_WORD.findall(" ".join(words).lower())))
 
 
