@@ -44,11 +44,12 @@ class DocumentView:
         return self.is_translation and self.version.translated_from != self.source.source_text_hash
 
     @cached_property
-    def objective_tree(self) -> list[tuple[Objective, list[Objective]]]:
-        """Each objective without a parent, with its children, in the text's order: found once for the document's page
-        and its zone's, rather than by a search through the list for each objective while rendering."""
+    def objective_tree(self) -> list[tuple[Objective, list[tuple[Objective, tuple]]]]:
+        """Each objective without a parent, with its children (each with none: the shape a template's recursive loop
+        walks), in the text's order: found once for the document's page and its zone's, rather than by a search
+        through the list for each objective while rendering."""
         objectives = self.version.objectives
-        return [(objective, [child for child in objectives if child.parent == objective.id])
+        return [(objective, [(child, ()) for child in objectives if child.parent == objective.id])
                 for objective in objectives if not objective.parent]
 
 
