@@ -7,12 +7,14 @@ import json
 import os
 import weakref
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from tests.conftest import DOCUMENT
+from tests.conftest import DOCUMENT, ZONE_YAML
 from zonesite.commands.serve import Preview, settle, yield_to_saves
+from zonesite.engine.cache import Cache
 from zonesite.engine.fingerprint import Fingerprints, fingerprint
-from zonesite.outputs.pdf import jobs
+from zonesite.outputs.pdf import build_pdfs, jobs
 from zonesite.pipeline import PREVIEW_PROBLEMS
 
 
@@ -144,3 +146,43 @@ def _policy_after_yielding() -> int:
     yield_to_saves()
     with ProcessPoolExecutor(1) as pool:  # a worker it starts
         return pool.submit(os.sched_getscheduler, 0).result()
+
+
+def pdf_of_the_test_document(out: Path) -> bytes:
+    return (out / "nl/testzone/test/test.nl.pdf").read_bytes()
+
+
+def test_a_save_places_no_pdf_rendered_since_the_last_slow_refresh(make_site):
+    """A save shows the PDFs the preview showed: one the background work rendered since is placed by the slow
+    refresh, which renders the pages it changes, never by a save. A document edited keeps its PDF of before."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/testzone/tweede.nl.md": DOCUMENT.replace("Testdocument", "Tweede document")})
+    preview = preview_of(root)
+    out = root.parent / "preview"
+    preview.refresh(slow=True)
+    before = pdf_of_the_test_document(out)
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
+    assert "nl/testzone/test/test.nl.pdf" not in preview.refresh()[0]
+    assert pdf_of_the_test_document(out) == before
+    build_pdfs(preview.pipeline.config, preview.pipeline.validate()[0], Cache(root.parent / "cache"))  # the background work
+    saved(root / "content/testzone/tweede.nl.md", "Een zin in het eerste", "Een zin in het tweede")
+    written = preview.refresh()[0]
+    assert not any(path.endswith((".pdf", ".sha256", "SHA256SUMS")) or "/pdf" in path for path in written), written
+    assert pdf_of_the_test_document(out) == before
+    assert "nl/testzone/test/test.nl.pdf" in preview.refresh(slow=True)[0]
+    assert pdf_of_the_test_document(out) != before
+
+
+def test_a_pdf_made_before_an_edit_shows_no_warnings(make_site):
+    """The warnings of the renderer are shown for a PDF made from the text as it is; those of a PDF made before an
+    edit name lines of a text that is no more, and wait for the PDF made after it."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/testzone/tweede.nl.md": DOCUMENT.replace("Testdocument", "Tweede document")})
+    preview = preview_of(root)
+    preview.refresh(slow=True)
+    key = ("testzone", "test", "nl")
+    preview.pipeline._shown_pdfs[key] = replace(preview.pipeline._shown_pdfs[key], warnings=("Iets ging mis",))
+    saved(root / "content/testzone/tweede.nl.md", "Een zin in het eerste", "Een zin in het tweede")
+    assert any("Iets ging mis" in str(p) for p in preview.refresh()[1])
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
+    assert not any("Iets ging mis" in str(p) for p in preview.refresh()[1])

@@ -24,6 +24,7 @@ from .outputs.compress import compress_tree, encodings, is_text
 from .outputs.pages import Page, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
+from .outputs.pdf import jobs as pdf_jobs
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.signing import CERTIFICATE
 from .outputs.templates import KIND as TEMPLATES_KIND
@@ -53,6 +54,7 @@ class Pipeline:
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.kept = reader.Kept()  # what the last validation read, kept when its files did not change (see read_site)
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
+        self._shown_pdfs: dict | None = None  # the PDFs the preview's last build placed, by (zone, document, language)
 
     def validate(self, tree: tuple | None = None) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised. `tree`: see read_site."""
@@ -85,13 +87,19 @@ class Pipeline:
         if not self.preview:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems, read=self.read)
-        pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress,
-                                                     known_jobs=self.pdf_jobs)
-        problems.extend(renderer_problems(self.config, site, pdfs))
-        if with_pdf:
-            self.cache.prune(PDF_KIND)
+        if self.preview and not with_pdf and self._shown_pdfs is not None:
+            pdfs = self._still_shown(site)
+            problems.extend(renderer_problems(self.config, site, self._current(site, pdfs)))
         else:
-            pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
+            pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress,
+                                                         known_jobs=self.pdf_jobs)
+            problems.extend(renderer_problems(self.config, site, pdfs))
+            if with_pdf:
+                self.cache.prune(PDF_KIND)
+            else:
+                pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
+        if self.preview:
+            self._shown_pdfs = pdfs
         result.pdfs = len(pdfs)
         self._fingerprints.start()
         pages = plan(self.config, site, pdfs, history, self._fingerprints)
@@ -112,6 +120,22 @@ class Pipeline:
             result.indexed = existing_index(out_dir)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _still_shown(self, site: Site) -> dict:
+        """The preview's fast refresh shows the PDFs it showed, for the documents it still shows: PDFs rendered in the
+        background since are placed by the slow refresh, so a save does not render the pages and lists they change."""
+        shown = self._shown_pdfs
+        return {key: shown[key] for doc in site.documents for lang in self.config.languages
+                if (key := (doc.zone, doc.slug, lang)) in shown}
+
+    def _current(self, site: Site, pdfs: dict) -> dict:
+        """Of the PDFs shown, those with warnings that were made from the text as it is now: the warnings of a PDF
+        made before an edit name lines of a text that is no more."""
+        warned = {key: pdf for key, pdf in pdfs.items() if pdf.warnings}
+        if not warned:
+            return {}
+        keys = {(job.doc.zone, job.doc.slug, job.lang): job.key for job in pdf_jobs(self.config, site, self.pdf_jobs)}
+        return {key: pdf for key, pdf in warned.items() if key in keys and pdf.cached == self.cache.path(PDF_KIND, keys[key], ".pdf")}
 
     def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
         """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
