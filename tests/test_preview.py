@@ -159,7 +159,9 @@ def test_a_save_places_no_pdf_rendered_since_the_last_slow_refresh(make_site):
                       "content/testzone/tweede.nl.md": DOCUMENT.replace("Testdocument", "Tweede document")})
     preview = preview_of(root)
     out = root.parent / "preview"
+    assert "test.nl.pdf" not in (out / "nl/testzone/test/index.html").read_text(encoding="utf-8")
     preview.refresh(slow=True)
+    assert "test.nl.pdf" in (out / "nl/testzone/test/index.html").read_text(encoding="utf-8")
     before = pdf_of_the_test_document(out)
     saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
     assert "nl/testzone/test/test.nl.pdf" not in preview.refresh()[0]
@@ -186,3 +188,68 @@ def test_a_pdf_made_before_an_edit_shows_no_warnings(make_site):
     assert any("Iets ging mis" in str(p) for p in preview.refresh()[1])
     saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
     assert not any("Iets ging mis" in str(p) for p in preview.refresh()[1])
+
+
+def two_zones(make_site) -> Path:
+    """A document in a second zone that replaces the one of the first."""
+    return make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/tweede/zone.yaml": "name: {nl: Tweede zone, fr: Deuxième zone}\n",
+                      "content/tweede/nieuw.nl.md": DOCUMENT.replace("title: Testdocument", "title: Nieuw plan\nreplaces: testzone/test")})
+
+
+def test_a_zone_kept_between_saves_shows_a_new_title_of_the_document_that_replaces_it(make_site):
+    """The pages of a zone whose files did not change are kept from the save before, but not when they name a
+    document of another zone whose title changed."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "Nieuw plan" in page.read_text(encoding="utf-8")
+    saved(root / "content/tweede/nieuw.nl.md", "title: Nieuw plan", "title: Beter plan")
+    assert "nl/testzone/test/index.html" in preview.refresh()[0]
+    assert "Beter plan" in page.read_text(encoding="utf-8")
+
+
+def test_a_zone_kept_between_saves_follows_a_change_of_currency_and_of_the_templates(make_site):
+    """A document of another zone that stops replacing it changes what a kept zone's page says; so does a template."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "Nieuw plan" in page.read_text(encoding="utf-8")
+    saved(root / "content/tweede/nieuw.nl.md", "replaces: testzone/test\n", "")
+    preview.refresh()
+    assert "Nieuw plan" not in page.read_text(encoding="utf-8")
+    saved(root / "templates/document.html", "</article>", "<!-- bewaard --></article>")
+    preview.refresh()
+    assert "<!-- bewaard -->" in page.read_text(encoding="utf-8")
+    assert "<!-- bewaard -->" in (root.parent / "preview/nl/tweede/nieuw/index.html").read_text(encoding="utf-8")
+
+
+def test_the_problems_of_a_zone_follow_each_save(make_site):
+    """A zone's problems are kept while its folder is the same: a file no document uses is reported at the save that
+    adds it, and no more once a document links to it."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    report = root.parent / "preview" / PREVIEW_PROBLEMS
+    (root / "content/testzone/bijlage.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert any("bijlage.csv" in str(p.path) for p in preview.refresh()[1])
+    assert "bijlage.csv" in report.read_text(encoding="utf-8")
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste hoofdstuk.", "Zie [de bijlage](bijlage.csv).")
+    problems = preview.refresh()[1]
+    assert not any("bijlage.csv" in str(p.path) for p in problems), problems
+    assert "bijlage.csv" not in report.read_text(encoding="utf-8")
+    assert (root.parent / "preview/nl/testzone/test/bijlage.csv").is_file()
+
+
+def test_a_zone_kept_between_saves_follows_the_day(make_site, monkeypatch):
+    """A document's pages say whether it is in force as of the day: a save on a later day says it expired, though
+    neither its zone nor any document that names it changed."""
+    root = two_zones(make_site)
+    (root / "content/tweede/nieuw.nl.md").write_text(DOCUMENT.replace("Testdocument", "Nieuw plan"), encoding="utf-8")
+    monkeypatch.setenv("ZONESITE_TODAY", "2023-06-30")
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "Van kracht" in page.read_text(encoding="utf-8")
+    monkeypatch.setenv("ZONESITE_TODAY", "2026-06-30")
+    saved(root / "content/tweede/nieuw.nl.md", "Een zin in het eerste", "Een zin in het tweede")
+    preview.refresh()
+    assert "Verlopen" in page.read_text(encoding="utf-8") and "Van kracht" not in page.read_text(encoding="utf-8")

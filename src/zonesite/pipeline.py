@@ -21,7 +21,7 @@ from .model import Site
 from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
-from .outputs.pages import Page, plan
+from .outputs.pages import Page, Planned, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.pdf import jobs as pdf_jobs
@@ -49,8 +49,11 @@ class Pipeline:
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
-        self._as_data: dict[Problem, list] = {}  # and as the cache keeps them
+        self._as_data: tuple[list[Problem], list] = ([None], [])  # and as the cache keeps them, the last build's
+        self._report: tuple = ((), "", "")  # the overlay's report of the last build, made of (problems, PDFs' state)
         self._fingerprints = Fingerprints()  # the pages' fingerprints, kept between the preview's builds
+        self._planned = Planned() if preview else None  # and the pages of the zones a save did not change
+        self._made: dict[int, tuple] = {}  # the outputs of those pages, by the page
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.kept = reader.Kept()  # what the last validation read, kept when its files did not change (see read_site)
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
@@ -102,7 +105,7 @@ class Pipeline:
             self._shown_pdfs = pdfs
         result.pdfs = len(pdfs)
         self._fingerprints.start()
-        pages = plan(self.config, site, pdfs, history, self._fingerprints)
+        pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned)
         outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
@@ -112,8 +115,10 @@ class Pipeline:
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
         written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview, prepare=self._templates[1].load_all)
         self.cache.prune(media.KIND)
-        self._as_data = {p: self._as_data.get(p) or p.to_data() for p in problems.items}
-        self.cache.write_json("problems", inputs, [self._as_data[p] for p in problems.items], on_disk=not self.preview)
+        if self._as_data[0] != problems.items:  # most saves find the problems of the save before
+            known = dict(zip(self._as_data[0], self._as_data[1]))
+            self._as_data = list(problems.items), [known.get(p) or p.to_data() for p in problems.items]
+        self.cache.write_json("problems", inputs, self._as_data[1], on_disk=not self.preview)
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():
@@ -164,8 +169,7 @@ class Pipeline:
         templates = self._templates[1]
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
         shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
-        outputs = [Output(page.path, keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs),
-                          make=lambda page=page: templates.render(page)) for page in pages]
+        outputs = self._page_outputs(pages, shared, templates)
         for asset in assets:
             outputs.append(Output(asset.path, keyed(("asset", asset.path), asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
@@ -177,15 +181,35 @@ class Pipeline:
                  **({CERTIFICATE: config.pdf_signing.certificate_pem.decode("ascii")} if config.pdf_signing else {})}
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
-            self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
-            report = problems_json(problems, self.lang, self._worded, self.overlay_pdf)
-            outputs.insert(0, Output(PREVIEW_PROBLEMS, fingerprint(report), make=lambda: report))
+            if self._report[0] != (problems.items, self.overlay_pdf):  # most saves find the problems of the save before
+                self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
+                report = problems_json(problems, self.lang, self._worded, self.overlay_pdf)
+                self._report = (list(problems.items), self.overlay_pdf), report, fingerprint(report)
+            report = self._report[1]
+            outputs.insert(0, Output(PREVIEW_PROBLEMS, self._report[2], make=lambda: report))
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
             texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+
+    def _page_outputs(self, pages: list[Page], shared: str, templates: Templates) -> list[Output]:
+        """A page kept from the preview's last plan (see pages.Planned) keeps its output when the templates did too."""
+        keyed, before, made = self._fingerprints, self._made, {}
+        outputs = []
+        for page in pages:
+            last = before.get(id(page))
+            if last is not None and last[0] is page and last[1] == shared and last[2] is templates:
+                output = last[3]
+            else:
+                key = keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs)
+                output = Output(page.path, key, make=lambda page=page: templates.render(page))
+            if self.preview:
+                made[id(page)] = (page, shared, templates, output)
+            outputs.append(output)
+        self._made = made
+        return outputs
 
     def _feeds(self, site: Site, pages: list[Page]) -> list[Output]:
         """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""
