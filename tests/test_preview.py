@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.conftest import DOCUMENT, ZONE_YAML
 from zonesite.commands.serve import Preview, settle, yield_to_saves
 from zonesite.engine.cache import Cache
+from zonesite.engine.workers import worker_pool
 from zonesite.engine.fingerprint import Fingerprints, fingerprint
 from zonesite.outputs.pdf import build_pdfs, jobs
 from zonesite.pipeline import PREVIEW_PROBLEMS
@@ -253,3 +254,49 @@ def test_a_zone_kept_between_saves_follows_the_day(make_site, monkeypatch):
     saved(root / "content/tweede/nieuw.nl.md", "Een zin in het eerste", "Een zin in het tweede")
     preview.refresh()
     assert "Verlopen" in page.read_text(encoding="utf-8") and "Van kracht" not in page.read_text(encoding="utf-8")
+
+
+def test_the_slow_refresh_renders_the_pdfs_in_the_background_and_places_them(make_site):
+    """Once the editor pauses, the PDFs are rendered in a process of its own, then placed, with the pages that link them."""
+    root = make_site()
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "test.nl.pdf" not in page.read_text(encoding="utf-8")
+    rendered, _ = preview.refresh_slow_parts()
+    assert rendered == 2
+    assert pdf_of_the_test_document(root.parent / "preview").startswith(b"%PDF")
+    assert "test.nl.pdf" in page.read_text(encoding="utf-8")
+
+
+MARK = None  # set by the test below in this process only
+
+
+def _mark() -> str | None:
+    return MARK
+
+
+def test_a_fresh_worker_shares_nothing_with_the_process_that_starts_it():
+    """The background PDF work runs in a new interpreter: a copy of the preview's process would make the next save copy
+    every page of the model it touches."""
+    global MARK
+    MARK = "set in this process"
+    try:
+        with worker_pool(1, fresh=True) as pool:
+            assert pool.submit(_mark).result() is None
+        with worker_pool(1, fork=True) as pool:  # what a copy would see
+            assert pool.submit(_mark).result() == "set in this process"
+    finally:
+        MARK = None
+
+
+def test_warming_up_changes_nothing_the_preview_shows(make_site):
+    """The read that prepares the preview's process before the first save leaves the model and the pages as they were."""
+    root = make_site()
+    preview = preview_of(root)
+    out = root.parent / "preview"
+    pages = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    zones = dict(preview.pipeline.kept.zones)
+    preview.warm_up()
+    assert preview.refresh()[0] == []
+    assert preview.pipeline.kept.zones == zones
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == pages
