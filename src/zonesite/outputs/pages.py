@@ -171,7 +171,10 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
 def _related(doc: Document, currency: dict, views: Views) -> tuple[str, ...]:
     """The titles of the documents a document's page names: the one that replaces it and the one it replaces."""
     state = currency[doc.key]
-    return tuple(views[key].version.title for key in (state and state.by, doc.replaces and doc.replaces.key) if key in views)
+    by, replaced = state and state.by, doc.replaces and doc.replaces.key
+    if not (by or replaced):  # most documents name none: asked for each zone of each save
+        return ()
+    return tuple(views[key].version.title for key in (by, replaced) if key in views)
 
 
 def _zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict, history: dict[str, History],
