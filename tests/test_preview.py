@@ -7,12 +7,15 @@ import json
 import os
 import weakref
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from tests.conftest import DOCUMENT
+from tests.conftest import DOCUMENT, ZONE_YAML
 from zonesite.commands.serve import Preview, settle, yield_to_saves
+from zonesite.engine.cache import Cache
+from zonesite.engine.workers import worker_pool
 from zonesite.engine.fingerprint import Fingerprints, fingerprint
-from zonesite.outputs.pdf import jobs
+from zonesite.outputs.pdf import build_pdfs, jobs
 from zonesite.pipeline import PREVIEW_PROBLEMS
 
 
@@ -144,3 +147,156 @@ def _policy_after_yielding() -> int:
     yield_to_saves()
     with ProcessPoolExecutor(1) as pool:  # a worker it starts
         return pool.submit(os.sched_getscheduler, 0).result()
+
+
+def pdf_of_the_test_document(out: Path) -> bytes:
+    return (out / "nl/testzone/test/test.nl.pdf").read_bytes()
+
+
+def test_a_save_places_no_pdf_rendered_since_the_last_slow_refresh(make_site):
+    """A save shows the PDFs the preview showed: one the background work rendered since is placed by the slow
+    refresh, which renders the pages it changes, never by a save. A document edited keeps its PDF of before."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/testzone/tweede.nl.md": DOCUMENT.replace("Testdocument", "Tweede document")})
+    preview = preview_of(root)
+    out = root.parent / "preview"
+    assert "test.nl.pdf" not in (out / "nl/testzone/test/index.html").read_text(encoding="utf-8")
+    preview.refresh(slow=True)
+    assert "test.nl.pdf" in (out / "nl/testzone/test/index.html").read_text(encoding="utf-8")
+    before = pdf_of_the_test_document(out)
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
+    assert "nl/testzone/test/test.nl.pdf" not in preview.refresh()[0]
+    assert pdf_of_the_test_document(out) == before
+    build_pdfs(preview.pipeline.config, preview.pipeline.validate()[0], Cache(root.parent / "cache"))  # the background work
+    saved(root / "content/testzone/tweede.nl.md", "Een zin in het eerste", "Een zin in het tweede")
+    written = preview.refresh()[0]
+    assert not any(path.endswith((".pdf", ".sha256", "SHA256SUMS")) or "/pdf" in path for path in written), written
+    assert pdf_of_the_test_document(out) == before
+    assert "nl/testzone/test/test.nl.pdf" in preview.refresh(slow=True)[0]
+    assert pdf_of_the_test_document(out) != before
+
+
+def test_a_pdf_made_before_an_edit_shows_no_warnings(make_site):
+    """The warnings of the renderer are shown for a PDF made from the text as it is; those of a PDF made before an
+    edit name lines of a text that is no more, and wait for the PDF made after it."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/testzone/tweede.nl.md": DOCUMENT.replace("Testdocument", "Tweede document")})
+    preview = preview_of(root)
+    preview.refresh(slow=True)
+    key = ("testzone", "test", "nl")
+    preview.pipeline._shown_pdfs[key] = replace(preview.pipeline._shown_pdfs[key], warnings=("Iets ging mis",))
+    saved(root / "content/testzone/tweede.nl.md", "Een zin in het eerste", "Een zin in het tweede")
+    assert any("Iets ging mis" in str(p) for p in preview.refresh()[1])
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
+    assert not any("Iets ging mis" in str(p) for p in preview.refresh()[1])
+
+
+def two_zones(make_site) -> Path:
+    """A document in a second zone that replaces the one of the first."""
+    return make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/tweede/zone.yaml": "name: {nl: Tweede zone, fr: Deuxième zone}\n",
+                      "content/tweede/nieuw.nl.md": DOCUMENT.replace("title: Testdocument", "title: Nieuw plan\nreplaces: testzone/test")})
+
+
+def test_a_zone_kept_between_saves_shows_a_new_title_of_the_document_that_replaces_it(make_site):
+    """The pages of a zone whose files did not change are kept from the save before, but not when they name a
+    document of another zone whose title changed."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "Nieuw plan" in page.read_text(encoding="utf-8")
+    saved(root / "content/tweede/nieuw.nl.md", "title: Nieuw plan", "title: Beter plan")
+    assert "nl/testzone/test/index.html" in preview.refresh()[0]
+    assert "Beter plan" in page.read_text(encoding="utf-8")
+
+
+def test_a_zone_kept_between_saves_follows_a_change_of_currency_and_of_the_templates(make_site):
+    """A document of another zone that stops replacing it changes what a kept zone's page says; so does a template."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "Nieuw plan" in page.read_text(encoding="utf-8")
+    saved(root / "content/tweede/nieuw.nl.md", "replaces: testzone/test\n", "")
+    preview.refresh()
+    assert "Nieuw plan" not in page.read_text(encoding="utf-8")
+    saved(root / "templates/document.html", "</article>", "<!-- bewaard --></article>")
+    preview.refresh()
+    assert "<!-- bewaard -->" in page.read_text(encoding="utf-8")
+    assert "<!-- bewaard -->" in (root.parent / "preview/nl/tweede/nieuw/index.html").read_text(encoding="utf-8")
+
+
+def test_the_problems_of_a_zone_follow_each_save(make_site):
+    """A zone's problems are kept while its folder is the same: a file no document uses is reported at the save that
+    adds it, and no more once a document links to it."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    report = root.parent / "preview" / PREVIEW_PROBLEMS
+    (root / "content/testzone/bijlage.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert any("bijlage.csv" in str(p.path) for p in preview.refresh()[1])
+    assert "bijlage.csv" in report.read_text(encoding="utf-8")
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste hoofdstuk.", "Zie [de bijlage](bijlage.csv).")
+    problems = preview.refresh()[1]
+    assert not any("bijlage.csv" in str(p.path) for p in problems), problems
+    assert "bijlage.csv" not in report.read_text(encoding="utf-8")
+    assert (root.parent / "preview/nl/testzone/test/bijlage.csv").is_file()
+
+
+def test_a_zone_kept_between_saves_follows_the_day(make_site, monkeypatch):
+    """A document's pages say whether it is in force as of the day: a save on a later day says it expired, though
+    neither its zone nor any document that names it changed."""
+    root = two_zones(make_site)
+    (root / "content/tweede/nieuw.nl.md").write_text(DOCUMENT.replace("Testdocument", "Nieuw plan"), encoding="utf-8")
+    monkeypatch.setenv("ZONESITE_TODAY", "2023-06-30")
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "Van kracht" in page.read_text(encoding="utf-8")
+    monkeypatch.setenv("ZONESITE_TODAY", "2026-06-30")
+    saved(root / "content/tweede/nieuw.nl.md", "Een zin in het eerste", "Een zin in het tweede")
+    preview.refresh()
+    assert "Verlopen" in page.read_text(encoding="utf-8") and "Van kracht" not in page.read_text(encoding="utf-8")
+
+
+def test_the_slow_refresh_renders_the_pdfs_in_the_background_and_places_them(make_site):
+    """Once the editor pauses, the PDFs are rendered in a process of its own, then placed, with the pages that link them."""
+    root = make_site()
+    preview = preview_of(root)
+    page = root.parent / "preview/nl/testzone/test/index.html"
+    assert "test.nl.pdf" not in page.read_text(encoding="utf-8")
+    rendered, _ = preview.refresh_slow_parts()
+    assert rendered == 2
+    assert pdf_of_the_test_document(root.parent / "preview").startswith(b"%PDF")
+    assert "test.nl.pdf" in page.read_text(encoding="utf-8")
+
+
+MARK = None  # set by the test below in this process only
+
+
+def _mark() -> str | None:
+    return MARK
+
+
+def test_a_fresh_worker_shares_nothing_with_the_process_that_starts_it():
+    """The background PDF work runs in a new interpreter: a copy of the preview's process would make the next save copy
+    every page of the model it touches."""
+    global MARK
+    MARK = "set in this process"
+    try:
+        with worker_pool(1, fresh=True) as pool:
+            assert pool.submit(_mark).result() is None
+        with worker_pool(1, fork=True) as pool:  # what a copy would see
+            assert pool.submit(_mark).result() == "set in this process"
+    finally:
+        MARK = None
+
+
+def test_warming_up_changes_nothing_the_preview_shows(make_site):
+    """The read that prepares the preview's process before the first save leaves the model and the pages as they were."""
+    root = make_site()
+    preview = preview_of(root)
+    out = root.parent / "preview"
+    pages = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    zones = dict(preview.pipeline.kept.zones)
+    preview.warm_up()
+    assert preview.refresh()[0] == []
+    assert preview.pipeline.kept.zones == zones
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == pages

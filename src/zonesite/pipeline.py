@@ -21,9 +21,10 @@ from .model import Site
 from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
-from .outputs.pages import Page, plan
+from .outputs.pages import Page, Planned, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
+from .outputs.pdf import jobs as pdf_jobs
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import KIND as TEMPLATES_KIND
 from .outputs.templates import Templates
@@ -47,10 +48,14 @@ class Pipeline:
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
+        self._report: tuple = ((), "", "")  # the overlay's report of the last build, made of (problems, PDFs' state)
         self._fingerprints = Fingerprints()  # the pages' fingerprints, kept between the preview's builds
+        self._planned = Planned() if preview else None  # and the pages of the zones a save did not change
+        self._made: dict[int, tuple] = {}  # the outputs of those pages, by the page
         self.read: list[Path] = []  # the source files the last validation read again (the others came from the cache)
         self.kept = reader.Kept()  # what the last validation read, kept when its files did not change (see read_site)
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
+        self._shown_pdfs: dict | None = None  # the PDFs the preview's last build placed, by (zone, document, language)
 
     def validate(self, tree: tuple | None = None) -> tuple[Site, Problems]:
         """The one validation pass; errors are in the problems, not raised. `tree`: see read_site."""
@@ -83,16 +88,22 @@ class Pipeline:
         if not self.preview:
             site = site.without(self.config.draft_statuses)
         result = BuildResult(out_dir, problems, read=self.read)
-        pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress,
-                                                     known_jobs=self.pdf_jobs)
-        problems.extend(renderer_problems(self.config, site, pdfs))
-        if with_pdf:
-            self.cache.prune(PDF_KIND)
+        if self.preview and not with_pdf and self._shown_pdfs is not None:
+            pdfs = self._still_shown(site)
+            problems.extend(renderer_problems(self.config, site, self._current(site, pdfs)))
         else:
-            pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
+            pdfs, result.pdfs_rendered = build_pdfs(self.config, site, self.cache, render=with_pdf, progress=progress,
+                                                         known_jobs=self.pdf_jobs)
+            problems.extend(renderer_problems(self.config, site, pdfs))
+            if with_pdf:
+                self.cache.prune(PDF_KIND)
+            else:
+                pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
+        if self.preview:
+            self._shown_pdfs = pdfs
         result.pdfs = len(pdfs)
         self._fingerprints.start()
-        pages = plan(self.config, site, pdfs, history, self._fingerprints)
+        pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned)
         outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
@@ -111,6 +122,22 @@ class Pipeline:
             result.indexed = existing_index(out_dir)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _still_shown(self, site: Site) -> dict:
+        """The preview's fast refresh shows the PDFs it showed, for the documents it still shows: PDFs rendered in the
+        background since are placed by the slow refresh, so a save does not render the pages and lists they change."""
+        shown = self._shown_pdfs
+        return {key: shown[key] for doc in site.documents for lang in self.config.languages
+                if (key := (doc.zone, doc.slug, lang)) in shown}
+
+    def _current(self, site: Site, pdfs: dict) -> dict:
+        """Of the PDFs shown, those with warnings that were made from the text as it is now: the warnings of a PDF
+        made before an edit name lines of a text that is no more."""
+        warned = {key: pdf for key, pdf in pdfs.items() if pdf.warnings}
+        if not warned:
+            return {}
+        keys = {(job.doc.zone, job.doc.slug, job.lang): job.key for job in pdf_jobs(self.config, site, self.pdf_jobs)}
+        return {key: pdf for key, pdf in warned.items() if key in keys and pdf.cached == self.cache.path(PDF_KIND, keys[key], ".pdf")}
 
     def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
         """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
@@ -139,8 +166,7 @@ class Pipeline:
         templates = self._templates[1]
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
         shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
-        outputs = [Output(page.path, keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs),
-                          make=lambda page=page: templates.render(page)) for page in pages]
+        outputs = self._page_outputs(pages, shared, templates)
         for asset in assets:
             outputs.append(Output(asset.path, keyed(("asset", asset.path), asset.data), make=lambda asset=asset: asset.data))
         for pdf in pdfs.values():
@@ -155,15 +181,35 @@ class Pipeline:
             texts[CERTIFICATE] = config.pdf_signing.certificate_pem.decode("ascii")
         if self.preview:
             # First: the overlay must never show a problem of the text before while a page already shows the text after.
-            self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
-            report = problems_json(problems, self.lang, self._worded, self.overlay_pdf)
-            outputs.insert(0, Output(PREVIEW_PROBLEMS, fingerprint(report), make=lambda: report))
+            if self._report[0] != (problems.items, self.overlay_pdf):  # most saves find the problems of the save before
+                self._worded = {p: self._worded.get(p) or p.render(self.lang) for p in problems.items}
+                report = problems_json(problems, self.lang, self._worded, self.overlay_pdf)
+                self._report = (list(problems.items), self.overlay_pdf), report, fingerprint(report)
+            report = self._report[1]
+            outputs.insert(0, Output(PREVIEW_PROBLEMS, self._report[2], make=lambda: report))
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
             texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+
+    def _page_outputs(self, pages: list[Page], shared: str, templates: Templates) -> list[Output]:
+        """A page kept from the preview's last plan (see pages.Planned) keeps its output when the templates did too."""
+        keyed, before, made = self._fingerprints, self._made, {}
+        outputs = []
+        for page in pages:
+            last = before.get(id(page))
+            if last is not None and last[0] is page and last[1] == shared and last[2] is templates:
+                output = last[3]
+            else:
+                key = keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs)
+                output = Output(page.path, key, make=lambda page=page: templates.render(page))
+            if self.preview:
+                made[id(page)] = (page, shared, templates, output)
+            outputs.append(output)
+        self._made = made
+        return outputs
 
     def _feeds(self, site: Site, pages: list[Page]) -> list[Output]:
         """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""

@@ -22,6 +22,7 @@ from ..messages import DEFAULT, say
 from ..outputs.pdf import build_pdfs
 from ..pipeline import PREVIEW_PROBLEMS, Pipeline, problems_json
 from ..problems import ERROR, WARNING, ContentError, Problem, Problems
+from ..source.reader import HTML, read_document
 from ..unchanged import default_cache
 
 
@@ -63,6 +64,16 @@ class Preview:
                 return [], problems.items
             return result.rendered, result.problems.items
 
+    def warm_up(self) -> None:
+        """The first build read the documents in worker processes: one read here prepares in this process what
+        reading prepares once (the term base's patterns, the messages), before the editor's first save, not during it."""
+        config = self.pipeline.config
+        for _, scan in self.pipeline.kept.scans.values():
+            for stem, by_lang in scan.documents.items():
+                read_document(scan.slug, stem, {lang: Path(path) for lang, path in by_lang.items()}, config,
+                              self.pipeline.cache.folder / HTML)
+                return
+
     def write_report(self, problems: Problems | None = None, pdf: str = "") -> None:
         """What the overlay shows: the problems in the editor's language, and whether PDFs are being rebuilt."""
         path = self.out_dir / PREVIEW_PROBLEMS
@@ -92,8 +103,9 @@ class Preview:
         self.write_report(pdf=self.pdf_state)
         try:
             # In a process of its own, at a lower priority: making the PDFs' HTML would otherwise hold this process's
-            # interpreter, and the PDF workers the cores, while the editor's next save waits for both.
-            with worker_pool(1) as pool:
+            # interpreter, and the PDF workers the cores, while the editor's next save waits for both. A new interpreter,
+            # not a copy of this one: the save after a copy copied every page of the model it touched (40 ms).
+            with worker_pool(1, fresh=True) as pool:
                 rendered = pool.submit(_render_pdfs, pipeline.config, site, self.cache_dir).result()
             _, found = self.refresh(slow=True)
         finally:
@@ -254,6 +266,7 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
         say_line("serve.port_taken", port=wanted, free=chosen)
     started = time.perf_counter()
     written, problems = preview.refresh()
+    preview.warm_up()
     settle()
     say_line("serve.ready", problems, url=f"http://{host}:{chosen}/", files=len(written),
              seconds=f"{time.perf_counter() - started:.1f}")

@@ -26,11 +26,12 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
-def worker_pool(workers: int, fork: bool = False) -> ProcessPoolExecutor:
-    """`fork`: the workers start as copies of this process, with everything it holds (Linux and macOS).
+def worker_pool(workers: int, fork: bool = False, fresh: bool = False) -> ProcessPoolExecutor:
+    """`fork`: the workers start as copies of this process, with everything it holds (Linux and macOS). `fresh`: as new
+    interpreters, which share none of its memory: while a copy lives, each page this process writes to is copied first.
     Imported here: a build that reads or makes a few files has no workers."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork") if fork else None
+    context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn") if fresh else None
     return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, mp_context=context)

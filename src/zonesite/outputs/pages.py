@@ -58,6 +58,33 @@ def view(config: Config, doc: Document, lang: str) -> DocumentView:
     return DocumentView(doc, lang, doc.versions.get(lang, source), source, doc.status in config.draft_statuses)
 
 
+class Views(dict):
+    """Every document as shown in one language, by its key, each made when first asked for: a build that renders
+    few pages looks at few documents."""
+
+    def __init__(self, config: Config, documents: dict[str, Document], lang: str):
+        super().__init__()
+        self.config, self.documents, self.lang = config, documents, lang
+
+    def __missing__(self, key: str) -> DocumentView:
+        made = self[key] = view(self.config, self.documents[key], self.lang)
+        return made
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.documents
+
+
+@dataclass
+class Planned:
+    """What the preview's last plan made, for the next save: a zone whose documents, and whatever else its pages show,
+    are the same keeps its pages, not planned again. `shared`: per language, the data every page of the language
+    shows, one dict updated by each plan, so a page kept from an earlier plan shows this one's."""
+
+    world: tuple = ()  # what every zone's pages show besides the zone: the configuration, day, currencies, PDFs, history
+    zones: dict[tuple[str, int], tuple[Zone, tuple, list[Page]]] = field(default_factory=dict)
+    shared: dict[str, dict] = field(default_factory=dict)
+
+
 @dataclass
 class Page:
     """`context` makes the data the template shows, only when the page is rendered (by whichever process renders it):
@@ -79,9 +106,9 @@ def history_of(history: dict[str, History], version: Version) -> History | None:
 
 
 def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None,
-         fingerprints: Fingerprints | None = None) -> list[Page]:
+         fingerprints: Fingerprints | None = None, planned: Planned | None = None) -> list[Page]:
     """Every page of every language; `pdfs` are the official copies by (zone, document, language), `history` the
-    content's git history by file; `fingerprints` those the preview keeps between saves."""
+    content's git history by file; `fingerprints` and `planned` what the preview keeps between saves."""
     history = history or {}
     hashed = fingerprints or Fingerprints()
     pages: list[Page] = []
@@ -96,33 +123,27 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     in_force = {key for key, state in currency.items() if state and state.state == "in_force"}
     objectives_table = cache(lambda lang: objectives_by_theme(config, site, lang, in_force))
     general = cache(lambda lang: general_objectives(config, site, lang))
+    documents = {doc.key: doc for doc in site.documents}
+    world = (config, today, currency, pdfs, history)
+    before = planned.zones if planned is not None and planned.world == world else {}
+    kept: dict[tuple[str, int], tuple[Zone, tuple, list[Page]]] = {}
     for lang in config.languages:
-        views = {doc.key: view(config, doc, lang) for doc in site.documents}
-        shared = {"views": views, "currency": currency}
+        views = Views(config, documents, lang)
+        shared = planned.shared.setdefault(lang, {}) if planned is not None else {}
+        shared.update(views=views, currency=currency)
         pages.append(Page(urls.home(lang), "home.html", lang,
                           lambda lang=lang, shared=shared: {**shared, "site": site, "timeline": build_timeline(config, site, lang, today),
                                                             "structured_data": structured.home(config, lang)},
                           every(urls.home), fingerprint(listing, today)))  # the timeline marks the day of the build
         for zone in site.zones:
-            zone_facts = zone.facts_fingerprint
-            pages.append(Page(urls.zone(lang, zone), "zone.html", lang,
-                              lambda lang=lang, zone=zone, shared=shared: {**shared, "zone": zone,
-                                                                           "structured_data": _zone_data(config, zone, lang)},
-                              every(lambda l, z=zone: urls.zone(l, z)),
-                              hashed(urls.zone(lang, zone), zone.fingerprint, [currency[doc.key] for doc in zone.documents])))
-            for doc in zone.documents:
-                pdf = pdfs.get((doc.zone, doc.slug, lang))
-                shown = views[doc.key]
-                dates = history_of(history, shown.version)
-                context = lambda zone=zone, shown=shown, pdf=pdf, dates=dates, shared=shared: {  # noqa: E731
-                    **shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
-                    "structured_data": structured.document(config, shown, zone, pdf, dates)}
-                related = [views[key].version.title for key in (currency[doc.key] and currency[doc.key].by,
-                                                                 doc.replaces and doc.replaces.key) if key in views]
-                inputs = hashed(urls.document(lang, doc), zone_facts, doc.fingerprint, shown.version.source_text_hash,
-                                shown.source.source_text_hash, pdf, currency[doc.key], related, dates)
-                pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
-                                  every(lambda l, d=doc: urls.document(l, d)), inputs))
+            related = tuple(_related(doc, currency, views) for doc in zone.documents)
+            last = before.get((lang, id(zone)))
+            if last is not None and last[0] is zone and last[1] == related:
+                zone_pages = last[2]
+            else:
+                zone_pages = _zone_pages(config, zone, lang, shared, pdfs, history, currency, related, hashed, every)
+            kept[(lang, id(zone))] = (zone, related, zone_pages)
+            pages.extend(zone_pages)
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
                               ("search", "search.html"), ("verify", "verify.html"), ("glossary", "glossary.html"),
                               ("data", "data.html")):
@@ -143,6 +164,40 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                           "", False, True))
     pages.append(Page("index.html", "root.html", None, dict, every(urls.home), ""))
     pages.append(Page("404.html", "404.html", config.default_language, lambda: {"views": {}}, {}, "", False, True))
+    if planned is not None:
+        planned.world, planned.zones = world, kept
+    return pages
+
+
+def _related(doc: Document, currency: dict, views: Views) -> tuple[str, ...]:
+    """The titles of the documents a document's page names: the one that replaces it and the one it replaces."""
+    state = currency[doc.key]
+    by, replaced = state and state.by, doc.replaces and doc.replaces.key
+    if not (by or replaced):  # most documents name none: asked for each zone of each save
+        return ()
+    return tuple(views[key].version.title for key in (by, replaced) if key in views)
+
+
+def _zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict, history: dict[str, History],
+                currency: dict, related: tuple, hashed: Fingerprints, every: Callable) -> list[Page]:
+    """A zone's page and its documents' pages in one language."""
+    views = shared["views"]
+    pages = [Page(urls.zone(lang, zone), "zone.html", lang,
+                  lambda shared=shared: {**shared, "zone": zone, "structured_data": _zone_data(config, zone, lang)},
+                  every(lambda l: urls.zone(l, zone)),
+                  hashed(urls.zone(lang, zone), zone.fingerprint, [currency[doc.key] for doc in zone.documents]))]
+    zone_facts = zone.facts_fingerprint
+    for doc, names in zip(zone.documents, related):
+        pdf = pdfs.get((doc.zone, doc.slug, lang))
+        shown = views[doc.key]
+        dates = history_of(history, shown.version)
+        context = lambda shown=shown, pdf=pdf, dates=dates: {  # noqa: E731
+            **shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
+            "structured_data": structured.document(config, shown, zone, pdf, dates)}
+        inputs = hashed(urls.document(lang, doc), zone_facts, doc.fingerprint, shown.version.source_text_hash,
+                        shown.source.source_text_hash, pdf, currency[doc.key], list(names), dates)
+        pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
+                          every(lambda l, d=doc: urls.document(l, d)), inputs))
     return pages
 
 

@@ -44,6 +44,9 @@ class Kept:
 
     scans: dict[str, tuple[tuple, ZoneScan]] = field(default_factory=dict)
     zones: dict[tuple, Zone] = field(default_factory=dict)
+    # Each zone folder's last result, kept with its scan and its files' keys: a scan kept as it was, with the same keys,
+    # gives the same zone and the same problems, not gathered again.
+    results: dict[str, tuple[ZoneScan, tuple, list]] = field(default_factory=dict)
 
 
 def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Path] | None = None,
@@ -89,8 +92,8 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
     keys: dict[str, list[str]] = {}  # each zone's documents' keys
     todo = []
     for scan in scans:
-        for stem, by_lang in scan.documents.items():
-            key = fingerprint(base, scan.slug, stem, scan.signature(by_lang))
+        for stem, key in scan.keys(base).items():
+            by_lang = scan.documents[stem]
             keys.setdefault(scan.slug, []).append(key)
             if key in known:
                 found[(scan.slug, stem)] = kept[key] = known[key]
@@ -100,14 +103,29 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         found[(slug, stem)] = kept[key] = result
         if read is not None:
             read.extend(by_lang.values())
-    for doc, _ in found.values():
-        _keep_html(doc, cache)
-    before, made = memory.zones, {}
+    if persist:  # only a build prunes the HTML; the preview keeps it all (its PDFs, made in the background, may read it)
+        for doc, _ in found.values():
+            _keep_html(doc, cache)
+    before, made, results = memory.zones, {}, {}
     for scan in scans:
-        _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, base, config, known, kept, problems,
-              keys.get(scan.slug, []), before, made)
+        last = memory.results.get(scan.slug)
+        made_of = (scan.zone_key(base), tuple(keys.get(scan.slug, [])))
+        if last is not None and last[0] is scan and last[1] == made_of:
+            zone_problems = last[2]
+            if made_of[0] in known:
+                kept[made_of[0]] = known[made_of[0]]
+            zone = before.get(made_of)
+            if zone is not None:
+                made[made_of] = zone
+        else:
+            zone_problems = Problems()
+            _zone(scan, {stem: found[(scan.slug, stem)] for stem in scan.documents}, config, known, kept, zone_problems,
+                  made_of, before, made)
+            zone_problems = zone_problems.items
+        results[scan.slug] = (scan, made_of, zone_problems)
+        problems.items.extend(zone_problems)
     _save_read(cache, base, known, kept, persist)
-    memory.zones = made
+    memory.zones, memory.results = made, results
     if tree is not None:
         memory.scans = scanned
     site = Site(tuple(made.values()))
@@ -175,11 +193,28 @@ class ZoneScan:
     zone_file_refused: bool = False  # a zone.yaml that links out of the content folder is not read
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     linked: bool = False  # a symbolic link inside: what it leads to is not in the tree_signature, so scanned each time
+    _keys: tuple[str, dict[str, str], str] | None = None  # see keys
 
     def signature(self, by_lang: dict[str, str]) -> tuple:
         """A document depends on its own files and on the zone's other files (images and annexes it may show)."""
         return (tuple((lang, os.path.basename(path), self.stats[path]) for lang, path in sorted(by_lang.items())),
                 tuple((path, self.stats[path]) for path in self.others))
+
+    def keys(self, base: str) -> dict[str, str]:
+        """Each document's key, by its stem: made once per scan (the preview keeps a scan while its folder is the same)."""
+        return self._keyed(base)[1]
+
+    def zone_key(self, base: str) -> str:
+        """The key of the zone file, by its path, size and time."""
+        return self._keyed(base)[2]
+
+    def _keyed(self, base: str) -> tuple[str, dict[str, str], str]:
+        if self._keys is None or self._keys[0] != base:
+            zone_file = self.zone_file or str(self.folder / "zone.yaml")
+            self._keys = (base, {stem: fingerprint(base, self.slug, stem, self.signature(by_lang))
+                                 for stem, by_lang in self.documents.items()},
+                          fingerprint(base, zone_file, self.stats.get(zone_file)))
+        return self._keys
 
 
 def _scan_zone(folder: Path, root: Path, config: Config) -> ZoneScan:
@@ -266,17 +301,17 @@ def _keep_html(doc: Document | None, cache: Cache) -> None:
             cache.use(HTML, os.path.basename(version.rendered.stored))
 
 
-def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], base: str, config: Config,
-          known: dict[str, tuple], kept: dict[str, tuple], problems: Problems, document_keys: list[str],
+def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], config: Config,
+          known: dict[str, tuple], kept: dict[str, tuple], problems: Problems, made_of: tuple[str, tuple[str, ...]],
           before: dict[tuple, Zone], made: dict[tuple, Zone]) -> None:
-    """The zone of a folder into `made`, by the keys of its files: the one in `before` when they are the same."""
+    """The zone of a folder into `made`, by the keys of its files (`made_of`): the one in `before` when they are the same."""
     problems.extend(scan.problems)
     for _, found in documents.values():
         problems.extend(found)
     if scan.named_badly:
         return
     zone_file = Path(scan.zone_file) if scan.zone_file else scan.folder / "zone.yaml"
-    key = fingerprint(base, str(zone_file), scan.stats.get(str(zone_file)))
+    key = made_of[0]
     if scan.zone_file_refused:
         zone_fields, zone_problems = None, Problems()
     else:
@@ -294,7 +329,6 @@ def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]]
             problems.warning(path, 0, "content.unused_file")
     if zone_fields is None:
         return
-    made_of = (key, tuple(document_keys))
     zone = before.get(made_of)
     if zone is None:
         docs = sorted((doc for doc, _ in documents.values() if doc), key=lambda doc: (doc.sort_date, doc.slug), reverse=True)
