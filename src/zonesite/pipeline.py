@@ -264,17 +264,27 @@ def _with_compressed(outputs: list[Output]) -> list[Output]:
     """Each text file followed by its .gz (and .br) copy, for a server's gzip_static/brotli_static."""
     result = []
     kinds = encodings()
+    copies = [(extension, encode, compressed_key(extension), extension == list(kinds)[-1]) for extension, encode in kinds.items()]
     for output in outputs:
         if not is_text(output.path) or output.path.startswith(nginx.FOLDER + "/"):
             result.append(output)
             continue
         data = _Bytes(output)
         result.append(Output(output.path, output.key, make=data))
-        for extension, encode in kinds.items():
-            last = extension == list(kinds)[-1]
-            result.append(Output(output.path + extension, fingerprint(output.key, extension, code_fingerprint()),
+        for extension, encode, suffix, last in copies:
+            result.append(Output(output.path + extension, output.key[:KEPT_OF_KEY] + suffix,
                                  make=lambda data=data, encode=encode, last=last: encode(data(last)), follows=True))
     return result
+
+
+KEPT_OF_KEY = 48  # hex digits of a file's key that its compressed copy's key starts with: 192 bits, no collision
+
+
+def compressed_key(extension: str) -> str:
+    """What a compressed copy's key adds to its file's: the encoding and the code that compresses (the generator and
+    the versions of brotli and isal). Joined, not hashed: a site has thousands of copies, and a hash each cost a
+    twentieth of a build with one edit."""
+    return fingerprint(extension, code_fingerprint())[:16]
 
 
 def checksums(pdfs: dict) -> str:
