@@ -95,8 +95,10 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
 
     With `render` false, only those already in the cache are returned. `known_jobs`: see `jobs`.
     """
-    all_jobs = jobs(config, site, known_jobs)
     present = cache.names(KIND)  # one listing of the folder, not two files tried per PDF
+    if not render and not present:  # a site built without PDFs: no fingerprint of a document is taken for them
+        return {}, 0
+    all_jobs = jobs(config, site, known_jobs)
     todo = [job for job in all_jobs if not {f"{job.key}.json", f"{job.key}.pdf"} <= present or cache.read_json(KIND, job.key) is None]
     if todo and render:
         templates = Templates(config, config.root / "templates", compiled=cache.folder / TEMPLATES_KIND)
