@@ -111,7 +111,8 @@ class Pipeline:
                      for pdf in pdfs.values()}
         # The manifest is published with the site: it names no source file, so no draft either.
         facts = {"pdf": pdf_facts, "inputs": inputs, "pages": len(pages)}
-        written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview, prepare=self._templates[1].load_all)
+        written = write_site(out_dir, outputs, trees, facts, progress, in_place=self.preview, prepare=self._templates[1].load_all,
+                             before=None if self.preview else previous)  # the preview's PDFs may have been placed since
         self.cache.prune(media.KIND)
         # Pickled as they are: thousands of warnings converted to JSON and back cost more than all else a build with
         # nothing changed does.

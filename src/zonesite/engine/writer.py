@@ -64,14 +64,15 @@ def forget(out_dir: Path, path: str) -> None:
 
 
 def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], facts: dict | None = None,
-               progress: bool = False, in_place: bool = False, prepare: Callable[[], None] | None = None) -> Written:
+               progress: bool = False, in_place: bool = False, prepare: Callable[[], None] | None = None,
+               before: dict | None = None) -> Written:
     """Make or reuse every output; `facts` are kept in the manifest beside the keys, for the next build. `prepare`
     does, before worker processes are forked, what each of them would otherwise do again (compiling templates).
 
     A build writes into a staging folder swapped in whole (see stage.py). The preview writes `in_place`: only the
     changed files, each atomically, over its own folder, which nobody publishes; on a save that is a few files
-    instead of a link per file of the site."""
-    before = read_manifest(out_dir)
+    instead of a link per file of the site. `before`: the folder's manifest, when the caller read it already."""
+    before = read_manifest(out_dir) if before is None else before
     previous: dict[str, str] = before.get("files", {})
     manifest = {output.path: output.key for output in outputs}
     for tree in trees:
