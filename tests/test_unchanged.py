@@ -111,7 +111,7 @@ def test_the_tree_signature_changes_with_every_save_rename_and_new_folder(tmp_pa
     deep.write_bytes(b"12345")
     (folder / "zone" / "doc.nl.md").write_text("tekst", encoding="utf-8")
     seen = {fingerprint.tree_signature(folder)}
-    assert [name for name, _, _ in next(iter(seen))] == ["zone", "zone/doc", "zone/doc/image.png", "zone/doc.nl.md"]
+    assert [name for name, *_ in next(iter(seen))] == ["zone", "zone/doc", "zone/doc/image.png", "zone/doc.nl.md"]
 
     def changed() -> bool:
         signature = fingerprint.tree_signature(folder)
@@ -199,3 +199,36 @@ def test_a_compressed_copy_is_made_again_when_its_file_or_the_compressing_code_c
     finally:
         monkeypatch.undo()
         fingerprint.code_fingerprint.cache_clear()
+
+
+def test_a_build_takes_the_zones_files_from_the_tree_signature_and_finds_what_a_listing_finds(tmp_path, monkeypatch):
+    from zonesite.source import reader
+
+    content = tmp_path / "content"
+    files = ["zone/zone.yaml", "zone/plan.nl.md", "zone/plan.fr.md", "zone/Plan Fout.nl.md", "zone/kaart.png",
+             "zone/bijlagen/a.pdf", "zone/bijlagen/diep/b.png", "zone/bijlagen/verdwaald.nl.md", "zone/.verborgen/c.png",
+             "zone/.tmp.nl.md", "zone/z.csv"]
+    for number, name in enumerate(files):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x" * number, encoding="utf-8")
+    config = load_config(PROJECT / "site_config.yaml")
+
+    def scans(part) -> tuple:
+        scan = reader._scan_zone(content / "zone", content.resolve(), config, part)
+        return (scan.zone_file, scan.documents, list(scan.documents), scan.others, scan.stats, list(scan.stats),
+                scan.problems.items)
+
+    listed = scans(None)
+    assert listed[3] == [str(content / name) for name in ("zone/kaart.png", "zone/z.csv", "zone/bijlagen/a.pdf",
+                                                           "zone/bijlagen/diep/b.png")]
+    part = reader._by_zone(fingerprint.tree_signature(content))["zone"]
+    with monkeypatch.context() as patched:  # not listed again
+        patched.setattr(reader.os, "scandir", lambda *_: (_ for _ in ()).throw(AssertionError("listed again")))
+        assert scans(part) == listed
+    empty, link = content / "zone" / "leeg", content / "zone" / "link.png"
+    # A folder with nothing listed (empty, or unreadable) and a link (the signature does not follow it): scanned.
+    for make, undo in ((empty.mkdir, empty.rmdir), (lambda: link.symlink_to(content / "zone" / "kaart.png"), link.unlink)):
+        make()
+        assert reader._listed(reader._by_zone(fingerprint.tree_signature(content))["zone"]) is None
+        undo()
+    assert reader._listed(reader._by_zone(fingerprint.tree_signature(content))["zone"]) is not None

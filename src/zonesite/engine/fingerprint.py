@@ -54,14 +54,15 @@ def files_fingerprint(*paths: Path, pattern: str = "*") -> str:
 
 
 def tree_signature(folder: Path) -> tuple:
-    """Names, sizes and modification times of everything in a folder: cheap, and changed by any save or rename.
-    One os.scandir per folder; links are listed, never followed. A missing folder is empty."""
-    entries: list[tuple[str, int, int]] = []
+    """Names, sizes, modification times and modes of everything in a folder: cheap, and changed by any save or rename.
+    One os.scandir per folder; links are listed, never followed. A missing folder is empty. The reader takes the
+    zones' files from it (see reader._scan_listed) instead of listing them again."""
+    entries: list[tuple[str, int, int, int]] = []
     _scan(str(folder), "", entries)
     return tuple(entries)
 
 
-def _scan(directory: str, prefix: str, entries: list[tuple[str, int, int]]) -> None:
+def _scan(directory: str, prefix: str, entries: list[tuple[str, int, int, int]]) -> None:
     try:
         with os.scandir(directory) as found:
             children = sorted(found, key=lambda entry: entry.name)
@@ -69,7 +70,7 @@ def _scan(directory: str, prefix: str, entries: list[tuple[str, int, int]]) -> N
         return
     for entry in children:
         stat = entry.stat(follow_symlinks=False)
-        entries.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns))
+        entries.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns, stat.st_mode))
         if entry.is_dir(follow_symlinks=False):
             _scan(entry.path, f"{prefix}{entry.name}/", entries)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         elif entry.is_dir():
             part = None if entry.is_symlink() else trees.get(entry.name)  # the signature does not follow a link
             last = memory.scans.get(entry.name)
-            scan = last[1] if part and last and last[0] == part and not last[1].linked else _scan_zone(path, root, config)
+            scan = last[1] if part and last and last[0] == part and not last[1].linked else _scan_zone(path, root, config, part)
             scans.append(scan)
             if part:
                 scanned[entry.name] = (part, scan)
@@ -217,15 +218,51 @@ class ZoneScan:
         return self._keys
 
 
-def _scan_zone(folder: Path, root: Path, config: Config) -> ZoneScan:
+def _scan_zone(folder: Path, root: Path, config: Config, part: list | None = None) -> ZoneScan:
+    """`part`: the zone's entries of the content's tree_signature, when the caller has them (see _scan_listed)."""
     scan = ZoneScan(folder, folder.name)
     reserved = {slugs[lang] for slugs in config.page_slugs.values() for lang in config.languages}
     if not SLUG.match(scan.slug) or scan.slug in reserved:
         scan.problems.error(folder, 0, "zone.bad_folder_name", name=scan.slug, reserved=sorted(reserved))
         scan.named_badly = True
         return scan
-    _scan_folder(scan, folder, root, config, top=True)
+    listed = _listed(part) if part else None
+    if listed is None:
+        _scan_folder(scan, folder, root, config, top=True)
+    else:
+        _scan_listed(scan, str(folder), "", listed, config)
     return scan
+
+
+def _listed(part: list) -> dict[str, list[tuple]] | None:
+    """A zone's entries of the tree_signature by their folder inside the zone ("" for its own), each with its name, size
+    and time; None where they cannot stand for a listing: a link (the signature does not follow it) or a folder with
+    nothing listed (empty, or one it could not read), which a scan looks at itself."""
+    folders: dict[str, list[tuple]] = {"": []}
+    cut = len(part[0][0]) + 1  # the zone folder's own entry comes first
+    for name, size, mtime, mode in part[1:]:
+        if stat.S_ISLNK(mode):
+            return None
+        inside, _, base = name[cut:].rpartition("/")
+        folders[inside].append((base, size, mtime, stat.S_ISDIR(mode)))
+        if stat.S_ISDIR(mode):
+            folders[name[cut:]] = []
+    return None if not all(folders.values()) else folders
+
+
+def _scan_listed(scan: ZoneScan, folder: str, inside: str, listed: dict[str, list[tuple]], config: Config) -> None:
+    """_scan_folder from the tree_signature's entries, in the same order: a build lists the content folder once."""
+    subfolders = []
+    for name, size, mtime, is_folder in listed[inside]:
+        if name.startswith("."):
+            continue
+        if is_folder:
+            subfolders.append(f"{inside}/{name}" if inside else name)
+        else:
+            _scanned_file(scan, f"{folder}/{inside}/{name}" if inside else f"{folder}/{name}", name, (size, mtime),
+                          config, top=not inside)
+    for subfolder in subfolders:
+        _scan_listed(scan, folder, subfolder, listed, config)
 
 
 def _scan_folder(scan: ZoneScan, folder: Path, root: Path, config: Config, top: bool) -> None:
@@ -241,18 +278,22 @@ def _scan_folder(scan: ZoneScan, folder: Path, root: Path, config: Config, top: 
         if entry.is_dir():
             subfolders.append(Path(path))
             continue
-        stat = entry.stat(follow_symlinks=False)
-        scan.stats[path] = (stat.st_size, stat.st_mtime_ns)
-        if top and entry.name == "zone.yaml":
-            scan.zone_file = path
-        elif not entry.name.endswith(".md"):
-            scan.others.append(path)
-        elif not top:
-            scan.problems.error(Path(path), 0, "document.in_subfolder", target=f"{scan.slug}/{entry.name}")
-        else:
-            _sort_document_file(path, entry.name, config, scan.documents, scan.problems)
+        found = entry.stat(follow_symlinks=False)
+        _scanned_file(scan, path, entry.name, (found.st_size, found.st_mtime_ns), config, top)
     for subfolder in subfolders:
         _scan_folder(scan, subfolder, root, config, top=False)
+
+
+def _scanned_file(scan: ZoneScan, path: str, name: str, stats: tuple[int, int], config: Config, top: bool) -> None:
+    scan.stats[path] = stats
+    if top and name == "zone.yaml":
+        scan.zone_file = path
+    elif not name.endswith(".md"):
+        scan.others.append(path)
+    elif not top:
+        scan.problems.error(Path(path), 0, "document.in_subfolder", target=f"{scan.slug}/{name}")
+    else:
+        _sort_document_file(path, name, config, scan.documents, scan.problems)
 
 
 def _read_documents(todo: list[tuple], config: Config, html_folder: Path) -> list[tuple[Document | None, Problems]]:
