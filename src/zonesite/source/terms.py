@@ -374,4 +374,5 @@ def term_findings(terms: TermBase, source_body: str, translation_body: str, lang
             shown = "', '".join(used)
             findings.append(TermFinding(first_line + number, Message.of("terms.avoided", source=source.shown,
                                                                             target=target.shown, used=shown)))
-    return sorted(findings, key=lambda f: (f.line, str(f.message)))
+    # By line, then by message and its values: not by the text in a language, which would load that catalogue.
+    return sorted(findings, key=lambda f: (f.line, f.message.id, f.message.params))
