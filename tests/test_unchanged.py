@@ -232,3 +232,17 @@ def test_a_build_takes_the_zones_files_from_the_tree_signature_and_finds_what_a_
         assert reader._listed(reader._by_zone(fingerprint.tree_signature(content))["zone"]) is None
         undo()
     assert reader._listed(reader._by_zone(fingerprint.tree_signature(content))["zone"]) is not None
+
+
+def test_a_build_without_pdfs_into_a_cache_that_holds_none_takes_no_fingerprint_of_a_pdf_job(tmp_path, monkeypatch):
+    from zonesite.engine.cache import Cache
+    from zonesite.model import Site
+    from zonesite.outputs import pdf
+
+    asked = []
+    monkeypatch.setattr(pdf, "jobs", lambda *_, **__: asked.append(True) or [])
+    config, cache = load_config(PROJECT / "site_config.yaml"), Cache(tmp_path / "cache")
+    assert pdf.build_pdfs(config, Site(()), cache, render=False) == ({}, 0) and not asked
+    (tmp_path / "cache" / pdf.KIND).mkdir(parents=True)
+    (tmp_path / "cache" / pdf.KIND / "0123.json").write_text("{}", encoding="utf-8")  # a PDF of a build before
+    assert pdf.build_pdfs(config, Site(()), cache, render=False) == ({}, 0) and asked  # which ones are current: asked
