@@ -54,3 +54,20 @@ def test_a_stored_text_is_loaded_whole_from_one_read_of_its_file(tmp_path, monke
     assert [heading.anchor for heading in loaded.headings] == ["eerste-hoofdstuk", "een-deel"]
     assert len(reads) == 1
     assert rendered.loaded() is rendered  # a text kept in memory is not read again
+
+
+def test_a_text_is_stored_whole_in_a_folder_made_when_missing_and_equal_texts_share_one_file(tmp_path):
+    """The read writes each text once, named by its checksum, in a folder it makes only when it is missing: the
+    file holds the headings and HTML, and no temporary file stays beside it."""
+    from zonesite.source.reader import _stored
+
+    folder = tmp_path / "missing" / "html"
+    rendered = render_markdown("## Eerste hoofdstuk\n\nTekst.\n")
+    first = _stored(rendered, folder)
+    again = _stored(render_markdown("## Eerste hoofdstuk\n\nTekst.\n"), folder)
+    other = _stored(render_markdown("## Ander hoofdstuk\n"), folder)
+    assert first.stored == again.stored != other.stored
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [first.stored.rsplit("/", 1)[1], other.stored.rsplit("/", 1)[1]])
+    loaded = first.loaded()
+    assert (loaded.html, loaded.headings) == (rendered.html, rendered.headings)

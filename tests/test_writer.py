@@ -79,3 +79,21 @@ def test_the_first_site_is_kept_beside_it_as_links_to_the_same_files(tmp_path):
         assert kept.stat().st_ino == published.stat().st_ino, f"{output.path} copied, not linked"
     assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == \
         sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*"))
+
+
+def test_a_stage_writes_into_new_folders_and_replaces_a_kept_file_rather_than_changing_it(tmp_path):
+    """A build that starts from the site before the previous one writes over its files, which may be hard links to
+    the published site's: the new text goes to a new file, the published one stays as it was."""
+    from zonesite.engine.stage import Stage
+
+    published, spare = tmp_path / "site", tmp_path / "spare"
+    (published / "nl").mkdir(parents=True)
+    (spare / "nl").mkdir(parents=True)
+    (published / "nl/index.html").write_text("published", encoding="utf-8")
+    os.link(published / "nl/index.html", spare / "nl/index.html")
+    stage = Stage(spare, published, {"nl/index.html": "old key"})
+    stage.write("nl/index.html", "new")
+    stage.write("nl/zone/doc/index.html", b"made")
+    assert (published / "nl/index.html").read_text(encoding="utf-8") == "published"
+    assert (spare / "nl/index.html").read_text(encoding="utf-8") == "new"
+    assert (spare / "nl/zone/doc/index.html").read_bytes() == b"made"

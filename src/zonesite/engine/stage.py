@@ -9,7 +9,7 @@ import posixpath
 import sys
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from collections.abc import Iterator
 
@@ -23,17 +23,24 @@ class Stage:
 
     def __init__(self, root: Path, previous: Path, kept: dict[str, str] | None = None):
         self.root, self.previous, self.kept = root, previous, kept or {}
+        self.name = str(root)
         self.folders: set[str] = set()  # made already: a big site has a folder per page
 
     def target(self, relative: str) -> Path:
-        """The staging folder holds no links to folders, so a path that stays inside it by name stays inside it."""
-        path = inside(self.root, relative)
-        folder = posixpath.dirname(posixpath.normpath(relative))
+        return Path(self._place(relative))
+
+    def _place(self, relative: str) -> str:
+        """The staging folder holds no links to folders, so a path that stays inside it by name stays inside it.
+        Names, not Paths: a cold build places a few thousand files, and a Path costs more than the name."""
+        normal = _normal(relative)
+        path = os.path.join(self.name, normal)
+        folder = posixpath.dirname(normal)
         if folder not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             self.folders.add(folder)
         if relative in self.kept:
-            path.unlink(missing_ok=True)
+            with suppress(FileNotFoundError):
+                os.unlink(path)
         return path
 
     def has(self, relative: str, key: str) -> bool:
@@ -41,8 +48,8 @@ class Stage:
         return self.kept.get(relative) == key
 
     def write(self, relative: str, data: str | bytes) -> None:
-        path = self.target(relative)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with open(self._place(relative), "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
 
     def link(self, source: Path, relative: str) -> None:
         """Place a file that already exists elsewhere (a cached PDF) without copying it when possible."""
@@ -88,11 +95,15 @@ def _remove_if_empty(folder: Path) -> bool:
 
 
 def inside(root: Path, relative: str) -> Path:
+    return root / _normal(relative)
+
+
+def _normal(relative: str) -> str:
     """Content names the files a build writes: a path must stay inside the output folder by name."""
     normal = posixpath.normpath(relative)
     if normal.startswith(("../", "/")) or normal in ("..", "."):
         raise ValueError(f"refusing to write outside the output folder: {relative}")
-    return root / normal
+    return normal
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
