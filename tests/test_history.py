@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from zonesite.source.history import read_history
 from tests.test_citizens import NEW, NEW_FR, OLD, build, cls, page, site
 from tests.test_pipeline import run
 
@@ -158,3 +159,15 @@ def test_a_trailer_name_that_git_cannot_use_is_an_error_at_its_line(make_site):
     result = run(root, "check")
     assert result.returncode == 2, result.stderr
     assert f"site_config.yaml:{line}: 'history.trailers.nl' must be one word" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_content_folder_in_no_repository_starts_no_git(tmp_path, monkeypatch):
+    """The preview reads the history on every save: outside a repository it must not pay for starting git."""
+    calls = logging_git(tmp_path, monkeypatch)
+    content = tmp_path / "site" / "content"
+    content.mkdir(parents=True)
+    assert read_history(content) == {}
+    assert calls.read_text(encoding="utf-8") == ""
+    git(tmp_path / "site", "init", "-q")  # in a repository now: git is asked, and an empty history is still empty
+    assert read_history(content) == {}
+    assert "log" in calls.read_text(encoding="utf-8")

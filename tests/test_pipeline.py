@@ -453,6 +453,22 @@ def test_an_edit_rewrites_only_the_small_parts_of_the_cache_that_held_and_hold_i
     assert 1 <= len(written) <= 2 and edited not in {key for entries in written for key in entries}
     assert sum(len(entries) for entries in written) <= len(known) / 16, [len(entries) for entries in written]
 
+
+def test_after_an_edit_the_cache_holds_exactly_what_the_read_kept(tmp_path):
+    """Only the parts whose keys changed are written again; read back, the parts hold every entry kept and no other,
+    and a part left without entries is gone."""
+    known = {hashlib.sha256(str(number).encode()).hexdigest(): (f"document {number}", None) for number in range(200)}
+    added = hashlib.sha256(b"new").hexdigest()
+    alone = next(key for key in known if reader._shard(key) != reader._shard(added)
+                 and sum(reader._shard(other) == reader._shard(key) for other in known) == 1)
+    kept = {key: value for key, value in known.items() if key != alone}
+    kept[added] = ("a new document", None)
+    cache = Cache(tmp_path / "cache")
+    reader._save_read(cache, "base", {}, known, persist=True)
+    reader._save_read(cache, "base", known, kept, persist=True)
+    assert reader._load_read(Cache(tmp_path / "cache"), "base") == kept
+    assert cache.get_object(reader.READ, f"base-{reader._shard(alone)}") is None
+
 # --- 5. the search bundle is complete ------------------------------------------------------------
 
 def test_every_file_of_the_search_bundle_is_complete(make_site):

@@ -32,6 +32,8 @@ def outputs(config: Config, site: Site, cache: Cache) -> list[Output]:
     """Every file the documents show or link to, in each language's page folder, and the web copies of images."""
     found = []
     for doc in site.documents:
+        if not any(version.media for version in doc.versions.values()):
+            continue  # most documents show no file: the preview asks on every save, a view per language cost 4 ms
         for lang in config.languages:
             folder = f"{lang}/{doc.zone}/{doc.slug}"
             for media in view(config, doc, lang).version.media:

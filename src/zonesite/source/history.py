@@ -13,6 +13,7 @@ A file with changes not committed yet keeps its history but has no "last changed
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -77,6 +78,8 @@ def read_history(content_dir: Path, trailers: dict[str, str] | None = None, cach
 
     `trailers`: language -> the trailer name whose value describes a change in that language."""
     trailers = trailers or {}
+    if not _in_repository(content_dir):
+        return {}
     log = _git(content_dir, "log", "--no-merges", "-M", "--name-status", "--relative",
                f"--format={COMMIT}%H{FIELD}%cs{FIELD}%(trailers:only,unfold,separator=%x1d)", "--", ".")
     if log is None:
@@ -85,6 +88,19 @@ def read_history(content_dir: Path, trailers: dict[str, str] | None = None, cach
     _describe(content_dir, entries, set(trailers), cache)
     changed = set((_git(content_dir, "diff", "--name-only", "--relative", "HEAD", "--", ".") or "").split("\n"))
     return {path: History(tuple(entry.change for entry in found), path in changed) for path, found in entries.items() if found}
+
+
+def _in_repository(folder: Path) -> bool:
+    """Whether git could find a repository for the folder, looked for as git does (a `.git` in it or a folder above, or
+    the folder of a bare repository), without starting git: the preview asks on every save, and most sites it shows
+    are in no repository. GIT_DIR names one anywhere: then git is asked."""
+    if "GIT_DIR" in os.environ:
+        return True
+    folder = folder.resolve()
+    for here in (folder, *folder.parents):
+        if (here / ".git").exists() or ((here / "HEAD").is_file() and (here / "objects").is_dir() and (here / "refs").is_dir()):
+            return True
+    return False
 
 
 def _git(folder: Path, *args: str) -> str | None:

@@ -160,23 +160,21 @@ def _load_read(cache: Cache, base: str) -> dict[str, tuple]:
 
 
 def _save_read(cache: Cache, base: str, known: dict[str, tuple], kept: dict[str, tuple], persist: bool) -> None:
-    """The shards whose entries changed; the others stay as they are."""
-    before, after = _by_shard(known), _by_shard(kept)
-    for shard in before.keys() | after.keys():
-        entries = after.get(shard, {})
-        if entries.keys() == before.get(shard, {}).keys():
-            continue
+    """The shards whose entries changed; the others stay as they are. An entry's key is the hash of what it was read
+    from, so a shard changed when its keys did: only those shards are gathered (all of them cost a save 4 ms)."""
+    changed = {_shard(key) for key in known.keys() ^ kept.keys()}
+    if not changed:
+        return
+    after: dict[str, dict[str, tuple]] = {shard: {} for shard in changed}
+    for key, value in kept.items():
+        shard = _shard(key)
+        if shard in after:
+            after[shard][key] = value
+    for shard, entries in after.items():
         if entries:
             cache.put_object(READ, f"{base}-{shard}", entries, on_disk=persist)
         else:
             cache.drop_object(READ, f"{base}-{shard}")
-
-
-def _by_shard(entries: dict[str, tuple]) -> dict[str, dict[str, tuple]]:
-    shards: dict[str, dict[str, tuple]] = {}
-    for key, value in entries.items():
-        shards.setdefault(_shard(key), {})[key] = value
-    return shards
 
 
 @dataclass
