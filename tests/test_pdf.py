@@ -268,3 +268,24 @@ def test_the_archival_variant_embeds_the_markdown_source(make_site):
             assert str(associated[0].get("/UF", associated[0].get("/F"))) == source
             with pdf.open_metadata() as meta:
                 assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "A"
+
+
+def test_a_pdf_reads_its_document_text_once(make_site, monkeypatch):
+    """The PDF shows the text's headings (its outline) and its HTML: both come from one read of the stored text, as
+    for the document's page."""
+    from zonesite import model
+    from zonesite.config import load_config
+    from zonesite.outputs.pdf import html, jobs
+    from zonesite.outputs.templates import Templates
+    from zonesite.pipeline import Pipeline
+
+    root = make_site()
+    config = load_config(root / "site_config.yaml")
+    site, _ = Pipeline(config, root / "content", root.parent / "cache").validate()
+    job = next(job for job in jobs(config, site) if job.lang == "nl")
+    reads = []
+    counted = lambda *args, **kwargs: reads.append(args) or open(*args, **kwargs)  # noqa: E731
+    monkeypatch.setattr(model, "open", counted, raising=False)
+    made = html(config, Templates(config, root / "templates"), job)
+    assert len(reads) == 1
+    assert job.doc.versions["nl"].rendered.html in made

@@ -136,11 +136,12 @@ def build_pdfs(config: Config, site: Site, cache: Cache, *, render: bool = True,
 
 def html(config: Config, templates: Templates, job: PdfJob) -> str:
     shown = view(config, job.doc, job.lang)
+    rendered = shown.rendered.loaded()  # the headings and the HTML from one read of the stored text
     keywords = [config.themes[theme][job.lang] for theme in job.doc.themes]
     return templates.env.get_template("pdf/document.html").render(
         lang=job.lang, view=shown, version=shown.version, doc=job.doc, zone=job.zone,
-        running_title=running_title(shown.version.title), headings=shown.rendered.headings,
-        body_html=shown.rendered.html, keywords=keywords,
+        running_title=running_title(shown.version.title), headings=rendered.headings,
+        body_html=rendered.html, keywords=keywords,
         t=templates.translate(job.lang), page_counter_css=_counter_css(config.text(job.lang, "pdf_page")),
         built=dt.date.today(), package_version=__version__,
         signer=config.pdf_signing.signer if config.pdf_signing else None, signed_on=dt.date.today(),
