@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from urllib.parse import quote
 
 from .engine import fingerprint as fingerprints
@@ -18,8 +19,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
-class Objective:
+class Objective(NamedTuple):
     id: str
     title: str
     themes: tuple[str, ...]
@@ -32,30 +32,26 @@ class Objective:
     line: int = 0  # line of `section` in the front matter
 
 
-@dataclass(frozen=True)
-class DocumentRef:
+class DocumentRef(NamedTuple):
     """A reference from front matter to another document (`replaces`, `replaced_by`), checked once all are known."""
 
     key: str  # zone/document
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Currency:
+class Currency(NamedTuple):
     """Whether a document is in force on the day the site is built."""
 
     state: str  # in_force, upcoming, expired, replaced
     by: str | None = None  # key of the replacing document when replaced
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     start: dt.date
     end: dt.date
 
 
-@dataclass(frozen=True)
-class EditorNote:
+class EditorNote(NamedTuple):
     """An editor's remark beside the official text, never part of it; it may acknowledge a finding of `check`."""
 
     section: str  # anchor of the heading of the Dutch text the note belongs to
@@ -64,8 +60,7 @@ class EditorNote:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     anchor: str
@@ -147,8 +142,7 @@ class Media:
         return quote(self.target)
 
 
-@dataclass(frozen=True)
-class DocumentLink:
+class DocumentLink(NamedTuple):
     """A link in a text to another document's file, checked once every document is known."""
 
     line: int

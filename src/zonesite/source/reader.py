@@ -518,7 +518,7 @@ def _placed(objective: Objective, sections: dict[str, str], positions: dict[str,
     section = sections.get(objective.id)
     index = positions.get(section or "")
     anchor = headings[index].anchor if index is not None and index < len(headings) else None
-    return replace(objective, section=section, anchor=anchor)
+    return objective._replace(section=section, anchor=anchor)
 
 
 def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool) -> dict | None:
