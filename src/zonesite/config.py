@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .messages import LANGUAGES as MESSAGE_LANGUAGES
 from .problems import ContentError, Problem, Problems, problem
@@ -38,15 +38,13 @@ SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~!&()*+,=:@%/-]*$")
 SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~!&()*+,=:@%/-]*)?$")
 
 
-@dataclass(frozen=True)
-class Redirect:
+class Redirect(NamedTuple):
     old: str  # a path from the server's root, like /nl/oudezone/
     new: str  # a path of the site, or an https:// address
     line: int  # where it is in site_config.yaml
 
 
-@dataclass(frozen=True)
-class ServerConfig:
+class ServerConfig(NamedTuple):
     """What the generated web-server configuration needs beyond the site itself (`server:` in site_config.yaml)."""
 
     hsts_max_age: int = 31536000
@@ -65,8 +63,7 @@ class MediaConfig:
     annex_types: dict[str, dict[str, str]] = field(default_factory=dict)  # file extension -> language -> type in words
 
 
-@dataclass(frozen=True)
-class Publisher:
+class Publisher(NamedTuple):
     """Who publishes the site and answers readers: footer, about page, accessibility statement, structured data."""
 
     name: dict[str, str]  # language -> name

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import clock
 from ..config import Config
@@ -14,7 +16,6 @@ from ..model import Document, Objective, Site, Version, Zone
 from ..source.history import History
 from ..source.markdown import render_markdown
 from . import opendata, structured, urls
-from .timeline import build_timeline
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,10 @@ class Page:
 
 
 def history_of(history: dict[str, History], version: Version) -> History | None:
-    """The git history of a version's file (`history` is by path in the content folder)."""
-    return history.get(f"{version.path.parent.name}/{version.path.name}")
+    """The git history of a version's file (`history` is by path in the content folder). By plain strings: a build
+    asks for every document's, and a Path for each folder cost a tenth of planning the pages."""
+    folder, name = os.path.split(str(version.path))
+    return history.get(f"{os.path.basename(folder)}/{name}")
 
 
 def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None,
@@ -132,8 +135,7 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
         shared = planned.shared.setdefault(lang, {}) if planned is not None else {}
         shared.update(views=views, currency=currency)
         pages.append(Page(urls.home(lang), "home.html", lang,
-                          lambda lang=lang, shared=shared: {**shared, "site": site, "timeline": build_timeline(config, site, lang, today),
-                                                            "structured_data": structured.home(config, lang)},
+                          lambda lang=lang, shared=shared: {**shared, **_home(config, site, lang, today)},
                           every(urls.home), fingerprint(listing, today)))  # the timeline marks the day of the build
         for zone in site.zones:
             related = tuple(_related(doc, currency, views) for doc in zone.documents)
@@ -167,6 +169,14 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     if planned is not None:
         planned.world, planned.zones = world, kept
     return pages
+
+
+def _home(config: Config, site: Site, lang: str, today: dt.date) -> dict[str, Any]:
+    """What the home page shows besides the shared data. Its timeline's module is loaded only when the home page is
+    rendered: a build with one text edited does not."""
+    from .timeline import build_timeline
+
+    return {"site": site, "timeline": build_timeline(config, site, lang, today), "structured_data": structured.home(config, lang)}
 
 
 def _related(doc: Document, currency: dict, views: Views) -> tuple[str, ...]:
@@ -206,8 +216,7 @@ def _zone_data(config: Config, zone: Zone, lang: str) -> dict:
                                about=structured.zone_organisation(config, zone, lang))
 
 
-@dataclass(frozen=True)
-class PdfEntry:
+class PdfEntry(NamedTuple):
     """One PDF on the verification page: its language version and whether it is the official text."""
 
     lang: str

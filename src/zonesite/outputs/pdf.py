@@ -9,9 +9,8 @@ import json
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import __version__
 from ..config import Config
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
 KIND = "pdf"  # the cache's folder of rendered PDFs
 
 
-@dataclass(frozen=True)
-class PdfFile:
+class PdfFile(NamedTuple):
     """A rendered PDF as the site shows it: where it goes, its size, pages and checksum."""
 
     path: str  # inside the site
@@ -50,8 +48,7 @@ class PdfFile:
         return self.path.rsplit("/", 1)[1]
 
 
-@dataclass(frozen=True)
-class PdfJob:
+class PdfJob(NamedTuple):
     zone: Zone
     doc: Document
     lang: str
