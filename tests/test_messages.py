@@ -391,3 +391,22 @@ def test_the_preview_says_one_line_per_rebuild_takes_a_free_port_and_stops_quiet
     said = "".join(lines)
     assert server.returncode == 0 and "voorvertoning gestopt." in said
     assert "Traceback" not in said and "KeyboardInterrupt" not in said and "Serving on" not in said, said
+
+
+def test_problems_that_share_a_message_are_each_printed_with_their_own_file_line_and_values(capsys):
+    from zonesite.cli import _print_problems
+    from zonesite.problems import Problems
+
+    found = Problems()
+    for name, line, source in (("a.fr.md", 3, "korpschef"), ("b.fr.md", 7, "korpschef"), ("b.fr.md", 9, "zone")):
+        found.warning(Path(name), line, "terms.not_used", code="term", source=source, target="chef de corps")
+    found.error(Path("c.nl.md"), 2, "document.bad_file_name", languages=["nl", "fr"])  # a list: no key for it
+    found.error(Path("d.nl.md"), 4, "document.bad_file_name", languages=["nl"])
+    _print_problems(found.items, "fr")
+    printed = capsys.readouterr().err.splitlines()
+    errors, warnings = found.errors, found.warnings
+    assert printed == [problem.render("fr") for problem in errors + warnings]
+    assert printed[0].startswith("c.nl.md:2: ") and printed[0].endswith("étant nl, fr")
+    assert printed[1].startswith("d.nl.md:4: ") and printed[1].endswith("étant nl")
+    assert [line.split(": ", 1)[0] for line in printed[2:]] == ["a.fr.md:3", "b.fr.md:7", "b.fr.md:9"]
+    assert "« korpschef »" in printed[3] and "« zone »" in printed[4]

@@ -194,7 +194,8 @@ def _log_traceback(args: argparse.Namespace) -> Path:
 def _print_problems(problems: list[Problem], lang: str, quiet: bool = False) -> None:
     """Errors first, then warnings, then acknowledged findings (not with -q); the same lines in build and check."""
     order = {"error": 0, "warning": 1, "note": 2}
-    lines = [problem.render(lang) + "\n" for problem in sorted(problems, key=lambda p: order[p.severity])
+    worded: dict = {}
+    lines = [problem.render(lang, worded) + "\n" for problem in sorted(problems, key=lambda p: order[p.severity])
              if not (quiet and problem.severity == "note")]
     sys.stderr.write("".join(lines))  # one write: a line at a time costs more than the rest of a build with nothing to do
 

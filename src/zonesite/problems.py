@@ -21,10 +21,24 @@ class Problem:
     severity: str = ERROR  # an error stops the build; a warning is published as it is; a note is an acknowledged warning
     code: str = ""  # for warnings an editor can acknowledge: the kind of finding, e.g. "table-total"
 
-    def render(self, lang: str) -> str:
+    def render(self, lang: str, worded: dict[Message, str] | None = None) -> str:
+        """`worded`: the messages already put into words in `lang`, added to; a build's thousands of warnings are a
+        few messages (a term not used, in file after file), and wording each of them again cost half of printing."""
         where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
         prefix = "" if self.severity == ERROR else _severity(lang, self.severity)
-        return f"{where}: {prefix}{self.message.render(lang)}"
+        return f"{where}: {prefix}{self._words(lang, worded)}"
+
+    def _words(self, lang: str, worded: dict[Message, str] | None) -> str:
+        message = self.message
+        if worded is None:
+            return message.render(lang)
+        try:
+            text = worded.get(message)
+        except TypeError:  # a value of the message is a list, which cannot be a key: worded each time
+            return message.render(lang)
+        if text is None:
+            text = worded[message] = message.render(lang)
+        return text
 
     def __str__(self) -> str:
         return self.render("en")
