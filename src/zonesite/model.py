@@ -67,8 +67,7 @@ class Heading(NamedTuple):
     line: int  # 0-based line in the Markdown body
 
 
-@dataclass(frozen=True)
-class RenderedMarkdown:
+class RenderedMarkdown(NamedTuple):
     """A text's HTML and headings. Those of a document read once are kept in a file of the cache (`stored`) and
     read only when a page or PDF shows them: a build that renders a few pages does not load every document's text,
     nor its headings (half of what the cache of what was read would hold, and of the time to load it)."""
@@ -106,8 +105,7 @@ IMAGE = "image"  # the kind of a file a text shows; other kinds are annex types 
 FILE = "file"  # an image file a text links to without showing it: published as it is
 
 
-@dataclass(frozen=True)
-class Media:
+class Media(NamedTuple):
     """A file a document shows or links to (an image, an annex), published beside its page.
 
     Paths in the text are relative to the document's file; the document's own folder (`<zone>/<document>/`) is
@@ -231,8 +229,7 @@ class Zone:
         return fingerprints.fingerprint((self.facts_fingerprint, [doc.fingerprint for doc in self.documents]))
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     zones: tuple[Zone, ...]
 
     @property
