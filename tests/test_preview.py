@@ -7,7 +7,6 @@ import json
 import os
 import weakref
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 from tests.conftest import DOCUMENT, ZONE_YAML
@@ -184,7 +183,7 @@ def test_a_pdf_made_before_an_edit_shows_no_warnings(make_site):
     preview = preview_of(root)
     preview.refresh(slow=True)
     key = ("testzone", "test", "nl")
-    preview.pipeline._shown_pdfs[key] = replace(preview.pipeline._shown_pdfs[key], warnings=("Iets ging mis",))
+    preview.pipeline._shown_pdfs[key] = preview.pipeline._shown_pdfs[key]._replace(warnings=("Iets ging mis",))
     saved(root / "content/testzone/tweede.nl.md", "Een zin in het eerste", "Een zin in het tweede")
     assert any("Iets ging mis" in str(p) for p in preview.refresh()[1])
     saved(root / "content/testzone/test.nl.md", "Een zin in het eerste", "Een andere zin in het eerste")
