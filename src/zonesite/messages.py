@@ -7,10 +7,9 @@ line, the preview's overlay), so what is cached stays the same whatever language
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -44,8 +43,7 @@ def shown(lang: str, value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """A message id with its values, rendered when shown."""
 
     id: str
@@ -62,8 +60,7 @@ class Message:
         return self.render("en")
 
 
-@dataclass(frozen=True)
-class KeyPath:
+class KeyPath(NamedTuple):
     """Where a value is in a YAML file, like ("objectives", 1, "themes", 2), named for a reader and counted from 1:
     "het derde thema van doelstelling 2" rather than 'objectives.1.themes.2'."""
 

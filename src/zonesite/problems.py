@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .messages import Message, say
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     path: Path
     line: int  # 1-based; 0 when the problem concerns the whole file
     message: Message  # rendered in the editor's language only when shown
@@ -44,7 +43,7 @@ class Problem:
         return self.render("en")
 
     def acknowledged(self, note_line: int) -> Problem:
-        return replace(self, severity=NOTE, message=Message.of("note.acknowledged", finding=self.message, line=note_line))
+        return self._replace(severity=NOTE, message=Message.of("note.acknowledged", finding=self.message, line=note_line))
 
 
 def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
