@@ -671,6 +671,27 @@ def test_a_build_brings_the_site_before_up_to_date_and_leaves_the_published_one_
     assert not (out / "nl/testzone/weg").exists() and (out / "nl/testzone/nieuw/index.html").is_file()
 
 
+
+def test_an_edit_of_a_theme_a_date_a_zone_name_or_a_title_shows_on_every_page_as_in_a_fresh_build(make_site, tmp_path):
+    """An edit of what other pages show (a theme, a date, the zone's name, a title) or of the text alone: each build
+    from the last one's cache and site is byte for byte a fresh build, and shows the change where it is listed."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT,
+                      "content/testzone/tweede.nl.md": DOCUMENT.replace("Testdocument", "Tweede document")})
+    out = tmp_path / "out"
+    steps = [(lambda: None, "nl/testzone/index.html", "Testdocument"),
+             (lambda: edit(root / TEST_DOC, "themes: [drugs]", "themes: [drugs, verkeer]"), "nl/themas/index.html", "Verkeersveiligheid"),
+             (lambda: edit(root / TEST_DOC, "end: 2025-12-31}", "end: 2027-12-31}\ndate: 2022-02-01"), "nl/testzone/index.html", "2027"),
+             (lambda: edit(root / "content/testzone/zone.yaml", "Testzone", "Andere zone"), "nl/testzone/tweede/index.html", "Andere zone"),
+             (lambda: edit(root / TEST_DOC, "title: Testdocument", "title: Nieuwe titel"), "nl/testzone/index.html", "Nieuwe titel"),
+             (lambda: edit(root / TEST_DOC, "Een zin in het eerste hoofdstuk.", "Een andere zin."), "nl/testzone/test/index.html", "Een andere zin.")]
+    for number, (step, page, shown) in enumerate(steps):
+        step()
+        assert run(root, "build", "--no-pdf", "--no-search", out=out).returncode == 0
+        fresh = tmp_path / f"fresh-{number}"
+        assert run(root, "build", "--no-pdf", "--no-search", out=fresh, cache=tmp_path / f"fresh-cache-{number}").returncode == 0
+        assert snapshot(out) == snapshot(fresh), f"step {number}: not a fresh build's output"
+        assert shown in (out / page).read_text(encoding="utf-8"), f"step {number}: {page} does not show {shown!r}"
+
 # --- the sitemap and the translation's facts ----------------------------------------------------
 
 def test_every_sitemap_entry_has_its_language_alternates(make_site):
