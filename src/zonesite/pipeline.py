@@ -165,6 +165,7 @@ class Pipeline:
             self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets,
                                                compiled=self.cache.folder / TEMPLATES_KIND)
         templates = self._templates[1]
+        templates.forget_shared()
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
         shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
         outputs = self._page_outputs(pages, shared, templates)
