@@ -157,6 +157,31 @@ def test_text_is_sent_precompressed_with_brotli_or_gzip(server):
     assert css.headers["content-encoding"] == "br"
 
 
+def test_each_text_file_has_one_compressed_copy_brotli_and_nginx_gzips_the_rest_on_the_fly(published):
+    """A file created costs a build more than compressing it: one copy, the one the server sends most."""
+    _, folder = published
+    site = folder / "site"
+    texts = [path for path in site.rglob("*") if path.suffix in (".html", ".css", ".xml", ".json") and not path.name.startswith(".")]
+    assert texts and all(path.with_name(path.name + ".br").is_file() for path in texts)
+    assert not list(site.rglob("*.gz"))
+    conf = (site / ".nginx/zonesite-server.conf").read_text(encoding="utf-8")
+    assert "brotli_static on;" in conf and "gzip on;" in conf and "gzip_static" not in conf
+
+
+def test_without_brotli_on_the_server_each_text_file_has_a_gzip_copy_sent_as_it_is(tmp_path):
+    root = project(tmp_path)
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  brotli: true", "  brotli: false"), encoding="utf-8")
+    built = zonesite(root, "build", "-q", "--no-pdf", "--no-search", "--out", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    assert (site / "nl/index.html.gz").is_file() and not list(site.rglob("*.br"))
+    (site / "nl/index.html.gz").write_bytes(gzip.compress(b"sent as it is"))  # nginx sends the file, not its own gzip
+    with nginx(site, tmp_path / "nginx") as server:
+        answer = server.get("/nl/", accept_encoding="gzip, br")
+    assert answer.headers["content-encoding"] == "gzip" and gzip.decompress(answer.body) == b"sent as it is"
+
+
 def test_assets_are_immutable_and_pages_revalidate(server):
     for name in ("site.css", "search.js", "fonts/AtkinsonHyperlegible_400Regular.ttf"):
         assert server.get(hashed(server, name)).headers["cache-control"] == "public, max-age=31536000, immutable", name

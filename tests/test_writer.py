@@ -11,6 +11,7 @@ import jinja2
 from zonesite.config import load_config
 from zonesite.engine import writer
 from zonesite.engine.writer import Output, write_site
+from zonesite.outputs.pages import Page
 from zonesite.outputs.templates import Templates
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,38 @@ def test_loading_every_template_compiles_each_once_and_passes_over_a_broken_one(
     assert templates.env.get_template("page.html").render(word="een") == "<p>een</p>"
     assert len(compiles) == 2, "compiled again to render"
     assert set(templates.locales) == set(config.languages)
+
+
+SHARED_PAGE = ("{% call shared('nav', current) %}<a href=\"{{ link('nl/index.html') }}\"{% if current == 'home' %} class=\"here\"{% endif %}>"
+               "{{ t('nav_home') }}</a>{{ made() }}{% endcall %}|{{ link('nl/index.html') }}")
+
+
+def test_a_shared_part_is_rendered_once_per_value_and_links_and_is_the_same_as_unshared(tmp_path):
+    """The header and footer of a page are rendered once for all the pages with the same language, values and links
+    to what the part links to; each page still gets the links from its own folder."""
+    config = load_config(PROJECT / "site_config.yaml")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text(SHARED_PAGE, encoding="utf-8")
+    templates = Templates(config, folder)
+    renders: list[str] = []
+
+    def page(path: str, current: str, lang: str = "nl") -> Page:
+        return Page(path, "page.html", lang, lambda: {"current": current, "made": lambda: renders.append(path) or ""})
+
+    pages = [page("nl/index.html", "home"), page("nl/a/index.html", "other"), page("nl/b/index.html", "other"),
+             page("nl/a/d/index.html", "other"), page("nl/b/e/index.html", "other"), page("nl/c/index.html", "home"),
+             page("fr/index.html", "home", "fr"), page("nl/index.html", "other")]
+    home = config.text("nl", "nav_home")
+    expected = [f'<a href="./" class="here">{home}</a>|./', f'<a href="../">{home}</a>|../', f'<a href="../">{home}</a>|../',
+                f'<a href="../../">{home}</a>|../../', f'<a href="../../">{home}</a>|../../',
+                f'<a href="../" class="here">{home}</a>|../', f'<a href="../nl/" class="here">{config.text("fr", "nav_home")}</a>|../nl/',
+                f'<a href="./">{home}</a>|./']
+    assert [templates.render(p) for p in pages] == expected
+    assert renders == ["nl/index.html", "nl/a/index.html", "nl/a/d/index.html", "nl/c/index.html", "fr/index.html", "nl/index.html"]
+    templates.forget_shared()
+    renders.clear()
+    assert templates.render(pages[1]) == expected[1] and renders == ["nl/a/index.html"], "rendered before the templates changed"
 
 
 def test_the_first_site_is_kept_beside_it_as_links_to_the_same_files(tmp_path):

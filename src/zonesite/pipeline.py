@@ -106,7 +106,9 @@ class Pipeline:
         pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned)
         outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
-        trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings())), _search_index if with_search else None)]
+        brotli_server = self.config.server.brotli
+        index = (lambda site_root: _search_index(site_root, brotli_server)) if with_search else None
+        trees = [TreeOutput(BUNDLE, fingerprint(search_key, sorted(encodings(brotli_server))), index)]
         pdf_facts = {pdf.path: {"pages": pdf.pages, "size": pdf.size, "sha256": pdf.sha256, "signer": pdf.signer}
                      for pdf in pdfs.values()}
         # The manifest is published with the site: it names no source file, so no draft either.
@@ -165,6 +167,7 @@ class Pipeline:
             self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets,
                                                compiled=self.cache.folder / TEMPLATES_KIND)
         templates = self._templates[1]
+        templates.forget_shared()
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
         shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
         outputs = self._page_outputs(pages, shared, templates)
@@ -190,10 +193,10 @@ class Pipeline:
             outputs.insert(0, Output(PREVIEW_PROBLEMS, self._report[2], make=lambda: report))
         else:  # the web server's configuration, never served (a dotted folder): see outputs/nginx.py
             texts[nginx.HTTP_CONF] = nginx.http_conf(config)
-            texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings())
+            texts[nginx.SERVER_CONF] = nginx.server_conf(config, brotli_files=".br" in encodings(config.server.brotli))
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         outputs.extend(self._open_data(site, pdfs, history))
-        return _unique(outputs) if self.preview else _with_compressed(_unique(outputs))
+        return _unique(outputs) if self.preview else _with_compressed(_unique(outputs), config.server.brotli)
 
     def _page_outputs(self, pages: list[Page], shared: str, templates: Templates) -> list[Output]:
         """A page kept from the preview's last plan (see pages.Planned) keeps its output when the templates did too."""
@@ -238,9 +241,9 @@ class Pipeline:
         return outputs
 
 
-def _search_index(site_root: Path) -> dict[str, int]:
+def _search_index(site_root: Path, brotli_server: bool) -> dict[str, int]:
     indexed = build_index(site_root)
-    compress_tree(site_root / BUNDLE)
+    compress_tree(site_root / BUNDLE, brotli_server)
     return indexed
 
 
@@ -261,10 +264,10 @@ class _Bytes:
         return data
 
 
-def _with_compressed(outputs: list[Output]) -> list[Output]:
-    """Each text file followed by its .gz (and .br) copy, for a server's gzip_static/brotli_static."""
+def _with_compressed(outputs: list[Output], brotli_server: bool) -> list[Output]:
+    """Each text file followed by its .br (or .gz) copy, for a server's brotli_static (gzip_static)."""
     result = []
-    kinds = encodings()
+    kinds = encodings(brotli_server)
     copies = [(extension, encode, compressed_key(extension), extension == list(kinds)[-1]) for extension, encode in kinds.items()]
     for output in outputs:
         if not is_text(output.path) or output.path.startswith(nginx.FOLDER + "/"):

@@ -1,9 +1,10 @@
-"""Pre-compressed copies of every text file (file.html.gz, file.html.br) for a server to send as they are.
+"""A pre-compressed copy of every text file (file.html.br, or file.html.gz) for a server to send as it is.
 
-nginx's `gzip_static` and `brotli_static` send `page.html.gz` or `.br` to a browser that accepts it, and the
-file itself to one that does not. Both are byte-for-byte reproducible (gzip without a time stamp), so an
-unchanged page keeps unchanged compressed copies. Brotli is written only when the `brotli` module is there
-(fonttools installs it for WeasyPrint).
+nginx's `brotli_static` (or `gzip_static`) sends `page.html.br` (`.gz`) to a browser that accepts it, and the file
+itself to one that does not. One copy per file: brotli for a server that has `brotli_static` (every browser asks for
+it over HTTPS; nginx gzips on the fly for a client that asks only for gzip), gzip for one that has not. A copy is
+byte-for-byte reproducible (gzip without a time stamp), so an unchanged page keeps an unchanged copy. Brotli needs
+the `brotli` module (fonttools installs it for WeasyPrint).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ except ImportError:  # pragma: no cover - WeasyPrint's fonttools[woff] brings it
 TEXT_EXTENSIONS = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".jsonld", ".svg", ".txt", ".csv", ".webmanifest")
 
 
-def encodings() -> dict[str, callable]:
-    """Extension of the compressed copy -> how to make it from the bytes of the file."""
+def encodings(brotli_server: bool) -> dict[str, callable]:
+    """Extension of the compressed copy -> how to make it from the bytes of the file; `brotli_server`: the server
+    sends .br files (`server.brotli` in site_config.yaml)."""
     # Measured on 200 document pages of the benchmark corpus (48 kB each), CPU per page and size sent:
     #   brotli quality 2: 0.50 ms, 10.2 kB; 4: 0.97 ms, 9.9 kB; 5: 1.62 ms, 9.3 kB; 6: 1.91 ms, 9.2 kB; 11: ~90 ms.
     #   gzip (ISA-L) level 1: 0.14 ms, 11.0 kB; 2: 0.14 ms, 10.9 kB; 3: 0.39 ms, 10.8 kB (zlib 6: 1.3 ms, 11.0 kB).
@@ -30,21 +32,22 @@ def encodings() -> dict[str, callable]:
     # build of 1,080 documents (67 MB): brotli 4 sends 14.00 MB in 1.7 s of CPU, 3 sends 14.34 MB (2.5 % more, still
     # 7 % less than gzip's 15.43 MB) in 0.7 s. Brotli at 3: the cold build's largest single step after Markdown and
     # the templates, halved.
-    # gzip, for the few browsers without brotli, at level 2: 1.6 % more bytes than level 3 for a third of its time.
-    found = {".gz": lambda data: igzip.compress(data, compresslevel=2, mtime=0)}
-    if brotli is not None:
-        found[".br"] = lambda data: brotli.compress(data, quality=3)
-    return found
+    # gzip, for a server without brotli, at level 2: 1.6 % more bytes than level 3 for a third of its time.
+    # Not both: a file created costs more than compressing it (on a virtual machine, 1 ms of the kernel's time for an
+    # empty file as for a page): a .gz beside each .br was a third of the files of a cold build, and of its writing.
+    if brotli is not None and brotli_server:
+        return {".br": lambda data: brotli.compress(data, quality=3)}
+    return {".gz": lambda data: igzip.compress(data, compresslevel=2, mtime=0)}
 
 
 def is_text(path: str) -> bool:
     return path.lower().endswith(TEXT_EXTENSIONS)
 
 
-def compress_tree(folder: Path) -> None:
+def compress_tree(folder: Path, brotli_server: bool) -> None:
     """Write the compressed copies of the text files of a folder made in one go (the search bundle)."""
     for path in sorted(folder.rglob("*")):
         if path.is_file() and is_text(path.name):
             data = path.read_bytes()
-            for extension, encode in encodings().items():
+            for extension, encode in encodings(brotli_server).items():
                 path.with_name(path.name + extension).write_bytes(encode(data))

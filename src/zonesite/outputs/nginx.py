@@ -101,11 +101,14 @@ def server_conf(config: Config, brotli_files: bool) -> str:
         "index index.html;",
         "charset utf-8;",
         f"charset_types {CHARSET_TYPES};",
-        "gzip_static on;  # page.html.gz, written with the site",
         "gzip_vary on;",
     ]
     if config.server.brotli and brotli_files:
-        lines.append("brotli_static on;  # page.html.br; needs the module (Debian: libnginx-mod-http-brotli-static)")
+        lines += ["brotli_static on;  # page.html.br, written with the site; needs the module (Debian: libnginx-mod-http-brotli-static)",
+                  "gzip on;  # for a client that does not accept brotli: compressed as it is sent",
+                  f"gzip_types {CHARSET_TYPES} application/manifest+json;"]
+    else:
+        lines.append("gzip_static on;  # page.html.gz, written with the site")
     lines += ["default_type application/octet-stream;", "types {"]
     lines += [f"    {mime} {extensions};" for mime, extensions in TYPES]
     lines += ["}", f"error_page 404 {root}404.html;", ""]

@@ -34,6 +34,7 @@ class Templates:
         self.config, self.folder, self.preview = config, folder, preview
         self.locales: dict[str, Locale] = {}
         self.dates: dict[tuple[dt.date, str], str] = {}
+        self.fragments: dict[tuple, tuple[tuple[str, ...], dict[tuple[str, ...], str]]] = {}  # see _shared
         self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
@@ -88,18 +89,44 @@ class Templates:
 
     def render(self, page: Page) -> str:
         lang = page.lang or self.config.default_language
-        if page.absolute_links:
-            link: Callable[[str], str] = lambda target: urls.absolute(self.config, target)  # noqa: E731
-        else:
-            link = lambda target: urls.relative(page.path, target)  # noqa: E731
+        links = None if page.absolute_links else urls.Links(page.path)
+        link: Callable[[str], str] = links or (lambda target: urls.absolute(self.config, target))
         context: dict[str, Any] = {
             "page": page, "lang": lang, "t": self.translate(lang), "link": link,
             "public": lambda path: urls.public(self.config, path), "pdf": None, "pdfs": [], "page_key": None,
             # An asset by its name in assets/ ('site.css'): the link to its published, content-hashed file.
             "asset": lambda name: link(self.assets.path(name)),
+            "shared": lambda name, *values, caller: self._shared(links, (lang, name, *values), caller),
             **page.context(),
         }
         return self.env.get_template(page.template).render(context)
+
+    def forget_shared(self) -> None:
+        """A build starts: the templates may have changed since the fragments were rendered (the preview)."""
+        self.fragments.clear()
+
+    def _shared(self, links: urls.Links | None, key: tuple, caller: Callable[[], str]) -> str:
+        """`{% call shared(name, values…) %}…{% endcall %}`: a part of the page (the header, the footer) that is the same
+        on every page of the language that gives the same values and has the same links to what the part links to,
+        rendered once for all of them: a tenth of a page's rendering. The name tells the parts apart; the values are
+        what the part shows besides the language, the configuration and links."""
+        if links is None or links.asked is not None:  # absolute links (404), or inside a shared part already
+            return caller()
+        known = self.fragments.get(key)
+        if known is not None:
+            html = known[1].get(tuple(map(links, known[0])))
+            if html is not None:
+                return html
+        links.asked = asked = []
+        try:
+            html = caller()
+        finally:
+            links.asked = None
+        if known is None:
+            known = self.fragments[key] = (tuple(asked), {})
+        if known[0] == tuple(asked):
+            known[1][tuple(map(links, asked))] = html
+        return html
 
 
 def _compiled(folder: Path) -> FileSystemBytecodeCache:

@@ -41,8 +41,31 @@ def fixed_page(config: Config, lang: str, key: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link that works from any base path: relative, and to the folder rather than index.html."""
+    return _link(posixpath.dirname(from_path), to_path)
+
+
+class Links:
+    """The relative links of one page, each worked out once. While a fragment shared by many pages is rendered
+    (see templates.py), `asked` lists the targets it links to: the fragment is the same on every page whose links to
+    those targets are the same."""
+
+    def __init__(self, from_path: str):
+        self.folder = posixpath.dirname(from_path)
+        self.made: dict[str, str] = {}
+        self.asked: list[str] | None = None
+
+    def __call__(self, target: str) -> str:
+        if self.asked is not None:
+            self.asked.append(target)
+        link = self.made.get(target)
+        if link is None:
+            link = self.made[target] = _link(self.folder, target)
+        return link
+
+
+def _link(folder: str, to_path: str) -> str:
     target, _, anchor = to_path.partition("#")
-    link = _relpath(target, posixpath.dirname(from_path))
+    link = _relpath(target, folder)
     if link == "index.html":
         link = "./"
     elif link.endswith("/index.html"):
