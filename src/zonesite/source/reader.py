@@ -325,28 +325,54 @@ def _resolved(path: Path) -> Path:
 
 
 def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
-    """The headings and HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
+    """The headings and HTML added to this process's file of texts in `folder`, and the rendering pointing at them."""
     data = rendered.stored_text().encode("utf-8")
-    path = os.path.join(folder, f"{hashlib.sha256(data).hexdigest()}.html")
-    if not os.path.exists(path):
-        _write_new(path, data)
-    return RenderedMarkdown("", (), stored=path)
+    path, at = _TEXTS.add(str(folder), data)
+    return RenderedMarkdown("", (), stored=path, at=at, size=len(data))
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Written under a temporary name, then renamed: a file of the cache is whole or absent. Its folder is made only
-    when missing (a cold build writes a thousand files into one folder; a pathlib mkdir each time costs a tenth of
-    its writes)."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        stream = open(temporary, "wb")
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        stream = open(temporary, "wb")
-    with stream:
-        stream.write(data)
-    os.replace(temporary, path)
+class _TextFiles:
+    """Per folder, the file this process adds the texts it reads to, one after another: making a file cost the kernel
+    more than writing a text into it (a cold build made a thousand). A text is referred to once it is written whole,
+    so what a file holds is whole; a file no model refers to any more is pruned with the cache. A process forked from
+    this one, or one whose file was pruned meanwhile, starts a file of its own."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[int, int, str, int]] = {}  # folder -> (process, descriptor, path, its length)
+
+    def add(self, folder: str, data: bytes) -> tuple[str, int]:
+        """The file `data` was written to, and where in it."""
+        current = self.files.get(folder)
+        if current is None or current[0] != os.getpid() or os.fstat(current[1]).st_nlink == 0:
+            current = self._new(folder)
+        process, descriptor, path, at = current
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(descriptor, data[written:])
+        except BaseException:
+            del self.files[folder]  # a text written in part: the next goes to a new file
+            os.close(descriptor)
+            raise
+        self.files[folder] = (process, descriptor, path, at + len(data))
+        return path, at
+
+    def _new(self, folder: str) -> tuple[int, int, str, int]:
+        last = self.files.get(folder)
+        if last is not None and last[0] == os.getpid():
+            os.close(last[1])
+        path = os.path.join(folder, f"{os.urandom(8).hex()}.texts")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            descriptor = os.open(path, flags, 0o644)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            descriptor = os.open(path, flags, 0o644)
+        self.files[folder] = (os.getpid(), descriptor, path, 0)
+        return self.files[folder]
+
+
+_TEXTS = _TextFiles()
 
 
 def _keep_html(doc: Document | None, cache: Cache) -> None:
