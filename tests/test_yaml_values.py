@@ -83,3 +83,18 @@ def test_front_matter_of_the_real_documents_as_when_cut_into_lines():
         text = read_text(path)
         assert split_now(text) == split_line_by_line(text)
     assert split_now("---\n---") == ("", "", 3) and split_now("---\na: 1\n---\nTekst") == ("a: 1", "Tekst", 4)
+
+
+def test_each_file_of_a_document_is_read_once(make_site, monkeypatch):
+    """A translation is read once: to see whether it is in progress, and then to check and render it."""
+    from zonesite.config import load_config
+    from zonesite.source import reader
+
+    root = make_site()
+    reads = []
+    monkeypatch.setattr(reader, "read_text", lambda path: reads.append(path.name) or read_text(path))
+    doc, problems = reader.read_document("testzone", "test", {lang: root / f"content/testzone/test.{lang}.md"
+                                                               for lang in ("nl", "fr")},
+                                         load_config(root / "site_config.yaml"), root.parent / "html")
+    assert not problems.errors and set(doc.versions) == {"nl", "fr"}
+    assert sorted(reads) == ["test.fr.md", "test.nl.md"]

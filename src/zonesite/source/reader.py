@@ -481,11 +481,13 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     validate.check_objective_sections(files[default], source["fields"]["objectives"], headings, source_problems)
     sections = {o.id: o.section for o in source["fields"]["objectives"] if o.section}
     versions = {default: _version(source, default, parsed, (), notes, sections, config, source_problems)}
-    in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang]))
+    texts: dict[Path, str] = {}  # each translation is read once: to see whether it is in progress, then to check it
+    in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang], texts))
     for lang in config.translations:
         if lang in in_progress:
             continue  # not published and not checked until it is stamped
-        translated = _read_front_matter(files[lang], config, problems, translation=True) if lang in files else None
+        translated = _read_front_matter(files[lang], config, problems, translation=True,
+                                        text=texts.get(files[lang])) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
             versions[lang] = _version(translated, lang, markdown.parse(translated["body"]), headings, notes, sections,
@@ -501,10 +503,14 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     return document
 
 
-def _in_progress(path: Path) -> bool:
-    """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it)."""
+def _in_progress(path: Path, texts: dict[Path, str] | None = None) -> bool:
+    """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it). The text read
+    is kept in `texts`, by its path."""
     try:
-        front = split_front_matter(read_text(path))[0]
+        text = read_text(path)
+        if texts is not None:
+            texts[path] = text
+        front = split_front_matter(text)[0]
         if IN_PROGRESS not in front and "\\" not in front:  # the key is not there, not even escaped: no YAML to parse
             return False
         data = parse_yaml(front).value
@@ -547,9 +553,11 @@ def _placed(objective: Objective, sections: dict[str, str], positions: dict[str,
     return replace(objective, section=section, anchor=anchor)
 
 
-def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool) -> dict | None:
+def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool,
+                       text: str | None = None) -> dict | None:
+    """`text`: the file's, when it was read already."""
     try:
-        text = read_text(path)
+        text = read_text(path) if text is None else text
         front, body, body_line = split_front_matter(text)
         data = parse_yaml(front, line_offset=1)
     except SourceError as error:
