@@ -80,12 +80,16 @@ class Parsed:
         count = self.footnotes
         return {f"fn{n}" for n in range(1, count + 1)} | {f"fnref{n}" for n in range(1, count + 1)}
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text cut into lines, once: validation and the term check read them too."""
+        return self.body.split("\n")
+
     def table_rows(self) -> tuple:
         """Every table's rows: (line, is the header row, the source of each cell), as the GFM table rule cuts them."""
         if self.rows is not None:
             return self.rows
-        lines = self.body.split("\n")
-        return tuple(_table_rows(lines, block) for block in self.blocks if block.kind == "table")
+        return tuple(_table_rows(self.lines, block) for block in self.blocks if block.kind == "table")
 
 
 class _Elsewhere(Exception):

@@ -490,10 +490,11 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
                                         text=texts.get(files[lang])) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
-            versions[lang] = _version(translated, lang, markdown.parse(translated["body"]), headings, notes, sections,
-                                      config, problems)
+            translated_parsed = markdown.parse(translated["body"])
+            versions[lang] = _version(translated, lang, translated_parsed, headings, notes, sections, config, problems)
             if config.terms:
-                for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
+                for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"],
+                                             (parsed.lines, translated_parsed.lines)):
                     problems.warning(files[lang], finding.line, finding.message, code="term")
     document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, in_progress=in_progress,
                         **relations, **shared)
@@ -524,8 +525,8 @@ def _version(read: dict, lang: str, parsed: markdown.Parsed, source_headings, no
     """Validate and render one text; notes are placed in the section with the same position as in the Dutch,
     and objectives link to the heading with the same position as the Dutch heading their `section` names."""
     headings = parsed.headings
-    path, body, body_line = read["path"], read["body"], read["body_line"]
-    found = validate.check_text(path, body, body_line, parsed, config, lang)
+    path, body_line = read["path"], read["body_line"]
+    found = validate.check_text(path, body_line, parsed, config, lang)
     problems.extend(found.problems)
     positions = {h.anchor: index for index, h in enumerate(source_headings or headings)}
     by_heading: dict[int, list[str]] = {}

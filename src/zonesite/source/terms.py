@@ -318,11 +318,11 @@ def _source_matches(terms: TermBase, text: str) -> list[_Match]:
     return kept
 
 
-def _paragraphs(body: str) -> list[int | None]:
+def _paragraphs(lines: list[str]) -> list[int | None]:
     """Per line: the index of its blank-line-separated block, None for a blank line."""
     result: list[int | None] = []
     index, blank = -1, True
-    for line in body.split("\n"):
+    for line in lines:
         if not line.strip():
             result.append(None)
             blank = True
@@ -334,23 +334,33 @@ def _paragraphs(body: str) -> list[int | None]:
     return result
 
 
+class _Near:
+    """The translation line most likely to hold a source passage: the first of the paragraph with the same index.
+    The paragraphs are found at the first finding (most translations have none), in the lines of the two texts."""
+
+    def __init__(self, source_body: str, translation_body: str, first_line: int, lines: tuple[list[str], list[str]] | None):
+        self.source_body, self.translation_body, self.first_line, self.lines = source_body, translation_body, first_line, lines
+        self.source: list[int | None] | None = None
+        self.first_of_paragraph: dict[int, int] = {}
+
+    def __call__(self, offset: int) -> int:
+        if self.source is None:
+            source, translation = self.lines or (self.source_body.split("\n"), self.translation_body.split("\n"))
+            self.source = _paragraphs(source)
+            for number, paragraph in enumerate(_paragraphs(translation)):
+                if paragraph is not None:
+                    self.first_of_paragraph.setdefault(paragraph, number)
+        paragraph = self.source[self.source_body.count("\n", 0, offset)]
+        return self.first_line + self.first_of_paragraph.get(paragraph, 0)
+
+
 def term_findings(terms: TermBase, source_body: str, translation_body: str, lang: str,
-                  first_line: int = 1) -> list[TermFinding]:
-    """Where a translation departs from the term base; see the module docstring."""
+                  first_line: int = 1, lines: tuple[list[str], list[str]] | None = None) -> list[TermFinding]:
+    """Where a translation departs from the term base; see the module docstring. `lines`: the two bodies cut into
+    lines (`body.split("\\n")`), when the caller has them already."""
     if lang not in terms.languages or lang == terms.source_language:
         raise ValueError(f"'{lang}' is not a translation language of the term base ({', '.join(terms.languages[1:])})")
-    source_lines = _paragraphs(source_body)
-    translation_lines = _paragraphs(translation_body)
-    first_of_paragraph: dict[int, int] = {}
-    for number, paragraph in enumerate(translation_lines):
-        if paragraph is not None:
-            first_of_paragraph.setdefault(paragraph, number)
-
-    def near(offset: int) -> int:
-        """The translation line most likely to hold the source passage at offset: the first of the same paragraph."""
-        paragraph = source_lines[source_body.count("\n", 0, offset)]
-        return first_line + first_of_paragraph.get(paragraph, 0)
-
+    near = _Near(source_body, translation_body, first_line, lines)
     first_use: dict[int, int] = {}
     for match in _source_matches(terms, source_body):
         first_use.setdefault(match.term, match.start)
