@@ -8,9 +8,10 @@ import datetime
 from pathlib import Path
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from zonesite.model import text_hash
 from zonesite.source.reader import _in_progress
 from zonesite.source.text import SourceError, parse_yaml, read_text, split_front_matter
 
@@ -27,6 +28,7 @@ VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4)
 @given(st.dictionaries(st.text(min_size=1, max_size=10), VALUE, min_size=1, max_size=5), st.booleans())
 def test_the_same_values_as_pyyaml_for_any_document(data, flow):
     text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    assume(yaml.safe_load(text) == data)  # not two keys PyYAML writes alike (' ' and '\x85'), which we refuse
     assert parse_yaml(text).value == yaml.safe_load(text)
 
 
@@ -98,3 +100,5 @@ def test_each_file_of_a_document_is_read_once(make_site, monkeypatch):
                                          load_config(root / "site_config.yaml"), root.parent / "html")
     assert not problems.errors and set(doc.versions) == {"nl", "fr"}
     assert sorted(reads) == ["test.fr.md", "test.nl.md"]
+    for lang, version in doc.versions.items():
+        assert version.source_text_hash == text_hash(read_text(version.path))

@@ -16,7 +16,7 @@ from ..config import Config
 from ..engine.cache import Cache
 from ..engine.fingerprint import code_fingerprint, fingerprint
 from ..engine.workers import worker_pool
-from ..model import Document, DocumentRef, EditorNote, Objective, Period, RenderedMarkdown, Site, Version, Zone, text_hash
+from ..model import Document, DocumentRef, EditorNote, Objective, Period, RenderedMarkdown, Site, Version, Zone
 from ..problems import Problems
 from . import markdown, validate
 from .terms import term_findings
@@ -583,13 +583,14 @@ def _read_front_matter(path: Path, config: Config, problems: Problems, translati
         "period": period,
         "date": check.date(("date",), required=False),
     }
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     fields = {
         "title": check.text(("title",)) or "",
         "summary": check.text(("summary",)) or "",
         "author": check.text(("author",)) or "",
         "objectives": _read_objectives(check, config),
-        "source_text_hash": text_hash(text),
-        "source_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "source_text_hash": digest[:12],  # text_hash(text), from the one digest of the text
+        "source_sha256": digest,
         "translated_from": check.text(("source_hash",)) if translation else None,
     }
     notes = () if translation else _read_notes(check, config)

@@ -229,8 +229,8 @@ def _check_totals(path: Path, body_line: int, tables: tuple, locale: str, proble
         rows, last_total = [], None
         for line, is_header, sources in table:
             if not is_header:
-                last_total = _check_row(path, body_line + line, [re.sub(r"[*_]", "", cell).strip() for cell in sources],
-                                        locale, rows, last_total, problems)
+                cells = [cell.replace("*", "").replace("_", "").strip() for cell in sources]
+                last_total = _check_row(path, body_line + line, cells, locale, rows, last_total, problems)
 
 
 def _check_row(path: Path, line: int, cells: list[str], locale: str, rows: list, last_total, problems: Problems):
