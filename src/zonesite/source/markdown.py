@@ -217,6 +217,9 @@ _CONTAINERS = (("<blockquote", "</blockquote>"), ("<li", "</li>"), ("<dd", "</dd
 class _Pass:
     """One walk through the rendered HTML in document order, collecting edits (start, end, replacement)."""
 
+    positions = True  # the HTML has the lines of its elements, which `result` removes
+    footnotes = 0  # how many footnotes the HTML ends with, counted by `result`
+
     def __init__(self, body: str, html: str) -> None:
         self.html, self.body = html, body
         self.edits: list[tuple[int, int, str]] = []
@@ -363,11 +366,12 @@ class _Pass:
             last = end
         parts.append(self.html[last:])
         html = "".join(parts)
-        if ' data-sourcepos="' in html:
+        if self.positions and ' data-sourcepos="' in html:
             html = _SOURCEPOS.sub("", html)
         if self.blocks:
             html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
-        if 'class="footnote-item"' in html:  # markdown-it-py writes an item's first paragraph on its line
+        self.footnotes = html.count('class="footnote-item"')
+        if self.footnotes:  # markdown-it-py writes an item's first paragraph on its line
             html = _footnote_references(html.replace('class="footnote-item">\n', 'class="footnote-item">'))
         return html
 
@@ -376,6 +380,8 @@ class _PlainPass(_Pass):
     """A text of headings, paragraphs, lists and tables only (no link, image, code, footnote or bold line): rendered
     without positions, which is faster, with the lines of its headings and tables read from the source. When those
     lines do not account for every heading and table of the HTML, the text is rendered again with positions."""
+
+    positions = False
 
     def lined(self) -> bool:
         """Find the line of every heading and table; False when the source does not account for them all."""
@@ -447,8 +453,7 @@ def _parse(body: str) -> Parsed:
         walk = _Pass(body, _PARSER.render(body))
     walk.run()
     html = walk.result()
-    return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), html.count('class="footnote-item"'),
-                  html=html)
+    return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), walk.footnotes, html=html)
 
 
 def _plain(inner: str) -> str:

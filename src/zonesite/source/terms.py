@@ -64,6 +64,12 @@ class TermBase:
     def source_language(self) -> str:
         return self.languages[0]
 
+    @cached_property
+    def source_forms(self) -> tuple[tuple[int, _Form], ...]:
+        """Every form of every term in the source language, with the index of its term: listed once, not per text."""
+        return tuple((index, form) for index, term in enumerate(self.terms)
+                     for form in _forms(term.renderings[self.source_language]))
+
     def abbreviations(self, lang: str) -> list[tuple[str, str]]:
         """(abbreviation, what it stands for) in one language, sorted: the data of a glossary page."""
         return list(self._abbreviations[lang])
@@ -303,18 +309,17 @@ def _source_matches(terms: TermBase, text: str) -> list[_Match]:
     """Every use of a listed term in the source; a match inside a longer match does not count."""
     lowered = _lowered(text)
     words = _words(text, lowered)
-    found = sorted((_Match(start, end, index)
-                    for index, term in enumerate(terms.terms)
-                    for form in _forms(term.renderings[terms.source_language]) if form.may_be_in(lowered, words)
-                    for start, end in form.spans(text, lowered, words)), key=lambda m: (m.start, -m.end, m.term))
+    found = sorted((start, -end, index) for index, form in terms.source_forms if form.may_be_in(lowered, words)
+                   for start, end in form.spans(text, lowered, words))  # by start, the longer first
     kept: list[_Match] = []
     reach, reach_span = -1, (-1, -1)  # the furthest end of a kept match so far, and that match's span
-    for match in found:
-        if match.end <= reach and (match.start, match.end) != reach_span:
+    for start, end, index in found:
+        end = -end
+        if end <= reach and (start, end) != reach_span:
             continue  # inside a longer match, which started no later
-        kept.append(match)
-        if match.end > reach:
-            reach, reach_span = match.end, (match.start, match.end)
+        kept.append(_Match(start, end, index))
+        if end > reach:
+            reach, reach_span = end, (start, end)
     return kept
 
 
