@@ -68,6 +68,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         problems.error(content_dir, 0, "content.not_found")
         return Site(()), problems
     root = content_dir.resolve()
+    _REAL_FOLDERS.clear()  # a folder may have become a link since the last read (the preview reads on every save)
     memory = kept_from or Kept()
     trees = _by_zone(tree) if tree is not None else {}
     scans, scanned = [], {}
@@ -319,9 +320,17 @@ def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config
 
 
 def _resolved(path: Path) -> Path:
-    """The path itself when it is already resolved: the cache then keeps one Path, not two equal ones to unpickle."""
-    resolved = path.resolve()
+    """The path itself when it is already resolved: the cache then keeps one Path, not two equal ones to unpickle.
+    Each folder is resolved once per read (see read_site), and a file by one look at whether it is a link: resolving
+    each part of every file's path took a fiftieth of a cold build's read."""
+    folder = _REAL_FOLDERS.get(path.parent)
+    if folder is None:
+        folder = _REAL_FOLDERS[path.parent] = path.parent.resolve()
+    resolved = path.resolve() if os.path.islink(path) else folder / path.name
     return path if resolved == path else resolved
+
+
+_REAL_FOLDERS: dict[Path, Path] = {}  # each folder's resolved path, in this process's read
 
 
 def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
