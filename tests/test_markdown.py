@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from zonesite.source.markdown import render_markdown
 
 
@@ -56,18 +59,28 @@ def test_a_stored_text_is_loaded_whole_from_one_read_of_its_file(tmp_path, monke
     assert rendered.loaded() is rendered  # a text kept in memory is not read again
 
 
-def test_a_text_is_stored_whole_in_a_folder_made_when_missing_and_equal_texts_share_one_file(tmp_path):
-    """The read writes each text once, named by its checksum, in a folder it makes only when it is missing: the
-    file holds the headings and HTML, and no temporary file stays beside it."""
+def test_the_texts_a_process_reads_are_stored_whole_in_one_file_in_a_folder_made_when_missing(tmp_path):
+    """The read adds each text to one file of its process, in a folder it makes only when it is missing: each text
+    is loaded whole, as it was before it was stored. A file pruned meanwhile is not written to again, and a process
+    forked from this one writes a file of its own."""
     from zonesite.source.reader import _stored
 
     folder = tmp_path / "missing" / "html"
-    rendered = render_markdown("## Eerste hoofdstuk\n\nTekst.\n")
-    first = _stored(rendered, folder)
-    again = _stored(render_markdown("## Eerste hoofdstuk\n\nTekst.\n"), folder)
-    other = _stored(render_markdown("## Ander hoofdstuk\n"), folder)
-    assert first.stored == again.stored != other.stored
-    assert sorted(path.name for path in folder.iterdir()) == sorted(
-        [first.stored.rsplit("/", 1)[1], other.stored.rsplit("/", 1)[1]])
-    loaded = first.loaded()
-    assert (loaded.html, loaded.headings) == (rendered.html, rendered.headings)
+    texts = ["## Eerste hoofdstuk\n\nTekst.\n", "## Ander hoofdstuk\n\nÉén tekst met é.\n", "Tekst zonder titel.\n"]
+    stored = [_stored(render_markdown(text), folder) for text in texts]
+    assert len({rendered.stored for rendered in stored}) == 1
+    assert [path.name for path in folder.iterdir()] == [stored[0].stored.rsplit("/", 1)[1]]
+    for text, rendered in zip(texts, stored):
+        loaded, fresh = rendered.loaded(), render_markdown(text)
+        assert (loaded.html, loaded.headings) == (fresh.html, fresh.headings)
+    Path(stored[0].stored).unlink()  # pruned by another build
+    after = _stored(render_markdown(texts[0]), folder)
+    assert after.stored != stored[0].stored and after.loaded().html == render_markdown(texts[0]).html
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # a worker: its own file
+        os.write(writing, _stored(render_markdown(texts[1]), folder).stored.encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(reading, 4096).decode() not in (after.stored, "")
+    assert len(list(folder.iterdir())) == 2

@@ -919,3 +919,26 @@ def test_preview_problems_file_lists_what_check_prints(make_site):
         within(DEADLINE, written, f"{report.name} lists {warnings}")
         data = json.loads(report.read_text(encoding="utf-8"))
         assert data["errors"] == [] and isinstance(data["notes"], list)
+
+
+def test_a_document_is_known_by_its_real_path_its_folder_resolved_once_per_read(tmp_path, monkeypatch):
+    """The model keeps each file's real path: a linked folder or file is followed, as Path.resolve does, with each
+    folder resolved once in a read, and again in the next (it may have become a link meanwhile)."""
+    from zonesite.config import load_config
+
+    real = tmp_path / "real"
+    real.mkdir()
+    for name in ("a.nl.md", "a.fr.md", "target.md"):
+        (real / name).write_text("x", encoding="utf-8")
+    (real / "b.nl.md").symlink_to(real / "target.md")
+    (tmp_path / "linked").symlink_to(real)
+    resolve, resolved = Path.resolve, []
+    monkeypatch.setattr(Path, "resolve", lambda self, *args: resolved.append(self.name) or resolve(self, *args))
+    reader._REAL_FOLDERS.clear()
+    paths = [tmp_path / "linked/a.nl.md", tmp_path / "linked/a.fr.md", tmp_path / "linked/b.nl.md", real / "a.nl.md"]
+    assert [reader._resolved(path) for path in paths] == [resolve(path) for path in paths]
+    assert reader._resolved(paths[-1]) is paths[-1]
+    assert resolved == ["linked", "b.nl.md", "real"]
+    (tmp_path / "content").mkdir()
+    reader.read_site(load_config(PROJECT / "site_config.yaml"), tmp_path / "content", Cache(tmp_path / "cache"))
+    assert str(tmp_path / "linked") not in map(str, reader._REAL_FOLDERS)

@@ -87,3 +87,20 @@ def test_a_form_is_compiled_only_when_a_text_may_contain_it():
     forms = [form for term in BASE.terms for rendering in term.renderings.values() for form in terms._forms(rendering)]
     compiled = [form for form in forms if "pattern" in vars(form)]
     assert compiled and len(compiled) <= 10 < len(forms)
+
+
+def test_paragraphs_are_found_only_for_a_finding_and_in_the_lines_the_caller_cut(monkeypatch):
+    """Most translations use the term base's renderings: their paragraphs are never looked for. When a finding
+    needs them, the lines the reader already cut each text into are used, not cut again."""
+    cut = []
+    paragraphs = terms._paragraphs
+    monkeypatch.setattr(terms, "_paragraphs", lambda lines: cut.append(lines) or paragraphs(lines))
+    source = "Inleiding.\n\nDe korpschef beslist.\n"
+    assert term_findings(BASE, source, "Introduction.\n\nLe chef de corps décide.\n", "fr", 5) == []
+    assert cut == []
+    translation = "Introduction.\n\nLe commissaire décide.\n"
+    lines = (source.split("\n"), translation.split("\n"))
+    found = term_findings(BASE, source, translation, "fr", 5, lines)
+    assert [finding.line for finding in found] == [7]
+    assert len(cut) == 2 and cut[0] is lines[0] and cut[1] is lines[1]
+    assert term_findings(BASE, source, translation, "fr", 5) == found

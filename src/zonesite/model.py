@@ -75,6 +75,8 @@ class RenderedMarkdown(NamedTuple):
     body: str  # the HTML, when it is not `stored`
     found: tuple[Heading, ...]  # the headings, when it is not `stored`
     stored: str | None = None  # the file, see `stored_text`; a string: a Path costs more to unpickle than to use
+    at: int = 0  # where in that file the text starts (a file holds the texts one process read, one after another)
+    size: int = -1  # and its length in bytes; -1: the rest of the file
 
     @property
     def html(self) -> str:
@@ -96,8 +98,9 @@ class RenderedMarkdown(NamedTuple):
         return json.dumps([[h.level, h.text, h.anchor, h.line] for h in self.found], ensure_ascii=False) + "\n" + self.body
 
     def _read(self) -> tuple[tuple[Heading, ...], str]:
-        with open(self.stored, encoding="utf-8") as stream:
-            headings, _, html = stream.read().partition("\n")
+        with open(self.stored, "rb") as stream:
+            stream.seek(self.at)
+            headings, _, html = stream.read(self.size).decode("utf-8").partition("\n")
         return tuple(Heading(*heading) for heading in json.loads(headings)), html
 
 

@@ -80,12 +80,16 @@ class Parsed:
         count = self.footnotes
         return {f"fn{n}" for n in range(1, count + 1)} | {f"fnref{n}" for n in range(1, count + 1)}
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text cut into lines, once: validation and the term check read them too."""
+        return self.body.split("\n")
+
     def table_rows(self) -> tuple:
         """Every table's rows: (line, is the header row, the source of each cell), as the GFM table rule cuts them."""
         if self.rows is not None:
             return self.rows
-        lines = self.body.split("\n")
-        return tuple(_table_rows(lines, block) for block in self.blocks if block.kind == "table")
+        return tuple(_table_rows(self.lines, block) for block in self.blocks if block.kind == "table")
 
 
 class _Elsewhere(Exception):
@@ -212,6 +216,9 @@ _CONTAINERS = (("<blockquote", "</blockquote>"), ("<li", "</li>"), ("<dd", "</dd
 
 class _Pass:
     """One walk through the rendered HTML in document order, collecting edits (start, end, replacement)."""
+
+    positions = True  # the HTML has the lines of its elements, which `result` removes
+    footnotes = 0  # how many footnotes the HTML ends with, counted by `result`
 
     def __init__(self, body: str, html: str) -> None:
         self.html, self.body = html, body
@@ -359,11 +366,12 @@ class _Pass:
             last = end
         parts.append(self.html[last:])
         html = "".join(parts)
-        if ' data-sourcepos="' in html:
+        if self.positions and ' data-sourcepos="' in html:
             html = _SOURCEPOS.sub("", html)
         if self.blocks:
             html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
-        if 'class="footnote-item"' in html:  # markdown-it-py writes an item's first paragraph on its line
+        self.footnotes = html.count('class="footnote-item"')
+        if self.footnotes:  # markdown-it-py writes an item's first paragraph on its line
             html = _footnote_references(html.replace('class="footnote-item">\n', 'class="footnote-item">'))
         return html
 
@@ -372,6 +380,8 @@ class _PlainPass(_Pass):
     """A text of headings, paragraphs, lists and tables only (no link, image, code, footnote or bold line): rendered
     without positions, which is faster, with the lines of its headings and tables read from the source. When those
     lines do not account for every heading and table of the HTML, the text is rendered again with positions."""
+
+    positions = False
 
     def lined(self) -> bool:
         """Find the line of every heading and table; False when the source does not account for them all."""
@@ -443,8 +453,7 @@ def _parse(body: str) -> Parsed:
         walk = _Pass(body, _PARSER.render(body))
     walk.run()
     html = walk.result()
-    return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), html.count('class="footnote-item"'),
-                  html=html)
+    return Parsed(body, tuple(walk.headings), tuple(walk.links), tuple(walk.blocks), walk.footnotes, html=html)
 
 
 def _plain(inner: str) -> str:

@@ -16,7 +16,7 @@ from ..config import Config
 from ..engine.cache import Cache
 from ..engine.fingerprint import code_fingerprint, fingerprint
 from ..engine.workers import worker_pool
-from ..model import Document, DocumentRef, EditorNote, Objective, Period, RenderedMarkdown, Site, Version, Zone, text_hash
+from ..model import Document, DocumentRef, EditorNote, Objective, Period, RenderedMarkdown, Site, Version, Zone
 from ..problems import Problems
 from . import markdown, validate
 from .terms import term_findings
@@ -68,6 +68,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         problems.error(content_dir, 0, "content.not_found")
         return Site(()), problems
     root = content_dir.resolve()
+    _REAL_FOLDERS.clear()  # a folder may have become a link since the last read (the preview reads on every save)
     memory = kept_from or Kept()
     trees = _by_zone(tree) if tree is not None else {}
     scans, scanned = [], {}
@@ -319,34 +320,68 @@ def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config
 
 
 def _resolved(path: Path) -> Path:
-    """The path itself when it is already resolved: the cache then keeps one Path, not two equal ones to unpickle."""
-    resolved = path.resolve()
+    """The path itself when it is already resolved: the cache then keeps one Path, not two equal ones to unpickle.
+    Each folder is resolved once per read (see read_site), and a file by one look at whether it is a link: resolving
+    each part of every file's path took a fiftieth of a cold build's read."""
+    folder = _REAL_FOLDERS.get(path.parent)
+    if folder is None:
+        folder = _REAL_FOLDERS[path.parent] = path.parent.resolve()
+    resolved = path.resolve() if os.path.islink(path) else folder / path.name
     return path if resolved == path else resolved
 
 
+_REAL_FOLDERS: dict[Path, Path] = {}  # each folder's resolved path, in this process's read
+
+
 def _stored(rendered: RenderedMarkdown, folder: Path) -> RenderedMarkdown:
-    """The headings and HTML in a file named by its checksum (equal texts share one), and the rendering pointing at it."""
+    """The headings and HTML added to this process's file of texts in `folder`, and the rendering pointing at them."""
     data = rendered.stored_text().encode("utf-8")
-    path = os.path.join(folder, f"{hashlib.sha256(data).hexdigest()}.html")
-    if not os.path.exists(path):
-        _write_new(path, data)
-    return RenderedMarkdown("", (), stored=path)
+    path, at = _TEXTS.add(str(folder), data)
+    return RenderedMarkdown("", (), stored=path, at=at, size=len(data))
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Written under a temporary name, then renamed: a file of the cache is whole or absent. Its folder is made only
-    when missing (a cold build writes a thousand files into one folder; a pathlib mkdir each time costs a tenth of
-    its writes)."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        stream = open(temporary, "wb")
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        stream = open(temporary, "wb")
-    with stream:
-        stream.write(data)
-    os.replace(temporary, path)
+class _TextFiles:
+    """Per folder, the file this process adds the texts it reads to, one after another: making a file cost the kernel
+    more than writing a text into it (a cold build made a thousand). A text is referred to once it is written whole,
+    so what a file holds is whole; a file no model refers to any more is pruned with the cache. A process forked from
+    this one, or one whose file was pruned meanwhile, starts a file of its own."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[int, int, str, int]] = {}  # folder -> (process, descriptor, path, its length)
+
+    def add(self, folder: str, data: bytes) -> tuple[str, int]:
+        """The file `data` was written to, and where in it."""
+        current = self.files.get(folder)
+        if current is None or current[0] != os.getpid() or os.fstat(current[1]).st_nlink == 0:
+            current = self._new(folder)
+        process, descriptor, path, at = current
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(descriptor, data[written:])
+        except BaseException:
+            del self.files[folder]  # a text written in part: the next goes to a new file
+            os.close(descriptor)
+            raise
+        self.files[folder] = (process, descriptor, path, at + len(data))
+        return path, at
+
+    def _new(self, folder: str) -> tuple[int, int, str, int]:
+        last = self.files.get(folder)
+        if last is not None and last[0] == os.getpid():
+            os.close(last[1])
+        path = os.path.join(folder, f"{os.urandom(8).hex()}.texts")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            descriptor = os.open(path, flags, 0o644)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            descriptor = os.open(path, flags, 0o644)
+        self.files[folder] = (os.getpid(), descriptor, path, 0)
+        return self.files[folder]
+
+
+_TEXTS = _TextFiles()
 
 
 def _keep_html(doc: Document | None, cache: Cache) -> None:
@@ -455,17 +490,20 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     validate.check_objective_sections(files[default], source["fields"]["objectives"], headings, source_problems)
     sections = {o.id: o.section for o in source["fields"]["objectives"] if o.section}
     versions = {default: _version(source, default, parsed, (), notes, sections, config, source_problems)}
-    in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang]))
+    texts: dict[Path, str] = {}  # each translation is read once: to see whether it is in progress, then to check it
+    in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang], texts))
     for lang in config.translations:
         if lang in in_progress:
             continue  # not published and not checked until it is stamped
-        translated = _read_front_matter(files[lang], config, problems, translation=True) if lang in files else None
+        translated = _read_front_matter(files[lang], config, problems, translation=True,
+                                        text=texts.get(files[lang])) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
-            versions[lang] = _version(translated, lang, markdown.parse(translated["body"]), headings, notes, sections,
-                                      config, problems)
+            translated_parsed = markdown.parse(translated["body"])
+            versions[lang] = _version(translated, lang, translated_parsed, headings, notes, sections, config, problems)
             if config.terms:
-                for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"]):
+                for finding in term_findings(config.terms, source["body"], translated["body"], lang, translated["body_line"],
+                                             (parsed.lines, translated_parsed.lines)):
                     problems.warning(files[lang], finding.line, finding.message, code="term")
     document = Document(zone=zone, slug=slug, versions=versions, editor_notes=notes, in_progress=in_progress,
                         **relations, **shared)
@@ -475,10 +513,14 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     return document
 
 
-def _in_progress(path: Path) -> bool:
-    """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it)."""
+def _in_progress(path: Path, texts: dict[Path, str] | None = None) -> bool:
+    """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it). The text read
+    is kept in `texts`, by its path."""
     try:
-        front = split_front_matter(read_text(path))[0]
+        text = read_text(path)
+        if texts is not None:
+            texts[path] = text
+        front = split_front_matter(text)[0]
         if IN_PROGRESS not in front and "\\" not in front:  # the key is not there, not even escaped: no YAML to parse
             return False
         data = parse_yaml(front).value
@@ -492,8 +534,8 @@ def _version(read: dict, lang: str, parsed: markdown.Parsed, source_headings, no
     """Validate and render one text; notes are placed in the section with the same position as in the Dutch,
     and objectives link to the heading with the same position as the Dutch heading their `section` names."""
     headings = parsed.headings
-    path, body, body_line = read["path"], read["body"], read["body_line"]
-    found = validate.check_text(path, body, body_line, parsed, config, lang)
+    path, body_line = read["path"], read["body_line"]
+    found = validate.check_text(path, body_line, parsed, config, lang)
     problems.extend(found.problems)
     positions = {h.anchor: index for index, h in enumerate(source_headings or headings)}
     by_heading: dict[int, list[str]] = {}
@@ -521,9 +563,11 @@ def _placed(objective: Objective, sections: dict[str, str], positions: dict[str,
     return objective._replace(section=section, anchor=anchor)
 
 
-def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool) -> dict | None:
+def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool,
+                       text: str | None = None) -> dict | None:
+    """`text`: the file's, when it was read already."""
     try:
-        text = read_text(path)
+        text = read_text(path) if text is None else text
         front, body, body_line = split_front_matter(text)
         data = parse_yaml(front, line_offset=1)
     except SourceError as error:
@@ -548,13 +592,14 @@ def _read_front_matter(path: Path, config: Config, problems: Problems, translati
         "period": period,
         "date": check.date(("date",), required=False),
     }
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     fields = {
         "title": check.text(("title",)) or "",
         "summary": check.text(("summary",)) or "",
         "author": check.text(("author",)) or "",
         "objectives": _read_objectives(check, config),
-        "source_text_hash": text_hash(text),
-        "source_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "source_text_hash": digest[:12],  # text_hash(text), from the one digest of the text
+        "source_sha256": digest,
         "translated_from": check.text(("source_hash",)) if translation else None,
     }
     notes = () if translation else _read_notes(check, config)

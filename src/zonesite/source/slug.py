@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from slugify import slugify, smart_truncate
+from slugify import slugify
 from text_unidecode import unidecode
 
 MAX_LENGTH = 60
@@ -41,5 +41,23 @@ def _slug(text: str) -> str:
     words = text.translate(_TABLE)
     if "," in words:
         words = _NUMBER_COMMA.sub("", words).replace(",", " ")
-    text = "-".join(words.split())
-    return text if len(text) < MAX_LENGTH else smart_truncate(text, MAX_LENGTH, True, "-")
+    words = words.split()
+    text = "-".join(words)
+    return text if len(text) < MAX_LENGTH else _cut(words, text)
+
+
+def _cut(words: list[str], text: str) -> str:
+    """python-slugify's smart_truncate(text, MAX_LENGTH, word_boundary=True, separator="-") of the words joined by
+    dashes (none has one): one word is cut; else each word that still fits after those taken, in their order (a
+    longer one is left out, a shorter one after it still taken), up to MAX_LENGTH with the dashes."""
+    if len(words) == 1:
+        return text[:MAX_LENGTH]
+    taken, length = [], 0  # the words kept, and the length of those words each followed by a dash
+    for word in words:
+        if length + len(word) < MAX_LENGTH:
+            taken.append(word)
+            length += len(word) + 1
+        elif length + len(word) == MAX_LENGTH:
+            taken.append(word)
+            break
+    return "-".join(taken) if taken else text[:MAX_LENGTH].strip("-")

@@ -64,6 +64,12 @@ class TermBase:
     def source_language(self) -> str:
         return self.languages[0]
 
+    @cached_property
+    def source_forms(self) -> tuple[tuple[int, _Form], ...]:
+        """Every form of every term in the source language, with the index of its term: listed once, not per text."""
+        return tuple((index, form) for index, term in enumerate(self.terms)
+                     for form in _forms(term.renderings[self.source_language]))
+
     def abbreviations(self, lang: str) -> list[tuple[str, str]]:
         """(abbreviation, what it stands for) in one language, sorted: the data of a glossary page."""
         return list(self._abbreviations[lang])
@@ -303,26 +309,25 @@ def _source_matches(terms: TermBase, text: str) -> list[_Match]:
     """Every use of a listed term in the source; a match inside a longer match does not count."""
     lowered = _lowered(text)
     words = _words(text, lowered)
-    found = sorted((_Match(start, end, index)
-                    for index, term in enumerate(terms.terms)
-                    for form in _forms(term.renderings[terms.source_language]) if form.may_be_in(lowered, words)
-                    for start, end in form.spans(text, lowered, words)), key=lambda m: (m.start, -m.end, m.term))
+    found = sorted((start, -end, index) for index, form in terms.source_forms if form.may_be_in(lowered, words)
+                   for start, end in form.spans(text, lowered, words))  # by start, the longer first
     kept: list[_Match] = []
     reach, reach_span = -1, (-1, -1)  # the furthest end of a kept match so far, and that match's span
-    for match in found:
-        if match.end <= reach and (match.start, match.end) != reach_span:
+    for start, end, index in found:
+        end = -end
+        if end <= reach and (start, end) != reach_span:
             continue  # inside a longer match, which started no later
-        kept.append(match)
-        if match.end > reach:
-            reach, reach_span = match.end, (match.start, match.end)
+        kept.append(_Match(start, end, index))
+        if end > reach:
+            reach, reach_span = end, (start, end)
     return kept
 
 
-def _paragraphs(body: str) -> list[int | None]:
+def _paragraphs(lines: list[str]) -> list[int | None]:
     """Per line: the index of its blank-line-separated block, None for a blank line."""
     result: list[int | None] = []
     index, blank = -1, True
-    for line in body.split("\n"):
+    for line in lines:
         if not line.strip():
             result.append(None)
             blank = True
@@ -334,23 +339,33 @@ def _paragraphs(body: str) -> list[int | None]:
     return result
 
 
+class _Near:
+    """The translation line most likely to hold a source passage: the first of the paragraph with the same index.
+    The paragraphs are found at the first finding (most translations have none), in the lines of the two texts."""
+
+    def __init__(self, source_body: str, translation_body: str, first_line: int, lines: tuple[list[str], list[str]] | None):
+        self.source_body, self.translation_body, self.first_line, self.lines = source_body, translation_body, first_line, lines
+        self.source: list[int | None] | None = None
+        self.first_of_paragraph: dict[int, int] = {}
+
+    def __call__(self, offset: int) -> int:
+        if self.source is None:
+            source, translation = self.lines or (self.source_body.split("\n"), self.translation_body.split("\n"))
+            self.source = _paragraphs(source)
+            for number, paragraph in enumerate(_paragraphs(translation)):
+                if paragraph is not None:
+                    self.first_of_paragraph.setdefault(paragraph, number)
+        paragraph = self.source[self.source_body.count("\n", 0, offset)]
+        return self.first_line + self.first_of_paragraph.get(paragraph, 0)
+
+
 def term_findings(terms: TermBase, source_body: str, translation_body: str, lang: str,
-                  first_line: int = 1) -> list[TermFinding]:
-    """Where a translation departs from the term base; see the module docstring."""
+                  first_line: int = 1, lines: tuple[list[str], list[str]] | None = None) -> list[TermFinding]:
+    """Where a translation departs from the term base; see the module docstring. `lines`: the two bodies cut into
+    lines (`body.split("\\n")`), when the caller has them already."""
     if lang not in terms.languages or lang == terms.source_language:
         raise ValueError(f"'{lang}' is not a translation language of the term base ({', '.join(terms.languages[1:])})")
-    source_lines = _paragraphs(source_body)
-    translation_lines = _paragraphs(translation_body)
-    first_of_paragraph: dict[int, int] = {}
-    for number, paragraph in enumerate(translation_lines):
-        if paragraph is not None:
-            first_of_paragraph.setdefault(paragraph, number)
-
-    def near(offset: int) -> int:
-        """The translation line most likely to hold the source passage at offset: the first of the same paragraph."""
-        paragraph = source_lines[source_body.count("\n", 0, offset)]
-        return first_line + first_of_paragraph.get(paragraph, 0)
-
+    near = _Near(source_body, translation_body, first_line, lines)
     first_use: dict[int, int] = {}
     for match in _source_matches(terms, source_body):
         first_use.setdefault(match.term, match.start)

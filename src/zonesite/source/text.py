@@ -46,9 +46,18 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     path resolvers)."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and (not implicit[0] or value and value[0] not in self.yaml_implicit_resolvers):
-            return _STR
-        return super().resolve(kind, value, implicit)
+        """PyYAML's BaseResolver.resolve for a scalar, without its steps that do nothing here (it is called for
+        every value of every front matter)."""
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if implicit[0]:
+            for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                if pattern.match(value):
+                    return tag
+            for tag, pattern in self.yaml_implicit_resolvers.get(None, ()):
+                if pattern.match(value):
+                    return tag
+        return _STR
 
 
 @dataclass(frozen=True)
@@ -91,10 +100,12 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
         raise SourceError(node.start_mark.line + 1, "yaml.alias")
     seen.add(id(node))
     lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):  # most nodes: tested first
+        return node.value if node.tag == _STR else _scalar(loader, node)
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
-            key = _scalar(loader, key_node)
+            key = key_node.value if key_node.tag == _STR and isinstance(key_node, yaml.ScalarNode) else _scalar(loader, key_node)
             if not isinstance(key, (str, int)):
                 raise SourceError(key_node.start_mark.line + 1, "yaml.key_not_name", key=repr(key))
             if key in result:

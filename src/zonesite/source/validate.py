@@ -46,10 +46,10 @@ class TextFindings:
         self.media: list[Media] = []
 
 
-def check_text(path: Path, body: str, body_line: int, parsed: markdown.Parsed, config: Config, lang: str) -> TextFindings:
+def check_text(path: Path, body_line: int, parsed: markdown.Parsed, config: Config, lang: str) -> TextFindings:
     found = TextFindings()
     _check_headings(path, body_line, parsed.headings, found.problems)
-    _check_blocks(path, body, body_line, parsed.blocks, found.problems)
+    _check_blocks(path, parsed, body_line, found.problems)
     _check_links(path, body_line, parsed, found, config)
     if lang == config.default_language:  # translations repeat the official figures
         _check_totals(path, body_line, parsed.table_rows(), config.text(lang, "locale"), found.problems)
@@ -68,11 +68,9 @@ def _check_headings(path: Path, body_line: int, headings: tuple[Heading, ...], p
         previous = max(heading.level, 2)
 
 
-def _check_blocks(path: Path, body: str, body_line: int, blocks: tuple[markdown.Block, ...], problems: Problems) -> None:
-    if not blocks:
-        return
-    lines = body.split("\n")
-    for block in blocks:
+def _check_blocks(path: Path, parsed: markdown.Parsed, body_line: int, problems: Problems) -> None:
+    lines = parsed.lines if parsed.blocks else []
+    for block in parsed.blocks:
         if block.kind == "code":
             problems.error(path, body_line + block.start, "text.indented")
         else:
@@ -231,8 +229,8 @@ def _check_totals(path: Path, body_line: int, tables: tuple, locale: str, proble
         rows, last_total = [], None
         for line, is_header, sources in table:
             if not is_header:
-                last_total = _check_row(path, body_line + line, [re.sub(r"[*_]", "", cell).strip() for cell in sources],
-                                        locale, rows, last_total, problems)
+                cells = [cell.replace("*", "").replace("_", "").strip() for cell in sources]
+                last_total = _check_row(path, body_line + line, cells, locale, rows, last_total, problems)
 
 
 def _check_row(path: Path, line: int, cells: list[str], locale: str, rows: list, last_total, problems: Problems):
