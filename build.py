@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build, check and preview the site: see `python build.py --help`."""
 
-import sys
-
-from zonesite.cli import main
+from zonesite.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
