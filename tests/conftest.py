@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from zonesite.config import load_config
 from zonesite.pipeline import Pipeline
@@ -16,6 +19,13 @@ from tests.browser import browser
 from tests.webserver import nginx
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+# Hypothesis keeps what it finds (examples, the constants of the code) in a folder of the working directory, the
+# repository, unless given another before it starts: tests never write there.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="zonesite-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+
 
 ZONE_YAML = "name: {nl: Testzone, fr: Zone test}\n"
 DOCUMENT = """\
