@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -47,3 +49,17 @@ def test_the_headings_of_the_real_documents():
                 for h in parse(split_front_matter(read_text(path))[1]).headings]
     assert len(headings) > 100
     assert [heading_slug(text) for text in headings] == [expected(text) for text in headings]
+
+
+def test_every_latin_1_character_as_python_slugify_makes_it():
+    """The table is written out: each of its characters, alone and between two words, against python-slugify."""
+    for code in range(256):
+        for text in (chr(code), f"a{chr(code)}b", f"1{chr(code)}2"):
+            assert heading_slug(text) == expected(text), (code, text)
+
+
+def test_python_slugify_is_not_loaded_for_latin_1_headings():
+    line = ("import sys; from zonesite.source.slug import heading_slug; heading_slug('Één ½ ß'); "
+            "print(sorted({'slugify', 'text_unidecode'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", line], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -40,7 +40,8 @@ def test_a_build_with_nothing_changed_imports_none_of_the_renderers(make_site):
 
 # What a build with one document edited does not use, unless a text shows an image or a PDF is made.
 UNUSED_BY_AN_EDIT = ("pikepdf", "PIL", "weasyprint", "markdown_it", "importlib.metadata", "urllib.request",
-                     "multiprocessing", "concurrent.futures", "zonesite.outputs.signing", "logging", "csv")
+                     "multiprocessing", "concurrent.futures", "zonesite.outputs.signing", "logging", "csv", "slugify",
+                     "text_unidecode", "subprocess")
 
 
 def test_a_build_with_one_document_edited_imports_only_what_it_uses(make_site):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +19,8 @@ def build_index(site_root: Path) -> dict[str, int]:
     Pagefind's own command writes the bundle and exits when every file is written and closed: no waiting on
     files to appear (the service API can answer before its writes are done, and its bundle was seen cut short).
     """
+    import subprocess  # a build without search, and one with nothing changed, start no process
+
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_root), "--output-subdir", BUNDLE, "--silent"],
                           capture_output=True, text=True)
     if done.returncode:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -104,6 +103,8 @@ def _in_repository(folder: Path) -> bool:
 
 
 def _git(folder: Path, *args: str) -> str | None:
+    import subprocess  # only for content in a repository: most builds and saves never start git
+
     try:
         result = subprocess.run(["git", "-c", "core.quotepath=off", "-C", str(folder), *args],
                                 capture_output=True, text=True, encoding="utf-8", timeout=60)
@@ -185,6 +186,8 @@ def _versions(content_dir: Path, wanted: list[tuple[str, str | None]]) -> list[s
     all when git could not be asked."""
     if not wanted:
         return []
+    import subprocess
+
     request = "".join(f"{commit}:./{path}\n" for commit, path in wanted)
     try:
         result = subprocess.run(["git", "-C", str(content_dir), "cat-file", "--batch"], input=request.encode("utf-8"),

@@ -3,29 +3,34 @@ the Latin-1 text of the documents (Dutch and French); anything else goes to pyth
 
 python-slugify runs every text through two Unicode normalisations, a pattern of all 252 HTML entity names and several
 clean-up patterns; for Latin-1 without '&' that comes down to one table of what each character becomes (the same
-NFKD and transliteration, lowered, applied once per character at import; a separator a space), the commas between
+NFKD and transliteration, lowered, written out per character; a separator a space), the commas between
 digits dropped, and the words joined by dashes.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-
-from slugify import slugify
-from text_unidecode import unidecode
 
 MAX_LENGTH = 60
+
+# What python-slugify (NFKD, then text_unidecode's transliteration) makes of the Latin-1 characters beyond ASCII,
+# lowered, a space where it separates words; the C1 controls and the soft hyphen vanish, any other is a separator.
+# Written out, not computed at import: importing both libraries cost a build with one edit more than all its
+# heading ids (tests/test_slug.py compares every character with python-slugify).
+_LATIN_1 = {"ÀÁÂÃÄÅàáâãäåª": "a", "Çç": "c", "ÈÉÊËèéêë": "e", "ÌÍÎÏìíîï": "i", "Ññ": "n", "ÒÓÔÕÖØòóôõöøº": "o",
+            "ÙÚÛÜùúûü": "u", "Ýýÿ": "y", "Ææ": "ae", "Ðð": "d", "Þþ": "th", "ß§": "ss", "×": "x", "µ": "m", "¶": "p",
+            "£": "ps", "°": "deg", "¹": "1", "²": "2", "³": "3", "¢": "c ", "¥": "y ", "©": " c ", "®": " r ",
+            "¤«±»": "  ", "¼": "1 4", "½": "1 2", "¾": "3 4", "".join(map(chr, range(0x80, 0xA0))) + "\u00ad": ""}
 
 
 def _ascii(char: str) -> str:
     """What python-slugify makes of one Latin-1 character, lowered: every character it disallows (quotes too)
     separates words, a space here; a comma stays, for the numbers it joins ("1,5" gives "15")."""
-    text = unidecode(unicodedata.normalize("NFKD", char)).lower()
-    return "".join(c if c.isascii() and c.isalnum() or c == "," else " " for c in text)
+    return char.lower() if char.isascii() and char.isalnum() or char == "," else " "
 
 
-_TABLE = str.maketrans({chr(code): _ascii(chr(code)) for code in range(256)})
+_TABLE = str.maketrans({**{chr(code): _ascii(chr(code)) for code in range(256)},
+                        **{char: value for chars, value in _LATIN_1.items() for char in chars}})
 _FAST = re.compile(r"[^\x00-\xff]|&")  # what the table does not cover: entities, characters beyond Latin-1
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
@@ -37,6 +42,8 @@ def heading_slug(text: str) -> str:
 
 def _slug(text: str) -> str:
     if _FAST.search(text):  # an entity python-slugify would decode, or beyond the table
+        from slugify import slugify  # loaded only for the few headings that need it
+
         return slugify(text, max_length=MAX_LENGTH, word_boundary=True)
     words = text.translate(_TABLE)
     if "," in words:
