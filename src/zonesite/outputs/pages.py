@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -102,10 +101,13 @@ class Page:
 
 
 def history_of(history: dict[str, History], version: Version) -> History | None:
-    """The git history of a version's file (`history` is by path in the content folder). By plain strings: a build
-    asks for every document's, and a Path for each folder cost a tenth of planning the pages."""
-    folder, name = os.path.split(str(version.path))
-    return history.get(f"{os.path.basename(folder)}/{name}")
+    """The git history of a version's file (`history` is by path in the content folder). From the parts of its path,
+    not its text: a build asks for every document's, and the text of a path loaded from the cache is made on first
+    use (a fifth of planning the pages); content outside git has no history to ask."""
+    if not history:
+        return None
+    parts = version.path.parts
+    return history.get(f"{parts[-2]}/{parts[-1]}")
 
 
 def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None,
