@@ -481,6 +481,70 @@ def test_a_path_in_the_cache_is_kept_as_its_text_and_comes_back_equal(tmp_path):
     assert Cache(tmp_path / "cache").get_object(reader.READ, "paths") == {"path": path, "paths": (path, path.parent)}
 
 
+def test_a_build_puts_the_configuration_into_words_once(make_site, tmp_path, monkeypatch):
+    """Every output's key holds the configuration, whose text (catalogues, term base) is long: a build writes it out
+    once, for its fingerprint, and the fingerprint changes with it."""
+    from zonesite.config import Config, load_config
+    from zonesite.pipeline import Pipeline
+
+    root = make_site()
+    config = load_config(root / "site_config.yaml")
+    worded = []
+    write_out = Config.__repr__
+    monkeypatch.setattr(Config, "__repr__", lambda self: worded.append(self) or write_out(self))
+    Pipeline(config, root / "content", tmp_path / "cache").build(tmp_path / "out", with_pdf=False, with_search=False)
+    assert len(worded) == 1
+    changed = load_config(root / "site_config.yaml")
+    object.__setattr__(changed, "base_url", "https://elders.example/")
+    assert changed.fingerprint != config.fingerprint and load_config(root / "site_config.yaml").fingerprint == config.fingerprint
+
+
+def test_the_configuration_is_taken_from_the_cache_until_one_of_its_files_changes(make_site, tmp_path, monkeypatch):
+    """A build keeps the configuration it read, validated; the next takes it without parsing while the configuration,
+    its catalogues and its term base are the same, and reads them again when one of them changed."""
+    from dataclasses import replace
+
+    from zonesite import config as configuration
+
+    root = make_site()
+    cache = tmp_path / "cache"
+    first = configuration.load_config(root / "site_config.yaml", cache_dir=cache)
+    parse = configuration.parse_yaml
+    monkeypatch.setattr(configuration, "parse_yaml", lambda text: pytest.fail("parsed again"))
+    assert configuration.load_config(root / "site_config.yaml", cache_dir=cache) == first
+    monkeypatch.setattr(configuration, "parse_yaml", parse)
+    for name in ("terms.yaml", "locales/fr.yaml", "site_config.yaml"):
+        source = root / name
+        source.write_text(source.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        read = []
+        monkeypatch.setattr(configuration, "parse_yaml", lambda text: read.append(text) or parse(text))
+        assert configuration.load_config(root / "site_config.yaml", cache_dir=cache) == first and read, name
+    assert len(list((cache / configuration.KIND).iterdir())) == 1  # only the latest is kept
+    # A configuration with a signing key is read each time: the key is opened, its password read, its certificate checked.
+    signed = tmp_path / "signed"
+    monkeypatch.setattr(configuration, "_read_config", lambda path, open_key: replace(first, pdf_signing=object()))
+    configuration.load_config(root / "site_config.yaml", cache_dir=signed)
+    assert not (signed / configuration.KIND).exists() or not list((signed / configuration.KIND).iterdir())
+
+
+def test_the_language_of_the_messages_is_taken_from_the_configuration_kept(make_site, tmp_path, monkeypatch):
+    from zonesite import config as configuration
+
+    root = make_site()
+    cache = tmp_path / "cache"
+    configuration.load_config(root / "site_config.yaml", cache_dir=cache)
+    parse = configuration.parse_yaml
+    monkeypatch.setattr(configuration, "parse_yaml", lambda text: pytest.fail("parsed again"))
+    assert configuration.configured_language(root / "site_config.yaml", cache) == "nl"
+    monkeypatch.setattr(configuration, "parse_yaml", parse)
+    config_file = root / "site_config.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace("messages_language: nl", "messages_language: fr"),
+                           encoding="utf-8")
+    assert configuration.configured_language(config_file, cache) == "fr"
+    configuration.load_config(config_file, cache_dir=cache)
+    monkeypatch.setattr(configuration, "parse_yaml", lambda text: pytest.fail("parsed again"))
+    assert configuration.configured_language(config_file, cache) == "fr"
+
 # --- 5. the search bundle is complete ------------------------------------------------------------
 
 def test_every_file_of_the_search_bundle_is_complete(make_site):

@@ -114,10 +114,11 @@ def language(argv: list[str]) -> str:
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang")
     early.add_argument("--config", type=Path, default=Path("site_config.yaml"))
+    early.add_argument("--cache", type=Path)
     known, _ = early.parse_known_args(argv)
     if known.lang in LANGUAGES:
         return known.lang
-    return configured_language(known.config) or DEFAULT
+    return configured_language(known.config, known.cache or unchanged.default_cache_of(known.config.resolve().parent)) or DEFAULT
 
 
 def run() -> None:
@@ -210,7 +211,9 @@ def _print_problems(problems: list[Problem], lang: str, quiet: bool = False) -> 
 
 
 def _run(args: argparse.Namespace, lang: str) -> int:
-    config = load_config(args.config, open_signing_key=args.command != "verify")
+    # A build and a check keep the configuration they read, validated, in the cache (see load_config).
+    kept = (args.cache or unchanged.default_cache_of(args.config.resolve().parent)) if args.command in (None, "build", "check") else None
+    config = load_config(args.config, open_signing_key=args.command != "verify", cache_dir=kept)
     content_dir = args.content or config.root / "content"
     cache_dir = args.cache or unchanged.default_cache(config)
     if args.command == "check":

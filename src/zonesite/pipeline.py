@@ -169,7 +169,7 @@ class Pipeline:
         templates = self._templates[1]
         templates.forget_shared()
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
-        shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config, self.preview, names)
+        shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config.fingerprint, self.preview, names)
         outputs = self._page_outputs(pages, shared, templates)
         for asset in assets:
             outputs.append(Output(asset.path, keyed(("asset", asset.path), asset.data), make=lambda asset=asset: asset.data))
@@ -219,7 +219,7 @@ class Pipeline:
         """The sitemap and the feeds, made only when what they list changed: as text they cost a tenth of a save."""
         config = self.config
         keyed = self._fingerprints
-        made = keyed("texts", code_fingerprint(), config)
+        made = keyed("texts", code_fingerprint(), config.fingerprint)
         listed = [(page.path, page.lang, page.in_sitemap, page.alternates) for page in pages]
         outputs = [Output("sitemap.xml", keyed("sitemap", made, listed), make=lambda: feeds.sitemap(config, pages))]
         model = keyed("feeds", made, [zone.fingerprint for zone in site.zones])
@@ -230,7 +230,7 @@ class Pipeline:
     def _open_data(self, site: Site, pdfs: dict, history: dict[str, History]) -> list[Output]:
         """The objectives per language as CSV and JSON, and the DCAT-AP catalogue; made only when what they show changed."""
         config = self.config
-        model = self._fingerprints("open data", code_fingerprint(), config, [zone.fingerprint for zone in site.zones])
+        model = self._fingerprints("open data", code_fingerprint(), config.fingerprint, [zone.fingerprint for zone in site.zones])
         outputs = [Output(urls.CATALOGUE, fingerprint(model, sorted(pdfs.values(), key=lambda pdf: pdf.path), sorted(history.items())),
                           make=lambda: opendata.catalogue(config, site, pdfs, history))]
         for lang in config.languages:

@@ -70,7 +70,7 @@ def inputs_key(config: Config, content_dir: Path, preview: bool, flags: tuple, h
     `tree`: the content's tree_signature, when the caller has it."""
     root = config.root
     tree = tree_signature(content_dir) if tree is None else tree
-    return fingerprint(code_fingerprint(), config, preview, flags, clock.today(), tree,
+    return fingerprint(code_fingerprint(), config.fingerprint, preview, flags, clock.today(), tree,
                        files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
 
 
@@ -99,4 +99,9 @@ def _all_present(out_dir: Path, files: dict) -> bool:
 
 
 def default_cache(config: Config) -> Path:
-    return config.root / ".cache" / "zonesite"
+    return default_cache_of(config.root)
+
+
+def default_cache_of(root: Path) -> Path:
+    """The cache of the site whose configuration is in `root`."""
+    return root / ".cache" / "zonesite"

@@ -61,7 +61,7 @@ def jobs(config: Config, site: Site, known: dict[int, tuple] | None = None) -> l
     `known`: the jobs of the last call by zone, replaced by this call's. The preview keeps a zone none of whose files
     changed as the same object (see read_site): its jobs are those of the last save, not hashed again."""
     # The signing configuration and the certificate's fingerprint are part of `config`; named again to be plain.
-    shared = fingerprint(code_fingerprint(), config, config.pdf_signing, _pdf_libraries(),
+    shared = fingerprint(code_fingerprint(), config.fingerprint, config.pdf_signing, _pdf_libraries(),
                          files_fingerprint(config.root / "templates" / "pdf", config.root / "assets" / "fonts"))
     before = known if known is not None else {}
     made: dict[int, tuple] = {}

@@ -87,7 +87,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
                 scanned[entry.name] = (part, scan)
         else:
             problems.warning(path, 0, "content.not_zone_folder")
-    base = fingerprint(code_fingerprint(), config)
+    base = fingerprint(code_fingerprint(), config.fingerprint)
     known = _load_read(cache, base)
     kept: dict[str, tuple] = {}  # what this build read or took from `known`, by key: the next build's `known`
     found: dict[tuple[str, str], tuple[Document | None, Problems]] = {}
