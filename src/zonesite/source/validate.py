@@ -332,10 +332,13 @@ def _acknowledging(problem: Problem, notes: tuple[EditorNote, ...], headings: tu
 def check_site(site: Site, config: Config) -> Problems:
     """What needs every document at once: links and anchors across documents, translations' state."""
     problems = Problems()
-    versions = {version.real_path or version.path.resolve(): version for doc in site.documents for version in doc.versions.values()}
+    versions = None  # by real path, gathered at the first link: hashing every path cost more than the rest of the check
     for doc in site.documents:
         for version in doc.versions.values():
             for link in version.links:
+                if versions is None:
+                    versions = {other.real_path or other.path.resolve(): other
+                                for each in site.documents for other in each.versions.values()}
                 target = versions.get(link.target)
                 if target is None:
                     problems.error(version.path, link.line, "link.no_document", target=link.href)
