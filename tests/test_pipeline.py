@@ -545,6 +545,22 @@ def test_the_language_of_the_messages_is_taken_from_the_configuration_kept(make_
     monkeypatch.setattr(configuration, "parse_yaml", lambda text: pytest.fail("parsed again"))
     assert configuration.configured_language(config_file, cache) == "fr"
 
+
+def test_a_page_key_changes_with_each_thing_the_page_is_made_from():
+    from dataclasses import replace
+
+    from zonesite.outputs.pages import Page
+    from zonesite.pipeline import page_key
+
+    page = Page("nl/gent/plan/index.html", "document.html", "nl", dict,
+                {"nl": "nl/gent/plan/index.html", "fr": "fr/gent/plan/index.html"}, "1" * 64)
+    others = [replace(page, path="nl/gent/plan2/index.html"), replace(page, template="zone.html"), replace(page, lang="fr"),
+              replace(page, lang=None), replace(page, alternates={"nl": "nl/gent/plan/index.html"}),
+              replace(page, alternates={"nl": "nl/gent/plan/index.html", "fr": "fr/gent/autre/index.html"}),
+              replace(page, inputs="2" * 64)]
+    keys = [page_key("0" * 64, page), page_key("3" * 64, page), *(page_key("0" * 64, other) for other in others)]
+    assert len(set(keys)) == len(keys) and page_key("0" * 64, replace(page)) == keys[0]
+
 # --- 5. the search bundle is complete ------------------------------------------------------------
 
 def test_every_file_of_the_search_bundle_is_complete(make_site):

@@ -200,15 +200,14 @@ class Pipeline:
 
     def _page_outputs(self, pages: list[Page], shared: str, templates: Templates) -> list[Output]:
         """A page kept from the preview's last plan (see pages.Planned) keeps its output when the templates did too."""
-        keyed, before, made = self._fingerprints, self._made, {}
+        before, made = self._made, {}
         outputs = []
         for page in pages:
             last = before.get(id(page))
             if last is not None and last[0] is page and last[1] == shared and last[2] is templates:
                 output = last[3]
             else:
-                key = keyed(("page", page.path), shared, page.path, page.template, page.lang, page.alternates, page.inputs)
-                output = Output(page.path, key, make=lambda page=page: templates.render(page))
+                output = Output(page.path, page_key(shared, page), make=lambda page=page: templates.render(page))
             if self.preview:
                 made[id(page)] = (page, shared, templates, output)
             outputs.append(output)
@@ -239,6 +238,15 @@ class Pipeline:
             outputs.append(Output(urls.dataset(lang, "json"), fingerprint(model, lang, "json"),
                                   make=lambda lang=lang: opendata.objectives_json(config, site, lang)))
         return outputs
+
+
+def page_key(shared: str, page: Page) -> str:
+    """What a page is made from: what every page shows (`shared`), where it goes, its template and language, the
+    addresses of its other languages and the fingerprint of its data. Texts joined, then hashed: all of them are
+    strings without a NUL, and written out as a tuple they cost a thirtieth of a build with one document edited."""
+    alternates = (f"{lang}={path}" for lang, path in page.alternates.items())
+    text = "\0".join((shared, page.path, page.template, page.lang or "", *alternates, page.inputs))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _search_index(site_root: Path, brotli_server: bool) -> dict[str, int]:
