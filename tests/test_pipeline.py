@@ -399,6 +399,22 @@ def test_build_without_pdf_keeps_the_pdfs_already_built(make_site):
     assert {path: digest for path, digest in snapshot(out).items() if path.endswith(".pdf")} == pdfs
 
 
+def test_build_without_pdf_looks_for_no_pdf_the_site_before_did_not_have(make_site, tmp_path, monkeypatch):
+    """The site built before holds the files its manifest lists: a PDF it does not list is not looked for."""
+    from zonesite.config import load_config
+    from zonesite.pipeline import Pipeline
+
+    root = make_site()
+    config = load_config(root / "site_config.yaml")
+    Pipeline(config, root / "content", tmp_path / "cache").build(tmp_path / "out", with_pdf=False, with_search=False)
+    looked, isfile = [], os.path.isfile
+    monkeypatch.setattr(os.path, "isfile", lambda path: looked.append(str(path)) or isfile(path))
+    document = root / "content/testzone/test.nl.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEen zin erbij.\n", encoding="utf-8")
+    Pipeline(config, root / "content", tmp_path / "cache").build(tmp_path / "out", with_pdf=False, with_search=False)
+    assert not [path for path in looked if path.endswith(".pdf")]
+
+
 def test_build_without_search_keeps_the_search_bundle(make_site):
     """`build --no-search` after a full build leaves the pagefind/ folder as it was."""
     root = make_site()

@@ -98,7 +98,7 @@ class Pipeline:
             if with_pdf:
                 self.cache.prune(PDF_KIND)
             else:
-                pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous.get("pdf", {}))
+                pdfs = self._keep_previous_pdfs(site, pdfs, out_dir, previous)
         if self.preview:
             self._shown_pdfs = pdfs
         result.pdfs = len(pdfs)
@@ -142,15 +142,22 @@ class Pipeline:
         keys = {(job.doc.zone, job.doc.slug, job.lang): job.key for job in pdf_jobs(self.config, site, self.pdf_jobs)}
         return {key: pdf for key, pdf in warned.items() if key in keys and pdf.cached == self.cache.path(PDF_KIND, keys[key], ".pdf")}
 
-    def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, facts: dict) -> dict:
-        """Skipping PDFs keeps the ones the folder already has, for documents that are still published."""
+    def _keep_previous_pdfs(self, site: Site, pdfs: dict, out_dir: Path, manifest: dict) -> dict:
+        """Skipping PDFs keeps the ones the folder already has, for documents that are still published. A site built
+        before holds the files its manifest lists and no other (a build removes them): only those are looked for, not
+        a PDF per document and language (a fiftieth of a build with one edit). The preview's folder may hold PDFs
+        placed since its last build."""
         kept = dict(pdfs)
+        facts = manifest.get("pdf", {})
+        listed = manifest.get("files") if not self.preview else None
         folder = os.path.join(out_dir, "")  # by plain strings: a Path per document costs more than its stat
         for zone in site.zones:
             for doc in zone.documents:
                 for lang in self.config.languages:
                     path = urls.pdf(lang, doc)
-                    if (doc.zone, doc.slug, lang) in kept or not os.path.isfile(folder + path):
+                    if (doc.zone, doc.slug, lang) in kept or listed is not None and path not in listed:
+                        continue
+                    if not os.path.isfile(folder + path):
                         continue
                     info = facts.get(path) or _facts_of(out_dir / path)
                     kept[(doc.zone, doc.slug, lang)] = PdfFile(path, out_dir / path, info["pages"], info["size"], info["sha256"],
