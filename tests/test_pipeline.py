@@ -333,6 +333,24 @@ def test_a_draft_is_left_out_of_every_output(make_site):
     assert leaks(out, ["Verborgen ontwerptekst", "Texte secret en projet", "Deze zin is nog geheim", "geheimplan"]) == []
 
 
+def test_the_site_as_published_keeps_each_zone_without_a_draft_as_it_is(make_site, tmp_path):
+    """Leaving the drafts out makes a zone again only where it has one: the others keep the fingerprints they hold."""
+    from zonesite.config import load_config
+    from zonesite.pipeline import Pipeline
+
+    root = with_drafts(make_site({
+        "content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT, "content/testzone/geheimplan.nl.md": DRAFT,
+        "content/anderezone/zone.yaml": ZONE_YAML, "content/anderezone/plan.nl.md": DOCUMENT}))
+    config = load_config(root / "site_config.yaml")
+    site, _ = Pipeline(config, root / "content", tmp_path / "cache").validate()
+    published = site.without(config.draft_statuses)
+    drafted, other = site.zone("testzone"), site.zone("anderezone")
+    assert published.zone("anderezone") is other
+    assert published.zone("testzone") is not drafted
+    assert [doc.slug for doc in published.zone("testzone").documents] == ["test"]
+    assert sorted(doc.slug for doc in drafted.documents) == ["geheimplan", "test"]
+
+
 def test_a_document_made_by_new_appears_nowhere(make_site):
     """`new` writes a draft, and a build leaves it out entirely."""
     root = with_drafts(make_site())

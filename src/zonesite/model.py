@@ -263,9 +263,10 @@ class Site(NamedTuple):
         return next(zone for zone in self.zones if zone.slug == slug)
 
     def without(self, statuses: tuple[str, ...]) -> Site:
-        """The site as published: documents with a draft status are left out of everything."""
+        """The site as published: documents with a draft status are left out of everything. A zone without a draft
+        is the same object, with the fingerprints it keeps."""
         return Site(tuple(replace(zone, documents=tuple(d for d in zone.documents if d.status not in statuses))
-                          for zone in self.zones))
+                          if any(d.status in statuses for d in zone.documents) else zone for zone in self.zones))
 
 
 def _currency(doc: Document, replacement: Document | None, today: dt.date) -> Currency | None:
