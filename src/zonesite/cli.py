@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -205,7 +206,8 @@ def _print_problems(problems: list[Problem], lang: str, quiet: bool = False) -> 
     """Errors first, then warnings, then acknowledged findings (not with -q); the same lines in build and check."""
     order = {"error": 0, "warning": 1, "note": 2}
     worded: dict = {}
-    lines = [problem.render(lang, worded) + "\n" for problem in sorted(problems, key=lambda p: order[p.severity])
+    folder = os.getcwd()  # once: asking for each of thousands of warnings cost a fiftieth of a build with one edit
+    lines = [problem.render(lang, worded, folder) + "\n" for problem in sorted(problems, key=lambda p: order[p.severity])
              if not (quiet and problem.severity == "note")]
     sys.stderr.write("".join(lines))  # one write: a line at a time costs more than the rest of a build with nothing to do
 

@@ -20,10 +20,12 @@ class Problem(NamedTuple):
     severity: str = ERROR  # an error stops the build; a warning is published as it is; a note is an acknowledged warning
     code: str = ""  # for warnings an editor can acknowledge: the kind of finding, e.g. "table-total"
 
-    def render(self, lang: str, worded: dict[Message, str] | None = None) -> str:
+    def render(self, lang: str, worded: dict[Message, str] | None = None, folder: str | None = None) -> str:
         """`worded`: the messages already put into words in `lang`, added to; a build's thousands of warnings are a
-        few messages (a term not used, in file after file), and wording each of them again cost half of printing."""
-        where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
+        few messages (a term not used, in file after file), and wording each of them again cost half of printing.
+        `folder`: the working folder, when the caller asked for it once for all the problems it prints."""
+        shown = _relative(str(self.path), folder or os.getcwd())
+        where = f"{shown}:{self.line}" if self.line else shown
         prefix = "" if self.severity == ERROR else _severity(lang, self.severity)
         return f"{where}: {prefix}{self._words(lang, worded)}"
 
@@ -55,10 +57,6 @@ def problem(path: Path, line: int, ident: str, /, **params: Any) -> Problem:
 def _severity(lang: str, severity: str) -> str:
     """"warning: " in the editor's language: said once, not for each of thousands of warnings."""
     return say(lang, f"severity.{severity}")
-
-
-def _shown(path: Path) -> str:
-    return _relative(str(path), os.getcwd())
 
 
 # A build with nothing changed reads back and prints thousands of warnings, many of a few files: pathlib would cost
