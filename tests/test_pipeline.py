@@ -153,6 +153,20 @@ def test_link_to_a_missing_anchor_in_another_document_stops_check_and_build(make
     assert not has_problem(check.stderr, "error", TEST_DOC, line_of(document, "#eerste-hoofdstuk")), check.stderr
 
 
+def test_an_edit_checks_its_links_against_the_anchors_of_a_document_taken_from_the_cache(make_site):
+    """The anchors of a text are kept with it in the cache (one per line): a link written later is checked against them."""
+    other = DOCUMENT.replace("Testdocument", "Ander document")
+    root = one_document(make_site, DOCUMENT, extra={"content/testzone/ander.nl.md": other})
+    assert run(root, "build").returncode == 0
+    document = DOCUMENT + "\nZie [dit](ander.nl.md#eerste-hoofdstuk).\n"
+    (root / TEST_DOC).write_text(document, encoding="utf-8")
+    built = run(root, "build", "-v")
+    assert built.returncode == 0 and "ander.nl.md" not in built.stdout, built.stdout + built.stderr  # from the cache
+    (root / TEST_DOC).write_text(document.replace("#eerste-hoofdstuk", "#no-such-anchor"), encoding="utf-8")
+    refused = run(root, "build")
+    assert refused.returncode == 2 and has_problem(refused.stderr, "error", TEST_DOC, line_of(document, "ander.nl.md"), "anchor")
+
+
 TOTAL_TABLE = """
 ## Begroting
 

@@ -170,9 +170,15 @@ class Version:
     rendered: RenderedMarkdown = field(default=RenderedMarkdown("", ()), repr=False, compare=False)
     media: tuple[Media, ...] = ()
     annexes: tuple[Media, ...] = ()  # the annexes the text links to, each once, in the order of the text
-    anchors: frozenset[str] = field(default=frozenset(), repr=False)  # heading ids and footnotes, which links may point at
+    # The heading ids and footnotes links may point at, one per line: one string to keep and load (a set of them per text
+    # was a quarter of loading what was read), made a set only when a link points into the text.
+    anchor_lines: str = field(default="", repr=False)
     links: tuple[DocumentLink, ...] = field(default=(), repr=False)
     real_path: Path | None = field(default=None, repr=False, compare=False)  # `path` resolved, once, where it is read
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(self.anchor_lines.split("\n")) if self.anchor_lines else frozenset()
 
 
 @dataclass(frozen=True)

@@ -551,7 +551,8 @@ def _version(read: dict, lang: str, parsed: markdown.Parsed, source_headings, no
     fields["objectives"] = tuple(_placed(objective, sections, positions, headings) for objective in fields["objectives"])
     annexes = {m.target: m for m in reversed(media) if m.kind in config.media.annex_types}  # the first link names it
     return Version(lang=lang, path=path, body_line=body_line, rendered=rendered, media=media,
-                   annexes=tuple(sorted(annexes.values(), key=media.index)), anchors=anchors, links=tuple(found.links),
+                   annexes=tuple(sorted(annexes.values(), key=media.index)), anchor_lines="\n".join(sorted(anchors)),
+                   links=tuple(found.links),
                    **fields)
 
 
