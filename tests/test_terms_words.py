@@ -67,16 +67,6 @@ def test_the_same_findings_for_the_real_documents_and_with_their_terms_removed(d
     assert [matches(source), findings(source, translation), findings(source, removed)] == found
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(TEXT, st.sampled_from(["_x_", "(a_b)", "*gas*", "l'ANPR,", "--", "x.y", "\u00a0"])),
-                max_size=8).map(" ".join))
-def test_the_words_of_a_text_are_its_runs_of_word_characters(text):
-    """The words are taken from the text's pieces between spaces, not searched for in it: the same set."""
-    lowered = terms._lowered(text)
-    if len(lowered) == len(text):
-        assert terms._words(text, lowered) == set(re.findall(r"\w+", lowered))
-
-
 def test_a_form_is_skipped_only_when_one_of_its_words_is_missing():
     text = "De lokale politiezone en het ANPR-netwerk."
     lowered = terms._lowered(text)

@@ -226,7 +226,6 @@ def _key(form: str) -> str:
 # Matching
 
 _WORD = re.compile(r"\w+")
-_AROUND_WORDS = ".,;:!?()[]{}\"'*/-<>|"  # none of them is part of a word (\w)
 
 
 def _words(text: str, lowered: str) -> set[str] | None:
@@ -234,16 +233,7 @@ def _words(text: str, lowered: str) -> set[str] | None:
     looking for each form in the whole text took most of the time. None when lowering changed the text's length."""
     if len(lowered) != len(text):
         return None
-    words, rest = set(), []
-    for piece in set(lowered.split()):  # a text repeats its words: each is looked at once
-        # Letters and digits only, once the punctuation around them is taken off, are one word (str.isalnum is the
-        # regular expression's \w without "_"); the pattern cuts the others.
-        word = piece.strip(_AROUND_WORDS)
-        if word.isalnum():
-            words.add(word)
-        else:
-            rest.append(piece)
-    return words.union(_WORD.findall(" ".join(rest))) if rest else words
+    return set(_WORD.findall(" ".join(set(lowered.split()))))  # a text repeats its words: each is looked at once
 
 
 @dataclass(frozen=True)
