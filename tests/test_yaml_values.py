@@ -42,6 +42,44 @@ def test_the_same_values_as_pyyaml_for_the_real_front_matter():
     assert quoted == {"a": "2021-02-03", "b": "12", "c": datetime.date(2021, 2, 3), "d": 12}
 
 
+def composed_lines(text: str) -> dict[tuple, int]:
+    """The line of every key path from PyYAML's own composer: a mapping's value at its key's line, a list's item and
+    the whole document at their own."""
+    loader = yaml.SafeLoader(text)
+    lines: dict[tuple, int] = {}
+
+    def walk(node: yaml.Node, path: tuple, line: int) -> None:
+        lines[path] = line
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, path + (loader.construct_object(key, deep=True),), key.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, path + (index,), item.start_mark.line + 1)
+
+    root = loader.get_single_node()
+    walk(root, (), root.start_mark.line + 1)
+    return lines
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=10), VALUE, min_size=1, max_size=5), st.booleans())
+def test_the_line_of_every_value_is_the_line_pyyaml_composes_it_at(data, flow):
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    assume(yaml.safe_load(text) == data)
+    assert parse_yaml(text, line_offset=3).lines == composed_lines(text)
+
+
+def test_a_text_given_twice_by_an_alias_is_refused_at_its_line():
+    for text in ("a: &x tekst\nb: *x\n", "a:\n- &x tekst\n- *x\n"):
+        try:
+            parse_yaml(text, line_offset=1)
+        except SourceError as error:
+            assert error.message.id == "yaml.alias" and error.line == (2 if text.startswith("a: &") else 3)
+        else:
+            raise AssertionError(f"an alias was accepted: {text!r}")
+
+
 def test_a_translation_in_progress_however_its_key_is_written(tmp_path):
     cases = {"in_progress: true": True, '"in_progress": true': True, '"in\\x5fprogress": true': True,
              "in_progress: false": False, "source_hash: abc": False, 'title: "a \\" b"': False, "in_progress: [": False}

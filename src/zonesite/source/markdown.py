@@ -407,18 +407,18 @@ class _PlainPass(_Pass):
         return True
 
     def run(self) -> None:
-        found = [(match.start(), self.heading, match) for match in _PLAIN_HEADING.finditer(self.html)]
-        found += [(match.start(), self.table, match) for match in _PLAIN_TABLE.finditer(self.html)]
-        found.sort(key=lambda item: item[0])
-        for _, handler, match in found:
-            handler(match)
+        """Headings and tables found by one pattern, in their order (a text has dozens of headings)."""
+        html, lines = self.html, self.heading_lines
+        for match in _PLAIN_ELEMENT.finditer(html):
+            level = match[1]
+            if level is None:
+                self.table(match)
+                continue
+            start = match.end()
+            self.add_heading(int(level), _plain(html[start:html.index(f"</h{level}>", start)]), next(lines) + 1,
+                             match.start(), start)
+            self.level = int(level)
         self.name_tables()
-
-    def heading(self, match: re.Match) -> None:
-        level = int(match[1])
-        inner = self.html[match.end():self.html.index(f"</h{level}>", match.end())]
-        self.add_heading(level, _plain(inner), next(self.heading_lines) + 1, match.start(), match.end())
-        self.level = level
 
     def table(self, match: re.Match) -> None:
         start, end = next(self.table_lines)
@@ -430,7 +430,7 @@ class _PlainPass(_Pass):
 _PLAIN_PARSER = MarkdownIt("zero").enable_many(RULES[:-1])  # without "sourcepos"
 _NEEDS_POSITIONS = re.compile("<(?:a |img |pre>|p><strong>)")
 _PLAIN_HEADING = re.compile(r"<h([1-6])>")
-_PLAIN_TABLE = re.compile(r"<table>\n")
+_PLAIN_ELEMENT = re.compile(r"<h([1-6])>|<table>\n")
 _ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
 _DELIMITER = re.compile(r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)")  # every line markdown-it could take for a table's second
 _NESTED = re.compile(r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])")

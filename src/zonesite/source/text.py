@@ -110,11 +110,24 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
                 raise SourceError(key_node.start_mark.line + 1, "yaml.key_not_name", key=repr(key))
             if key in result:
                 raise SourceError(key_node.start_mark.line + 1, "yaml.key_twice", key=key)
-            result[key] = _construct(loader, value_node, path + (key,), lines, seen)
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            at = path + (key,)
+            if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and id(value_node) not in seen:
+                seen.add(id(value_node))  # most values are texts: taken here, without a call
+                result[key] = value_node.value
+            else:
+                result[key] = _construct(loader, value_node, at, lines, seen)
+            lines[at] = key_node.start_mark.line + 1  # a key's line, not its value's
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, path + (index,), lines, seen) for index, item in enumerate(node.value)]
+        items = []
+        for index, item in enumerate(node.value):
+            if item.tag == _STR and type(item) is yaml.ScalarNode and id(item) not in seen:
+                seen.add(id(item))
+                lines[path + (index,)] = item.start_mark.line + 1
+                items.append(item.value)
+            else:
+                items.append(_construct(loader, item, path + (index,), lines, seen))
+        return items
     return _scalar(loader, node)
 
 
