@@ -114,7 +114,8 @@ class Templates:
         """`{% call shared(name, values…) %}…{% endcall %}`: a part of the page (the header, the footer) that is the same
         on every page of the language that gives the same values and has the same links to what the part links to,
         rendered once for all of them: a tenth of a page's rendering. The name tells the parts apart; the values are
-        what the part shows besides the language, the configuration and links."""
+        what the part shows besides the language, the configuration and links; a document's key stands for what it shows of
+        the document, the same in the whole build (the fragments are forgotten when a build starts)."""
         if links is None or links.asked is not None:  # absolute links (404), or inside a shared part already
             return caller()
         known = self.fragments.get(key)
