@@ -31,6 +31,17 @@ def test_every_worker_sees_what_was_prepared_before_it_was_forked(tmp_path, monk
     assert PREPARED == [1], "prepared more than once"
 
 
+def test_the_processes_take_smaller_and_smaller_chunks_so_none_makes_the_last_files_alone():
+    """The last files of a build are its largest: taken one by one at the end, every process works until none is left."""
+    for processes in (2, 4):
+        taken, sizes = 0, []
+        while taken < 1000:
+            sizes.append(writer._chunk(1000 - taken, processes))
+            taken += sizes[-1]
+        assert taken == 1000 and sizes[0] == writer.CHUNK and max(sizes) == writer.CHUNK
+        assert sizes == sorted(sizes, reverse=True) and sizes[-2 * processes:] == [1] * 2 * processes
+
+
 def test_a_small_site_is_made_without_preparing_for_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     called = []
