@@ -31,6 +31,17 @@ def test_every_worker_sees_what_was_prepared_before_it_was_forked(tmp_path, monk
     assert PREPARED == [1], "prepared more than once"
 
 
+def test_the_processes_take_smaller_and_smaller_chunks_so_none_makes_the_last_files_alone():
+    """The last files of a build are its largest: taken one by one at the end, every process works until none is left."""
+    for processes in (2, 4):
+        taken, sizes = 0, []
+        while taken < 1000:
+            sizes.append(writer._chunk(1000 - taken, processes))
+            taken += sizes[-1]
+        assert taken == 1000 and sizes[0] == writer.CHUNK and max(sizes) == writer.CHUNK
+        assert sizes == sorted(sizes, reverse=True) and sizes[-2 * processes:] == [1] * 2 * processes
+
+
 def test_a_small_site_is_made_without_preparing_for_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     called = []
@@ -65,6 +76,44 @@ def test_loading_every_template_compiles_each_once_and_passes_over_a_broken_one(
     assert templates.env.get_template("page.html").render(word="een") == "<p>een</p>"
     assert len(compiles) == 2, "compiled again to render"
     assert set(templates.locales) == set(config.languages)
+
+
+def test_loading_the_templates_leaves_those_of_a_folder_to_whoever_renders_with_them(tmp_path, monkeypatch):
+    """pdf/: the PDFs render with their own environment, so the page writer does not compile their template."""
+    config = load_config(PROJECT / "site_config.yaml")
+    folder = tmp_path / "templates"
+    (folder / "pdf").mkdir(parents=True)
+    (folder / "page.html").write_text("<p>{{ word }}</p>", encoding="utf-8")
+    (folder / "pdf" / "document.html").write_text("<p>{{ word }}</p>", encoding="utf-8")
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *args, **kwargs: compiled.append(name) or original(self, source, name, *args, **kwargs))
+    Templates(config, folder).load_all()
+    assert compiled == ["page.html"]
+
+
+def test_a_build_reads_its_templates_once_and_the_preview_sees_them_change(tmp_path, monkeypatch):
+    """A build's templates do not change while it renders: its pages do not ask the disk again for each. The preview
+    keeps its templates from save to save, so it renders with the template as it is now."""
+    config = load_config(PROJECT / "site_config.yaml")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("<p>{{ word }}</p>", encoding="utf-8")
+    build, preview = Templates(config, folder), Templates(config, folder, preview=True)
+    page = Page("nl/index.html", "page.html", "nl", lambda: {"word": "een"})
+    assert build.render(page) == preview.render(page) == "<p>een</p>"
+    asked = []
+    original = jinja2.FileSystemLoader.get_source
+    monkeypatch.setattr(jinja2.FileSystemLoader, "get_source", lambda self, *args: asked.append(1) or original(self, *args))
+    real_stat = os.stat
+    stats = []
+    monkeypatch.setattr(os.path, "getmtime", lambda path: stats.append(str(path)) or real_stat(path).st_mtime)
+    for _ in range(3):
+        assert build.render(page) == "<p>een</p>"
+    assert stats == [] and asked == [], "the build asked the disk whether its template changed"
+    (folder / "page.html").write_text("<p>{{ word }}!</p>", encoding="utf-8")
+    assert preview.render(page) == "<p>een!</p>"
 
 
 SHARED_PAGE = ("{% call shared('nav', current) %}<a href=\"{{ link('nl/index.html') }}\"{% if current == 'home' %} class=\"here\"{% endif %}>"

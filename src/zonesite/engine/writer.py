@@ -120,8 +120,8 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
     return written
 
 
-_WORK: tuple[Stage, list[list[Output]], Synchronized | _Count] | None = None  # inherited by the forked workers, never pickled
-CHUNK = 32  # groups a process takes at a time
+_WORK: tuple[Stage, list[list[Output]], Synchronized | _Count, int] | None = None  # inherited by the forked workers, never pickled
+CHUNK = 32  # groups a process takes at a time, while many are left (see _chunk)
 
 
 def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare: Callable[[], None] | None) -> None:
@@ -135,7 +135,7 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare:
     workers = os.cpu_count() or 1
     # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
     parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
-    _WORK = (stage, groups, _shared_count() if parallel else _Count())
+    _WORK = (stage, groups, _shared_count() if parallel else _Count(), workers if parallel else 1)
     if parallel and prepare:
         prepare()
     # What this process holds (the model, the templates) is set aside: the collector no longer walks it again and again
@@ -161,25 +161,34 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare:
 
 
 def _take_chunks(bar: Progress | None = None) -> None:
-    """Make the next CHUNK groups not yet taken by any process, until none is left; a slow chunk holds up only the
+    """Make the next groups not yet taken by any process (see _chunk), until none is left; a slow chunk holds up only the
     process that took it. `bar`: this process shows how far all of them got."""
-    stage, groups, taken = _WORK
+    stage, groups, taken, processes = _WORK
     while True:
         with taken.get_lock():
             start = taken.value
-            taken.value = start + CHUNK
+            size = _chunk(len(groups) - start, processes)
+            taken.value = start + size
         if start >= len(groups):
             return
         if bar:
             while bar.count < start:
                 bar.step()
-        for group in groups[start:start + CHUNK]:
+        for group in groups[start:start + size]:
             for output in group:
                 stage.write(output.path, output.make())
 
 
+def _chunk(left: int, processes: int) -> int:
+    """How many groups to take of the `left` not taken yet: CHUNK while many are left, fewer and fewer towards the end,
+    one by one at the very end. The last files of a build are its largest (the open data, a tenth of a second each): in
+    one chunk, one process made them all while the others had nothing left to take (0.1-0.35 s of a cold build of
+    1,080 documents on 2 cores)."""
+    return max(1, min(CHUNK, left // (2 * processes)))
+
+
 def _stop_taking() -> None:
-    _, groups, taken = _WORK
+    _, groups, taken, _ = _WORK
     with taken.get_lock():
         taken.value = len(groups)
 

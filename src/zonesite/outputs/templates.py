@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,19 @@ class Templates:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # A build's templates do not change while it renders: without this, each page asks the disk whether each of
+            # its templates (the page's, base.html, macros.html) changed. The preview keeps them from save to save.
+            auto_reload=preview,
         )
-        self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview, csp=content_security_policy)
+        # The policy is the same text on every page (two variants): made once, not once per page.
+        self.env.globals.update(config=config, version=__version__, urls=urls, preview=preview, csp=cache(content_security_policy))
         self.env.filters.update(date=self.date, filesize=self.filesize, described=lambda change, lang: describe(config, change, lang))
 
     def load_all(self) -> None:
-        """Compile every template and read every language's locale now, in a process about to fork its workers: each
-        would otherwise do it again (a third of a second). A template that does not compile is left for the page
-        that uses it to report."""
-        for name in self.env.list_templates(extensions=["html"]):
+        """Compile every page's template and read every language's locale now, in a process about to fork its workers:
+        each would otherwise do it again (a third of a second). A template that does not compile is left for the page
+        that uses it to report. Those in a folder are not pages' (pdf/: the PDFs render with their own)."""
+        for name in self.env.list_templates(filter_func=lambda name: "/" not in name and name.endswith(".html")):
             try:
                 self.env.get_template(name)
             except TemplateError:
@@ -109,7 +114,8 @@ class Templates:
         """`{% call shared(name, values…) %}…{% endcall %}`: a part of the page (the header, the footer) that is the same
         on every page of the language that gives the same values and has the same links to what the part links to,
         rendered once for all of them: a tenth of a page's rendering. The name tells the parts apart; the values are
-        what the part shows besides the language, the configuration and links."""
+        what the part shows besides the language, the configuration and links; a document's key stands for what it shows of
+        the document, the same in the whole build (the fragments are forgotten when a build starts)."""
         if links is None or links.asked is not None:  # absolute links (404), or inside a shared part already
             return caller()
         known = self.fragments.get(key)
