@@ -570,9 +570,42 @@ def test_the_configuration_is_taken_from_the_cache_until_one_of_its_files_change
     assert len(list((cache / configuration.KIND).iterdir())) == 1  # only the latest is kept
     # A configuration with a signing key is read each time: the key is opened, its password read, its certificate checked.
     signed = tmp_path / "signed"
-    monkeypatch.setattr(configuration, "_read_config", lambda path, open_key: replace(first, pdf_signing=object()))
+    monkeypatch.setattr(configuration, "_read_config", lambda path, open_key, seen: replace(first, pdf_signing=object()))
     configuration.load_config(root / "site_config.yaml", cache_dir=signed)
     assert not (signed / configuration.KIND).exists() or not list((signed / configuration.KIND).iterdir())
+
+
+def test_the_configuration_kept_is_the_one_its_files_say_now(make_site, tmp_path, monkeypatch):
+    """A changed string comes back changed; a catalogue gone is reported, not served from the cache; and a catalogue
+    saved while the configuration was being read is not kept as what its old bytes gave."""
+    from zonesite import config as configuration
+    from zonesite.problems import ContentError
+
+    root = make_site()
+    cache = tmp_path / "cache"
+    catalogue = root / "locales/fr.yaml"
+    key, value = next(iter(configuration.load_config(root / "site_config.yaml", cache_dir=cache).strings["fr"].items()))
+    text = catalogue.read_text(encoding="utf-8")
+    saved_meanwhile = text.replace(f"{key}:", f"{key}: Enregistré pendant la lecture #", 1)
+    assert saved_meanwhile != text
+    read_text = configuration.read_text
+
+    def read_then_save(path, seen=None):
+        data = read_text(path, seen)
+        if path == catalogue:
+            catalogue.write_text(saved_meanwhile, encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(configuration, "read_text", read_then_save)
+    catalogue.write_text(text + "\n", encoding="utf-8")
+    assert configuration.load_config(root / "site_config.yaml", cache_dir=cache).strings["fr"][key] == value
+    monkeypatch.setattr(configuration, "read_text", read_text)
+    assert configuration.load_config(root / "site_config.yaml", cache_dir=cache).strings["fr"][key] \
+        .startswith("Enregistré pendant la lecture")
+    catalogue.unlink()
+    with pytest.raises(ContentError) as error:
+        configuration.load_config(root / "site_config.yaml", cache_dir=cache)
+    assert (catalogue, 0, "config.no_strings") in [(p.path, p.line, p.message.id) for p in error.value.problems]
 
 
 def test_the_language_of_the_messages_is_taken_from_the_configuration_kept(make_site, tmp_path, monkeypatch):

@@ -137,8 +137,9 @@ def load_config(path: Path, *, open_signing_key: bool = True, cache_dir: Path | 
         known = cache.get_object(KIND, key)
         if known is not None and known[0] == _sources_digest(known[1].sources):
             return known[1]
-    config = _read_config(path, open_signing_key)
-    if key is not None and config.pdf_signing is None and (digest := _sources_digest(config.sources)) is not None:
+    seen: dict[Path, bytes] = {}  # the bytes the configuration is made from, not read again: a file saved meanwhile
+    config = _read_config(path, open_signing_key, seen)  # must not be kept as the configuration its old bytes gave
+    if key is not None and config.pdf_signing is None and (digest := _sources_digest(config.sources, seen)) is not None:
         cache.put_object(KIND, key, (digest, config))
         cache.prune(KIND)  # only the latest: an older one is found again by reading its files
     return config
@@ -154,21 +155,23 @@ def _config_key(path: Path, open_signing_key: bool) -> str | None:
                                     hashlib.sha256(data).hexdigest())
 
 
-def _sources_digest(paths: tuple[Path, ...]) -> str | None:
-    """The bytes of every file a configuration was read from; None when one cannot be read."""
+def _sources_digest(paths: tuple[Path, ...], seen: dict[Path, bytes] | None = None) -> str | None:
+    """The bytes of every file a configuration was read from (as `seen` holds them, else as they are now); None when
+    one cannot be read."""
     digest = hashlib.sha256()
     try:
         for path in paths:
-            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    except OSError:
+            data = seen[path] if seen is not None else path.read_bytes()
+            digest.update(str(path).encode() + b"\0" + data + b"\0")
+    except (OSError, KeyError):
         return None
     return digest.hexdigest()
 
 
-def _read_config(path: Path, open_signing_key: bool) -> Config:
+def _read_config(path: Path, open_signing_key: bool, seen: dict[Path, bytes]) -> Config:
     problems = Problems()
     try:
-        data = parse_yaml(read_text(path))
+        data = parse_yaml(read_text(path, seen))
     except FileNotFoundError:
         raise ContentError([problem(path, 0, "config.not_found")]) from None
     except SourceError as error:
@@ -205,12 +208,12 @@ def _read_config(path: Path, open_signing_key: bool) -> Config:
     if not isinstance(port, int) or not 0 < port < 65536:
         check.fail(("serve", "port"), "config.port")
     locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
-    strings = _load_strings(locales_dir, languages, problems)
+    strings = _load_strings(locales_dir, languages, problems, seen)
     statuses = labelled("statuses")
     terms = None
     if check.get(("term_base",)) is not None:
         try:
-            terms = load_terms(root / (check.text(("term_base",)) or ""), languages)
+            terms = load_terms(root / (check.text(("term_base",)) or ""), languages, seen)
         except ContentError as error:
             problems.extend(error.problems)
     config = Config(
@@ -428,14 +431,15 @@ def _server(check: Checker) -> ServerConfig:
     return ServerConfig(max_age, flags["hsts_include_subdomains"], policy, flags["brotli"], tuple(redirects))
 
 
-def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems) -> dict[str, dict[str, str]]:
+def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems,
+                  seen: dict[Path, bytes]) -> dict[str, dict[str, str]]:
     """One YAML catalogue of interface strings per language; every key must exist in every language."""
     catalogues: dict[str, dict[str, str]] = {}
     lines: dict[str, dict[str, int]] = {}
     for lang in languages:
         path = folder / f"{lang}.yaml"
         try:
-            data = parse_yaml(read_text(path))
+            data = parse_yaml(read_text(path, seen))
         except FileNotFoundError:
             problems.error(path, 0, "config.no_strings", lang=lang)
             catalogues[lang] = {}

@@ -95,13 +95,14 @@ class TermBase:
 
 # Reading and validating terms.yaml
 
-def load_terms(path: Path, languages: tuple[str, ...]) -> TermBase:
-    """Read and validate the term base. languages: the site's, the source language first (Config.languages).
+def load_terms(path: Path, languages: tuple[str, ...], seen: dict[Path, bytes] | None = None) -> TermBase:
+    """Read and validate the term base. languages: the site's, the source language first (Config.languages); `seen`:
+    see text.read_text.
 
     Every problem (file and line of the bad entry) is raised at once as a ContentError."""
     problems = Problems()
     try:
-        data = parse_yaml(read_text(path))
+        data = parse_yaml(read_text(path, seen))
     except FileNotFoundError:
         raise ContentError([problem(path, 0, "terms.not_found")]) from None
     except SourceError as error:

@@ -23,9 +23,12 @@ class SourceError(Exception):
         super().__init__(str(self.message))
 
 
-def read_text(path: Path) -> str:
-    """Strict UTF-8; a BOM and CRLF line endings are accepted and normalised away."""
+def read_text(path: Path, seen: dict[Path, bytes] | None = None) -> str:
+    """Strict UTF-8; a BOM and CRLF line endings are accepted and normalised away. `seen`: where to keep the bytes
+    read, for a caller that must know exactly what it was made from (the configuration kept in the cache)."""
     data = path.read_bytes()
+    if seen is not None:
+        seen[path] = data
     if len(data) > MAX_BYTES:
         raise SourceError(0, "file.too_large", size=f"{len(data):,}", limit=f"{MAX_BYTES:,}")
     try:
