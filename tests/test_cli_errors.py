@@ -99,3 +99,21 @@ def test_missing_config_is_a_clear_error(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "nope.yaml: configuration file not found" in result.stderr
+
+
+def test_a_catalogue_that_cannot_be_read_is_one_error_not_one_per_string(make_site):
+    """One typo in locales/fr.yaml: the editor sees that line, not also every string of the catalogue as missing. A
+    string missing from a catalogue that can be read is still named."""
+    root = make_site()
+    catalogue = root / "locales/fr.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text + "kapot: [\n", encoding="utf-8")
+    result = run(root, "check")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "fr.yaml" in line]
+    assert len(lines) == 1 and "fr.yaml:" in lines[0] and "never closed" in lines[0], result.stderr
+    first_key = next(line.split(":")[0] for line in text.splitlines() if line and not line.startswith(("#", " ")))
+    catalogue.write_text("\n".join(line for line in text.splitlines() if not line.startswith(f"{first_key}:")) + "\n",
+                         encoding="utf-8")
+    result = run(root, "check")
+    assert result.returncode == 2 and f"'{first_key}'" in result.stderr and "fr.yaml" in result.stderr, result.stderr

@@ -433,9 +433,11 @@ def _server(check: Checker) -> ServerConfig:
 
 def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems,
                   seen: dict[Path, bytes]) -> dict[str, dict[str, str]]:
-    """One YAML catalogue of interface strings per language; every key must exist in every language."""
+    """One YAML catalogue of interface strings per language; every key must exist in every language. A catalogue
+    that cannot be read is one error: not also an error for each of its strings."""
     catalogues: dict[str, dict[str, str]] = {}
     lines: dict[str, dict[str, int]] = {}
+    unreadable: set[str] = set()
     for lang in languages:
         path = folder / f"{lang}.yaml"
         try:
@@ -443,13 +445,16 @@ def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems,
         except FileNotFoundError:
             problems.error(path, 0, "config.no_strings", lang=lang)
             catalogues[lang] = {}
+            unreadable.add(lang)
             continue
         except SourceError as error:
             problems.error(path, error.line, error.message)
             catalogues[lang] = {}
+            unreadable.add(lang)
             continue
         if not isinstance(data.value, dict):
             problems.error(path, 1, "config.strings_shape")
+            unreadable.add(lang)
             data = parse_yaml("{}")
         catalogues[lang] = {}
         for key, text in data.value.items():
@@ -459,7 +464,7 @@ def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems,
             catalogues[lang][str(key)] = text
         lines[lang] = {str(key): data.line(key) for key in data.value}
     every_key = set().union(*(set(c) for c in catalogues.values())) if catalogues else set()
-    for lang in languages:
+    for lang in [code for code in languages if code not in unreadable]:
         for key in sorted(every_key - set(catalogues[lang])):
             problems.error(folder / f"{lang}.yaml", 0, "config.string_missing", key=key, lang=lang)
     return catalogues
