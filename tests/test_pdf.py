@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -122,6 +123,23 @@ def test_verification_page_lists_every_pdf_with_its_checksum(real_site):
     page = (real_site / "nl/verificatie/index.html").read_text(encoding="utf-8")
     for path in real_pdfs(real_site):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in page
+
+
+def test_the_same_document_makes_the_same_pdf_byte_for_byte(make_site, tmp_path):
+    """An official copy made again from the same source (a new machine, an emptied cache) is the same file, so its
+    checksum in SHA256SUMS and on the verification page stays the same: the PDF's identifier comes from its content."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT})
+    copies = []
+    for number in (1, 2):
+        result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--no-search", "-q", "--config",
+                                 str(root / "site_config.yaml"), "--out", str(tmp_path / f"site{number}"),
+                                 "--cache", str(tmp_path / f"cache{number}")], capture_output=True, text=True,
+                                env={**os.environ, "ZONESITE_TODAY": "2026-06-30"})
+        assert result.returncode == 0, result.stderr
+        copies.append((tmp_path / f"site{number}/nl/testzone/test/test.nl.pdf").read_bytes())
+    assert copies[0] == copies[1]
+    with pikepdf.open(io.BytesIO(copies[0])) as pdf:
+        assert len(bytes(pdf.trailer.ID[0])) == 16
 
 
 def test_only_changed_documents_are_rendered_again(make_site):
