@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from html import unescape
+from typing import NamedTuple
 from urllib.parse import quote
 
 from markdown_it_pyrs import MarkdownIt
@@ -42,8 +43,7 @@ _BEFORE_SCHEME = re.compile(r"[\w+.-]")
 _ENTITY_IN_TARGET = re.compile(r"\][(:]\s*[^\n]*?&#?\w+;")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A link or image: the line (from 0) of the paragraph, heading, cell or item it is in, its target as the parser
     gives it (percent-encoded), its text or the image's description."""
 
@@ -53,8 +53,7 @@ class Link:
     image: bool
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """An indented code block ("code", its line) or a table ("table", its first line, the line after its last)."""
 
     kind: str
