@@ -38,10 +38,11 @@ def test_a_build_with_nothing_changed_imports_none_of_the_renderers(make_site):
     assert not [name for name in HEAVY if name in imported]
 
 
-# What a build with one document edited does not use, unless a text shows an image or a PDF is made.
+# What a build with one document edited does not use, unless a text shows an image or a PDF is made (gzip: a site
+# whose server has no brotli; signal: the workers, which a build of a few files does not start).
 UNUSED_BY_AN_EDIT = ("pikepdf", "PIL", "weasyprint", "markdown_it", "importlib.metadata", "urllib.request",
                      "multiprocessing", "concurrent.futures", "zonesite.outputs.signing", "logging", "csv", "slugify",
-                     "text_unidecode", "subprocess")
+                     "text_unidecode", "subprocess", "isal", "signal")
 
 
 def test_a_build_with_one_document_edited_imports_only_what_it_uses(make_site):
