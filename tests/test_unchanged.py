@@ -38,10 +38,11 @@ def test_a_build_with_nothing_changed_imports_none_of_the_renderers(make_site):
     assert not [name for name in HEAVY if name in imported]
 
 
-# What a build with one document edited does not use, unless a text shows an image or a PDF is made.
+# What a build with one document edited does not use, unless a text shows an image or a PDF is made (gzip: a site
+# whose server has no brotli; signal: the workers, which a build of a few files does not start).
 UNUSED_BY_AN_EDIT = ("pikepdf", "PIL", "weasyprint", "markdown_it", "importlib.metadata", "urllib.request",
                      "multiprocessing", "concurrent.futures", "zonesite.outputs.signing", "logging", "csv", "slugify",
-                     "text_unidecode", "subprocess")
+                     "text_unidecode", "subprocess", "isal", "signal")
 
 
 def test_a_build_with_one_document_edited_imports_only_what_it_uses(make_site):
@@ -261,3 +262,18 @@ def test_a_build_without_pdfs_into_a_cache_that_holds_none_takes_no_fingerprint_
     (tmp_path / "cache" / pdf.KIND).mkdir(parents=True)
     (tmp_path / "cache" / pdf.KIND / "0123.json").write_text("{}", encoding="utf-8")  # a PDF of a build before
     assert pdf.build_pdfs(config, Site(()), cache, render=False) == ({}, 0) and asked  # which ones are current: asked
+
+
+def test_importing_the_renderer_compiles_only_the_patterns_a_plain_text_needs():
+    """The Markdown module compiled 33 patterns when imported, most of them for links, footnotes, tables and
+    abbreviations; a build with one plain text edited used five."""
+    counted = ("import re, sys; import bisect, html, urllib.parse, markdown_it_pyrs, zonesite.model, zonesite.source.slug; "
+               "made = []; compile = re.compile; "
+               "re.compile = lambda *a: made.append(sys._getframe(1).f_globals['__name__']) or compile(*a); "
+               "import zonesite.source.markdown as md; print(made.count('zonesite.source.markdown')); "
+               "md.render_markdown('Zie [de wet](https://example.org/wet) en UNIX.[^1]\\n\\n[^1]: Een noot.\\n'); "
+               "print(made.count('zonesite.source.markdown'))")
+    result = subprocess.run([sys.executable, "-c", counted], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    at_import, after_links = map(int, result.stdout.split())
+    assert at_import <= 6 and after_links > at_import  # a link and a footnote compile theirs when first met

@@ -3,9 +3,7 @@ build that started them."""
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -17,7 +15,11 @@ _PR_SET_PDEATHSIG = 1
 
 def _die_with_parent() -> None:
     """A build killed outright must not leave workers behind holding files, sockets or CPU (Linux only).
-    Ctrl-C is the parent's to handle: a worker ignores it, so the editor sees one message, not a traceback per worker."""
+    Ctrl-C is the parent's to handle: a worker ignores it, so the editor sees one message, not a traceback per worker.
+    Imported here, in the worker: a build with no workers does not load them."""
+    import ctypes
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)

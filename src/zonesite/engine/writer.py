@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .cache import write_atomically
 from .manifest import MANIFEST, read_manifest
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One file of the site: its path, the fingerprint of every input, and how to make it (or the file to copy)."""
 
     path: str
@@ -38,8 +37,7 @@ class Output:
     follows: bool = False  # made from the output before it (its compressed copy): made by the same worker
 
 
-@dataclass(frozen=True)
-class TreeOutput:
+class TreeOutput(NamedTuple):
     """A folder made in one go from the staged site (the search index); `make` None keeps the previous one."""
 
     path: str

@@ -10,15 +10,14 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 HASH_LENGTH = 10
 CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 
 
-@dataclass(frozen=True)
-class Asset:
+class Asset(NamedTuple):
     name: str  # as the templates name it, relative to assets/: "site.css", "fonts/Atkinson.ttf"
     path: str  # where it is published: "assets/site.0123456789.css"
     source: Path

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from isal import igzip
-
 try:
     import brotli
 except ImportError:  # pragma: no cover - WeasyPrint's fonttools[woff] brings it
@@ -37,6 +35,8 @@ def encodings(brotli_server: bool) -> dict[str, callable]:
     # empty file as for a page): a .gz beside each .br was a third of the files of a cold build, and of its writing.
     if brotli is not None and brotli_server:
         return {".br": lambda data: brotli.compress(data, quality=3)}
+    from isal import igzip  # imported here: a site compressed with brotli does not load it
+
     return {".gz": lambda data: igzip.compress(data, compresslevel=2, mtime=0)}
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -30,16 +31,14 @@ KIND = "history"  # the cache's folder of computed edits
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: much faster
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """What a commit did to a file, found by comparing its two versions."""
     text: bool  # the body changed
     fields: tuple[str, ...] = ()  # the front-matter keys whose value changed, in the file's order
     moved: bool = False  # the file was renamed, and with it the page's address
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     date: dt.date
     notes: tuple[tuple[str, str], ...] = ()  # (language, what changed) as the editors wrote it for readers
     first: bool = False  # the file's first commit: its publication
@@ -49,8 +48,7 @@ class Change:
         return dict(self.notes).get(lang)
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     changes: tuple[Change, ...]  # newest first; never empty
     uncommitted: bool = False  # the file differs from its last commit
 
@@ -156,7 +154,7 @@ def _describe(content_dir: Path, entries: dict[str, list[_Entry]], languages: se
     reading both versions of every such file in one `git cat-file`."""
     wanted: list[_Entry] = []
     for found in entries.values():
-        found[-1].change = replace(found[-1].change, first=True)
+        found[-1].change = found[-1].change._replace(first=True)
         for entry in found[:-1]:
             noted = {lang for lang, _ in entry.change.notes}
             if not entry.path.endswith(".md") or (languages and languages <= noted):  # every language has a note
@@ -165,12 +163,12 @@ def _describe(content_dir: Path, entries: dict[str, list[_Entry]], languages: se
             if edit is None:
                 wanted.append(entry)
             else:
-                entry.change = replace(entry.change, edit=edit)
+                entry.change = entry.change._replace(edit=edit)
     versions = _versions(content_dir, [(f"{e.commit}^", e.before) for e in wanted] + [(e.commit, e.path) for e in wanted])
     texts = versions if versions is not None else [None] * 2 * len(wanted)
     for entry, old, new in zip(wanted, texts, texts[len(wanted):]):
-        edit = replace(_compare(old, new), moved=entry.before != entry.path)
-        entry.change = replace(entry.change, edit=edit)
+        edit = _compare(old, new)._replace(moved=entry.before != entry.path)
+        entry.change = entry.change._replace(edit=edit)
         if cache and versions is not None:  # git answered: what it said about a commit holds for good
             cache.put_object(KIND, _key(entry), edit)
     if cache:

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from html import unescape
+from typing import NamedTuple
 from urllib.parse import quote
 
 from markdown_it_pyrs import MarkdownIt
@@ -25,8 +26,21 @@ from .slug import heading_slug
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 BOLD_HEADING_MAX = 100  # a bold line longer than this is an emphasised sentence, not a heading
-SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-DOCUMENT_LINK = re.compile(r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$")
+SCHEME = r"(?i)^([a-z][a-z0-9+.-]*):"
+DOCUMENT_LINK = r"^(?:\.\./([a-z0-9-]+)/)?([a-z0-9-]+)\.[a-z]{2,3}\.md(#.*)?$"
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A pattern a plain text does not need is kept as its source and compiled where first used: a build that
+    renders one plain text would otherwise compile two dozen patterns it never uses, most of importing the module."""
+    return re.compile(pattern)
+
+
+def document_link(target: str) -> re.Match[str] | None:
+    """A link to another document's file: its zone (when in another), its document and its anchor, else None."""
+    return _compiled(DOCUMENT_LINK).match(target)
+
 
 # CommonMark without raw HTML (it stays text), with what the documents use: tables, strikethrough, footnotes,
 # definition lists; and the lines of every element.
@@ -38,12 +52,11 @@ _PARSER = MarkdownIt("zero").enable_many(RULES)
 # What markdown-it-pyrs does not do as markdown-it-py: links with a scheme markdown-it refuses, which it leaves as text
 # (written plainly, or with an entity in the target of a link or of a reference).
 _REFUSED = ("javascript", "vbscript", "file", "data")
-_BEFORE_SCHEME = re.compile(r"[\w+.-]")
-_ENTITY_IN_TARGET = re.compile(r"\][(:]\s*[^\n]*?&#?\w+;")
+_BEFORE_SCHEME = r"[\w+.-]"
+_ENTITY_IN_TARGET = r"\][(:]\s*[^\n]*?&#?\w+;"
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A link or image: the line (from 0) of the paragraph, heading, cell or item it is in, its target as the parser
     gives it (percent-encoded), its text or the image's description."""
 
@@ -53,8 +66,7 @@ class Link:
     image: bool
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """An indented code block ("code", its line) or a table ("table", its first line, the line after its last)."""
 
     kind: str
@@ -113,7 +125,7 @@ def parse(body: str) -> Parsed:
 def _needs_markdown_it_py(body: str) -> bool:
     """An inline footnote (`^[…]`: markdown-it-pyrs panics on an unclosed one), a refused scheme, unclosed backticks."""
     return "^[" in body or _refused_scheme(body) or _unclosed_backticks(body) or (
-        "&" in body and _ENTITY_IN_TARGET.search(body) is not None)
+        "&" in body and _compiled(_ENTITY_IN_TARGET).search(body) is not None)
 
 
 def _refused_scheme(body: str) -> bool:
@@ -124,15 +136,15 @@ def _refused_scheme(body: str) -> bool:
         before = body[max(colon.start() - 12, 0):colon.start()].lower().removesuffix("\\")
         for word in _REFUSED:
             start = len(before) - len(word)
-            if before.endswith(word) and not (start and _BEFORE_SCHEME.match(before, start - 1)):
+            if before.endswith(word) and not (start and _compiled(_BEFORE_SCHEME).match(before, start - 1)):
                 return True
     return False
 
 
 _COLON = re.compile(":")
 _LAST_LETTERS = set("tTeEaA\\")  # of a refused scheme, or the backslash that escapes its colon
-_BACKTICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BACKTICKS = r"`+"
+_BLANK_LINE = r"\n[ \t]*\n"
 
 
 def _unclosed_backticks(body: str) -> bool:
@@ -140,8 +152,8 @@ def _unclosed_backticks(body: str) -> bool:
     it after a '[', or leaves a code span before it unmade."""
     if "`" not in body:
         return False
-    for paragraph in _BLANK_LINE.split(body):
-        runs = [len(run) for run in _BACKTICKS.findall(paragraph)]
+    for paragraph in _compiled(_BLANK_LINE).split(body):
+        runs = [len(run) for run in _compiled(_BACKTICKS).findall(paragraph)]
         index = 0
         while index < len(runs):
             closing = next((later for later in range(index + 1, len(runs)) if runs[later] == runs[index]), None)
@@ -152,7 +164,7 @@ def _unclosed_backticks(body: str) -> bool:
 
 
 def scheme(href: str) -> str | None:
-    match = SCHEME.match(href.strip())
+    match = _compiled(SCHEME).match(href.strip())
     return match.group(1).lower() if match else None
 
 
@@ -196,21 +208,21 @@ def abbreviation_pattern(forms: tuple[str, ...], before: str, written) -> re.Pat
 _POSITION = r' data-sourcepos="(?P<{0}line>\d+):(?P<{0}column>\d+)-(?P<{0}end>\d+):(?P<{0}end_column>\d+)"'
 # Each element is found by its own pattern, which starts with a literal the engine searches fast.
 _ELEMENTS = {
-    "heading": re.compile(r"<h(?P<level>[1-6])" + _POSITION.format("h") + ">"),
-    "bold": re.compile(r"<p" + _POSITION.format("b") + r'><strong data-sourcepos="[^"]*">'),
-    "link": re.compile(r"<a" + _POSITION.format("a") + r' href="(?P<href>[^"]*)"(?P<title>[^>]*)>'),
-    "image": re.compile(r"<img" + _POSITION.format("i") + r' src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"(?P<rest>[^>]*)/>'),
-    "table": re.compile(r"<table" + _POSITION.format("t") + ">\n"),
-    "code": re.compile(r"<pre><code" + _POSITION.format("c") + r'(?P<language> class="[^"]*")?>'),
+    "heading": r"<h(?P<level>[1-6])" + _POSITION.format("h") + ">",
+    "bold": r"<p" + _POSITION.format("b") + r'><strong data-sourcepos="[^"]*">',
+    "link": r"<a" + _POSITION.format("a") + r' href="(?P<href>[^"]*)"(?P<title>[^>]*)>',
+    "image": r"<img" + _POSITION.format("i") + r' src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"(?P<rest>[^>]*)/>',
+    "table": r"<table" + _POSITION.format("t") + ">\n",
+    "code": r"<pre><code" + _POSITION.format("c") + r'(?P<language> class="[^"]*")?>',
 }
 _MARKS = {"heading": "<h", "bold": "><strong ", "link": "<a ", "image": "<img ", "table": "<table ", "code": "<pre>"}
-_SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
-_TAG = re.compile(r"<[^>]*>")
-_FOOTNOTE_REF = re.compile(r'<sup[^>]* class="footnote-ref">.*?</sup>')
+_SOURCEPOS = r' data-sourcepos="[^"]*"'
+_TAG = r"<[^>]*>"
+_FOOTNOTE_REF = r'<sup[^>]* class="footnote-ref">.*?</sup>'
 _BLOCK_TAGS = ("p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE_TAGS = ("a", "img", "em", "strong", "code", "s", "sup")
-_CLOSED = re.compile(r"</(?:p|li|td|th|dt|dd|h[1-6]|pre|ul|ol|blockquote|table|dl)>|<hr")
-_MARKER_ONLY = re.compile(r"(?:^|\s)(?:[-+*:~]|\d{1,9}[.)])\s*$")
+_CLOSED = r"</(?:p|li|td|th|dt|dd|h[1-6]|pre|ul|ol|blockquote|table|dl)>|<hr"
+_MARKER_ONLY = r"(?:^|\s)(?:[-+*:~]|\d{1,9}[.)])\s*$"
 _CONTAINERS = (("<blockquote", "</blockquote>"), ("<li", "</li>"), ("<dd", "</dd>"))
 
 
@@ -236,7 +248,7 @@ class _Pass:
         for kind, pattern in _ELEMENTS.items():
             if _MARKS[kind] in self.html:
                 handler = getattr(self, kind)
-                found += [(match.start(), handler, match) for match in pattern.finditer(self.html)]
+                found += [(match.start(), handler, match) for match in _compiled(pattern).finditer(self.html)]
         found.sort(key=lambda item: item[0])
         for _, handler, match in found:
             handler(match)
@@ -299,7 +311,7 @@ class _Pass:
         if scheme(target) and scheme(target) not in SAFE_SCHEMES:
             # validation refuses these; a preview of broken content must not run them either
             self.edits.append((match.start(), match.end(), f"<a{match['title']}>"))
-        elif document := DOCUMENT_LINK.match(target):
+        elif document := document_link(target):
             self.edits.append((match.start(), match.end(), f'<a href="{escape(page_of(document))}"{match["title"]}>'))
 
     def image(self, match: re.Match) -> None:
@@ -321,9 +333,9 @@ class _Pass:
             name = self.html[start + 1:at]
             if name in _BLOCK_TAGS:
                 line = int(self.html[at + 17:self.html.index(":", at)])
-                if _CLOSED.search(self.html, at, position):
+                if _compiled(_CLOSED).search(self.html, at, position):
                     raise _Elsewhere  # text after a block inside a tight list item: a paragraph without a tag
-                if name in ("li", "dd") and _MARKER_ONLY.search(self.lines[line - 1]):
+                if name in ("li", "dd") and _compiled(_MARKER_ONLY).search(self.lines[line - 1]):
                     raise _Elsewhere  # the item's text starts on a later line
                 return line - 1
             if name not in _INLINE_TAGS:
@@ -367,7 +379,7 @@ class _Pass:
         parts.append(self.html[last:])
         html = "".join(parts)
         if self.positions and ' data-sourcepos="' in html:
-            html = _SOURCEPOS.sub("", html)
+            html = _compiled(_SOURCEPOS).sub("", html)
         if self.blocks:
             html = html.replace(' style="text-align:', ' class="align-').replace("</table>\n", "</table>\n</div>\n")
         self.footnotes = html.count('class="footnote-item"')
@@ -394,8 +406,8 @@ class _PlainPass(_Pass):
         tables = self.html.count("<table>")
         if not tables:
             return True
-        positions = [match.start() for match in _DELIMITER.finditer(text)]
-        if len(positions) != tables or any(_NESTED.match(text, text.rfind("\n", 0, at) + 1) for at in positions):
+        positions = [match.start() for match in _compiled(_DELIMITER).finditer(text)]
+        if len(positions) != tables or any(_compiled(_NESTED).match(text, text.rfind("\n", 0, at) + 1) for at in positions):
             return False  # a line that only looks like one, or a table in a block quote or on a list item's line
         rows, start = [], 0
         for _ in range(tables):
@@ -432,8 +444,8 @@ _NEEDS_POSITIONS = re.compile("<(?:a |img |pre>|p><strong>)")
 _PLAIN_HEADING = re.compile(r"<h([1-6])>")
 _PLAIN_ELEMENT = re.compile(r"<h([1-6])>|<table>\n")
 _ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
-_DELIMITER = re.compile(r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)")  # every line markdown-it could take for a table's second
-_NESTED = re.compile(r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])")
+_DELIMITER = r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)"  # every line markdown-it could take for a table's second
+_NESTED = r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])"
 
 
 def _line_numbers(text: str, positions: list[int]) -> list[int]:
@@ -459,26 +471,26 @@ def _parse(body: str) -> Parsed:
 def _plain(inner: str) -> str:
     """The words of a heading, link or cell from its HTML: text and code, without images or footnote marks."""
     if "<" in inner:
-        inner = _TAG.sub("", _FOOTNOTE_REF.sub("", inner))
+        inner = _compiled(_TAG).sub("", _compiled(_FOOTNOTE_REF).sub("", inner))
     return unescape(inner.replace("\n", "")) if "&" in inner else inner.replace("\n", "")
 
 
-_REFERENCE = re.compile(r'<a href="#fn(\d+)" id="fnref(\d+)">\[\d+\]</a>')
-_BACK = re.compile(r'<a href="#fnref(\d+)" class="footnote-backref">')
+_REFERENCE = r'<a href="#fn(\d+)" id="fnref(\d+)">\[\d+\]</a>'
+_BACK = r'<a href="#fnref(\d+)" class="footnote-backref">'
 
 
 def _footnote_references(html: str) -> str:
     """A footnote referred to more than once: its later references are `fnref1:1`, `[1:1]`, as markdown-it-py writes
     them (markdown-it-pyrs numbers every reference: `fnref2`, `[1]`)."""
     names, counts = {}, {}
-    for number, reference in _REFERENCE.findall(html):
+    for number, reference in _compiled(_REFERENCE).findall(html):
         later = counts.get(number, 0)
         counts[number] = later + 1
         names[reference] = f"{number}:{later}" if later else number
     if all(name == reference for reference, name in names.items()):
         return html
-    html = _REFERENCE.sub(lambda m: f'<a href="#fn{m[1]}" id="fnref{names[m[2]]}">[{names[m[2]]}]</a>', html)
-    return _BACK.sub(lambda m: f'<a href="#fnref{names[m[1]]}" class="footnote-backref">', html)
+    html = _compiled(_REFERENCE).sub(lambda m: f'<a href="#fn{m[1]}" id="fnref{names[m[2]]}">[{names[m[2]]}]</a>', html)
+    return _compiled(_BACK).sub(lambda m: f'<a href="#fnref{names[m[1]]}" class="footnote-backref">', html)
 
 
 def _table_rows(lines: list[str], table: Block) -> tuple:
@@ -532,7 +544,7 @@ def render(parsed: Parsed, notes: dict[int, list[str]], note_label: str, media: 
     return RenderedMarkdown(html, parsed.headings)
 
 
-_FILE = re.compile(r'<img src="(?P<src>[^"]*)"(?P<rest>(?: alt="[^"]*")?(?: title="[^"]*")?) />|<a href="(?P<href>[^"]*)"')
+_FILE = r'<img src="(?P<src>[^"]*)"(?P<rest>(?: alt="[^"]*")?(?: title="[^"]*")?) />|<a href="(?P<href>[^"]*)"'
 
 
 def files_by_name(media: tuple[Media, ...]) -> dict[str, Media]:
@@ -564,7 +576,7 @@ def _place_files(html: str, media: tuple[Media, ...], sizes: str) -> str:
         return (f'<img src="{escape(file.href)}"{match["rest"]}{extra} width="{file.width}" height="{file.height}"'
                 f' loading="lazy" decoding="async" />')
 
-    return _FILE.sub(place, html)
+    return _compiled(_FILE).sub(place, html)
 
 
 @lru_cache(maxsize=16)
@@ -575,15 +587,15 @@ def _abbreviations(abbreviations: tuple[tuple[str, str], ...]) -> tuple[re.Patte
     markup = {escape(abbr): f'<abbr title="{escape(expansion)}">{escape(abbr)}</abbr>' for abbr, expansion in abbreviations}
     nested = any(inner != outer and inner in outer for inner in markup for outer in markup)
     pattern = abbreviation_pattern(tuple(abbr for abbr, _ in abbreviations), "", escape) if nested else None
-    return pattern, markup, {form for form in markup if _CAPITALISED.fullmatch(form) and "&" not in form}
+    return pattern, markup, {form for form in markup if _compiled(_CAPITALISED).fullmatch(form) and "&" not in form}
 
 
-_NOT_RUNNING_TEXT = re.compile(r"<(h[1-6]|a|code|caption)[ >].*?</\1>", re.DOTALL)
-_WORD_BEFORE = re.compile(r"[\w&]")  # in the HTML an entity (&amp;) is the only place a word follows '&'
-_WORD = re.compile(r"\w")
+_NOT_RUNNING_TEXT = r"(?s)<(h[1-6]|a|code|caption)[ >].*?</\1>"
+_WORD_BEFORE = r"[\w&]"  # in the HTML an entity (&amp;) is the only place a word follows '&'
+_WORD = r"\w"
 
 
-_CAPITALISED = re.compile(r"[A-Z][\w&]*")
+_CAPITALISED = r"[A-Z][\w&]*"
 
 
 def _mark_abbreviations(html: str, abbreviations: tuple[tuple[str, str], ...], body: str) -> str:
@@ -594,7 +606,7 @@ def _mark_abbreviations(html: str, abbreviations: tuple[tuple[str, str], ...], b
     first: dict[str, tuple[int, int]] = {}
     if pattern is None:
         # the source's words that start with a capital, unless an entity could write a letter (&#71;AS)
-        used = set(_CAPITALISED.findall(body)) if "&" not in body else None
+        used = set(_compiled(_CAPITALISED).findall(body)) if "&" not in body else None
         for written in markup:
             if used is not None and written in simple and written not in used:
                 continue  # not in the text at all
@@ -630,26 +642,27 @@ class _RunningText:
 
     def word(self, start: int, end: int) -> bool:
         """Whether html[start:end] is a whole word."""
-        return not (start and _WORD_BEFORE.match(self.html, start - 1)) and not _WORD.match(self.html, end)
+        return (not (start and _compiled(_WORD_BEFORE).match(self.html, start - 1))
+                and not _compiled(_WORD).match(self.html, end))
 
     def running(self, position: int) -> bool:
         if self.html.rfind("<", 0, position) > self.html.rfind(">", 0, position):
             return False  # inside a tag
         if self.skipped is None:
-            self.skipped = [(found.start(), found.end()) for found in _NOT_RUNNING_TEXT.finditer(self.html)]
+            self.skipped = [(found.start(), found.end()) for found in _compiled(_NOT_RUNNING_TEXT).finditer(self.html)]
         index = bisect_right(self.skipped, (position, len(self.html))) - 1
         return index < 0 or position >= self.skipped[index][1]
 
 
-_HEADING = re.compile(r"<h[1-6] id=")
-_AFTER_BLOCK = re.compile(r"(?:</(?:p|ul|ol|table|div|blockquote|pre|dl|dd|dt|li|section|aside|h[1-6])>|<hr />"
-                          r"|<(?:li|blockquote|dd|ul|ol)>)\n$|^$")
+_HEADING = r"<h[1-6] id="
+_AFTER_BLOCK = (r"(?:</(?:p|ul|ol|table|div|blockquote|pre|dl|dd|dt|li|section|aside|h[1-6])>|<hr />"
+                r"|<(?:li|blockquote|dd|ul|ol)>)\n$|^$")
 
 
 def _insert_notes(html: str, found: tuple[Heading, ...], notes: dict[int, list[str]], label: str) -> str:
     """Each note closes its heading's section: before the next heading of the same or a higher level, or at the end;
     where sections end together, the notes of the inner section come first."""
-    starts = [match.start() for match in _HEADING.finditer(html)]
+    starts = [match.start() for match in _compiled(_HEADING).finditer(html)]
     levels = [heading.level for heading in found]
     at: dict[int, list[str]] = {}
     for index in sorted(notes, reverse=True):
@@ -657,7 +670,7 @@ def _insert_notes(html: str, found: tuple[Heading, ...], notes: dict[int, list[s
         at.setdefault(len(html) if end is None else starts[end], []).extend(editor_note(text, label) for text in notes[index])
     parts, last = [], 0
     for position in sorted(at):
-        if position < len(html) and not _AFTER_BLOCK.search(html, max(position - 16, 0), position):
+        if position < len(html) and not _compiled(_AFTER_BLOCK).search(html, max(position - 16, 0), position):
             raise _Elsewhere  # a heading after the text of a tight list item: markdown-it-py writes no line break
         parts += [html[last:position], *at[position]]
         last = position

@@ -14,7 +14,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Heading, Media, RenderedMarkdown
-from .markdown import (BOLD_HEADING_MAX, DOCUMENT_LINK, SAFE_SCHEMES, Block, Link, Parsed, abbreviation_pattern,
+from .markdown import (BOLD_HEADING_MAX, SAFE_SCHEMES, Block, Link, Parsed, abbreviation_pattern, document_link,
                        editor_note, files_by_name, page_of, scheme, slug, table_label)
 
 
@@ -160,7 +160,7 @@ def _rewrite_link(token: Token) -> None:
     if scheme(target) and scheme(target) not in SAFE_SCHEMES:
         del token.attrs[attribute]  # validation refuses these; a preview of broken content must not run them either
         return
-    match = DOCUMENT_LINK.match(target) if token.type == "link_open" else None
+    match = document_link(target) if token.type == "link_open" else None
     if match:
         token.attrSet("href", page_of(match))
 

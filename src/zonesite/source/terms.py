@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..messages import KeyPath, Message
 from ..problems import ContentError, Problem, Problems, problem
@@ -22,14 +22,12 @@ from .text import SourceError, parse_yaml, read_text
 RENDERING_KEYS = ("term", "variants", "abbr", "expansion", "avoid")
 
 
-@dataclass(frozen=True)
-class TermFinding:
+class TermFinding(NamedTuple):
     line: int  # line in the translation file (body lines counted from first_line)
     message: Message
 
 
-@dataclass(frozen=True)
-class Rendering:
+class Rendering(NamedTuple):
     """A term in one language."""
 
     term: str
@@ -48,8 +46,7 @@ class Rendering:
         return f"{self.term} ({self.abbr})" if self.abbr else self.term
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     line: int  # line of the entry in the term file
     renderings: dict[str, Rendering]  # language -> rendering; every language of the base
 
@@ -299,8 +296,7 @@ def _lowered(text: str) -> str:
     return text.replace("’", "'").lower()
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
     start: int
     end: int
     term: int  # index in TermBase.terms

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -63,8 +62,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         return _STR
 
 
-@dataclass(frozen=True)
-class YamlData:
+class YamlData(NamedTuple):
     """A parsed YAML value plus the 1-based line of each key path, e.g. ("period", "start")."""
 
     value: Any
