@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from zonesite.config import load_config
 from zonesite.engine import writer
@@ -190,6 +191,16 @@ def test_the_first_site_is_linked_as_its_copy_by_the_processes_that_write_it_not
             assert (spare / path).stat().st_ino == (site / path).stat().st_ino, f"{path} copied, not linked"
     assert len(walked) == 1 and walked[0].endswith("/bundle"), f"the whole site was walked: {walked}"
     assert not list(tmp_path.glob(".site.building-*"))
+
+
+def test_a_first_build_that_fails_leaves_neither_a_site_nor_half_of_its_copy(tmp_path):
+    def broken() -> str:
+        raise RuntimeError("a page that cannot be made")
+
+    outputs = [Output("index.html", "1", make=lambda: "made"), Output("nl/index.html", "2", make=broken)]
+    with pytest.raises(RuntimeError):
+        write_site(tmp_path / "site", outputs, [])
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
 def test_a_stage_writes_into_new_folders_and_replaces_a_kept_file_rather_than_changing_it(tmp_path):

@@ -165,8 +165,8 @@ def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
         # The first site made is kept too, as the site the next build starts from: each file linked into a second
         # folder by the process that writes it, while the others write theirs (after the swap, alone, the links of a
         # thousand documents' site took a quarter to nearly a second). The first edit then does not pay for them.
-        first = not out_dir.exists() and sys.platform.startswith("linux")
-        stage = Stage(_staging(out_dir), out_dir, twin=_staging(out_dir) if first else None)
+        copied = not out_dir.exists() and sys.platform.startswith("linux")
+        stage = Stage(_staging(out_dir), out_dir, twin=_staging(out_dir) if copied else None)
     try:
         yield stage
     except BaseException:
