@@ -365,6 +365,48 @@ def test_the_site_as_published_keeps_each_zone_without_a_draft_as_it_is(make_sit
     assert sorted(doc.slug for doc in drafted.documents) == ["geheimplan", "test"]
 
 
+def test_the_templates_are_compiled_while_worker_processes_read_the_content(make_site, tmp_path, monkeypatch):
+    """This process would only wait for the workers' results: it prepares the templates then, not after the read."""
+    from zonesite.config import load_config
+    from zonesite.outputs.templates import Templates
+    from zonesite.pipeline import Pipeline
+
+    monkeypatch.setattr(reader, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    events: list[str] = []
+    reading, loading = reader._read_documents, Templates.load_all
+
+    def read(*args, **kwargs):
+        events.append("read starts")
+        try:
+            return reading(*args, **kwargs)
+        finally:
+            events.append("read ends")
+
+    monkeypatch.setattr(reader, "_read_documents", read)
+    monkeypatch.setattr(Templates, "load_all", lambda self: events.append("templates") or loading(self))
+    root = make_site()
+    Pipeline(load_config(root / "site_config.yaml"), root / "content", tmp_path / "cache").build(tmp_path / "site", with_pdf=False)
+    assert events[:3] == ["read starts", "templates", "read ends"]
+    assert "Test" in (tmp_path / "site/nl/testzone/test/index.html").read_text(encoding="utf-8")
+
+
+def test_templates_that_fail_while_the_content_is_read_leave_the_content_errors_to_be_reported_first(make_site, tmp_path,
+                                                                                                        monkeypatch):
+    """Prepared ahead or not, a build stops at the content's errors before it needs the assets."""
+    from zonesite.config import load_config
+    from zonesite.pipeline import Pipeline
+    from zonesite.problems import ContentError
+
+    monkeypatch.setattr(reader, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT + "\n[weg](../nergens/niets.md)\n"})
+    (root / "assets/broken.css").write_bytes(b"\xff\xfe not a text")
+    pipeline = Pipeline(load_config(root / "site_config.yaml"), root / "content", tmp_path / "cache")
+    with pytest.raises(ContentError):
+        pipeline.build(tmp_path / "site", with_pdf=False)
+
+
 def test_a_document_made_by_new_appears_nowhere(make_site):
     """`new` writes a draft, and a build leaves it out entirely."""
     root = with_drafts(make_site())

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from zonesite.config import load_config
 from zonesite.engine import writer
@@ -161,6 +162,45 @@ def test_the_first_site_is_kept_beside_it_as_links_to_the_same_files(tmp_path):
         assert kept.stat().st_ino == published.stat().st_ino, f"{output.path} copied, not linked"
     assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == \
         sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*"))
+
+
+def test_the_first_site_is_linked_as_its_copy_by_the_processes_that_write_it_not_walked_after(tmp_path, monkeypatch):
+    """The copy is made while the site is written, by each worker for the files it writes, and for a folder made whole
+    (the search index) once it is made: no walk over the whole site is left for this process alone at the end."""
+    from zonesite.engine import stage
+    from zonesite.engine.writer import TreeOutput
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    walked = []
+    link_tree = stage._link_tree
+    monkeypatch.setattr(stage, "_link_tree", lambda source, target: walked.append(source) or link_tree(source, target))
+
+    def index(root: Path) -> None:
+        (root / "bundle/part").mkdir(parents=True)
+        (root / "bundle/part/entry.json").write_text("{}", encoding="utf-8")
+
+    outputs = [Output(f"nl/page-{number}/index.html", str(number), make=lambda: str(os.getpid()))
+               for number in range(writer.PARALLEL_FROM * 2)]
+    write_site(tmp_path / "site", outputs, [TreeOutput("bundle", "key", index)])
+    site, spare = tmp_path / "site", tmp_path / ".site.previous"
+    assert len({(site / output.path).read_text(encoding="utf-8") for output in outputs}) == 2, "not made by two processes"
+    published = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == published
+    for path in published:
+        if (site / path).is_file():
+            assert (spare / path).stat().st_ino == (site / path).stat().st_ino, f"{path} copied, not linked"
+    assert len(walked) == 1 and walked[0].endswith("/bundle"), f"the whole site was walked: {walked}"
+    assert not list(tmp_path.glob(".site.building-*"))
+
+
+def test_a_first_build_that_fails_leaves_neither_a_site_nor_half_of_its_copy(tmp_path):
+    def broken() -> str:
+        raise RuntimeError("a page that cannot be made")
+
+    outputs = [Output("index.html", "1", make=lambda: "made"), Output("nl/index.html", "2", make=broken)]
+    with pytest.raises(RuntimeError):
+        write_site(tmp_path / "site", outputs, [])
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
 def test_a_stage_writes_into_new_folders_and_replaces_a_kept_file_rather_than_changing_it(tmp_path):

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import Config
@@ -47,6 +48,7 @@ class Pipeline:
         self.overlay_pdf = ""  # what the preview's overlay says of the PDFs: being rebuilt, or ready (see serve.py)
         self.cache = Cache(cache_dir)
         self._templates: tuple[list[str], Templates] | None = None
+        self._ready: tuple[Assets, Templates] | None = None  # this build's assets and templates, once made (see _prepared)
         self._worded: dict[Problem, str] = {}  # the preview's problems in words: most are the same from save to save
         self._report: tuple = ((), "", "")  # the overlay's report of the last build, made of (problems, PDFs' state)
         self._fingerprints = Fingerprints()  # the pages' fingerprints, kept between the preview's builds
@@ -57,11 +59,11 @@ class Pipeline:
         self.pdf_jobs: dict = {}  # their PDFs' jobs (see outputs.pdf.jobs)
         self._shown_pdfs: dict | None = None  # the PDFs the preview's last build placed, by (zone, document, language)
 
-    def validate(self, tree: tuple | None = None) -> tuple[Site, Problems]:
-        """The one validation pass; errors are in the problems, not raised. `tree`: see read_site."""
+    def validate(self, tree: tuple | None = None, meanwhile: Callable[[], None] | None = None) -> tuple[Site, Problems]:
+        """The one validation pass; errors are in the problems, not raised. `tree`, `meanwhile`: see read_site."""
         self.read = []
         site, problems = read_site(self.config, self.content_dir, self.cache, read=self.read, persist=not self.preview,
-                                  kept_from=self.kept, tree=tree)
+                                  kept_from=self.kept, tree=tree, meanwhile=meanwhile)
         for kind in (reader.READ,) if self.preview else (reader.READ, reader.HTML):
             # The preview keeps older HTML: its PDFs, made in the background, may still be reading a text edited since.
             self.cache.prune(kind)
@@ -82,7 +84,8 @@ class Pipeline:
         if seen.result is not None:  # nothing the site is made from changed: not even the model is loaded
             return seen.result
         started, previous, history, inputs = seen.started, seen.previous, seen.history, seen.inputs
-        site, problems = self.validate(seen.tree)
+        self._ready = None  # the assets are read again by each build
+        site, problems = self.validate(seen.tree, meanwhile=self._prepare_ahead)
         if problems.errors:
             raise ContentError(problems.items)
         if not self.preview:
@@ -167,13 +170,8 @@ class Pipeline:
     def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems, history: dict[str, History]) -> list[Output]:
         """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
         config, root = self.config, self.config.root
-        assets = Assets(root / "assets")
-        names = [asset.path for asset in assets]
-        if self._templates is None or self._templates[0] != names:
-            # Kept between the preview's builds: Jinja compiles a template again only when its file changed.
-            self._templates = names, Templates(config, root / "templates", preview=self.preview, assets=assets,
-                                               compiled=self.cache.folder / TEMPLATES_KIND)
-        templates = self._templates[1]
+        assets, templates = self._prepared()
+        names = self._templates[0]
         templates.forget_shared()
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
         shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config.fingerprint, self.preview, names)
@@ -204,6 +202,28 @@ class Pipeline:
         outputs.extend(Output(path, fingerprint(text), make=lambda text=text: text) for path, text in texts.items())
         outputs.extend(self._open_data(site, pdfs, history))
         return _unique(outputs) if self.preview else _with_compressed(_unique(outputs), config.server.brotli)
+
+    def _prepared(self) -> tuple[Assets, Templates]:
+        """This build's assets, and the templates that name them; the templates are kept between the preview's builds
+        while the assets' names stay the same: Jinja compiles a template again only when its file changed."""
+        if self._ready is None:
+            root = self.config.root
+            assets = Assets(root / "assets")
+            names = [asset.path for asset in assets]
+            if self._templates is None or self._templates[0] != names:
+                self._templates = names, Templates(self.config, root / "templates", preview=self.preview, assets=assets,
+                                                   compiled=self.cache.folder / TEMPLATES_KIND)
+            self._ready = assets, self._templates[1]
+        return self._ready
+
+    def _prepare_ahead(self) -> None:
+        """While workers read the content, this process would wait: it reads the assets and compiles the templates then,
+        instead of after the read (a quarter of a second of a cold build). Whatever fails here is done again where the
+        build needs it, and fails there, after the content's errors, as it would have without this."""
+        try:
+            self._prepared()[1].load_all()
+        except Exception:  # noqa: BLE001 - reported by the same call in _outputs
+            self._ready = None
 
     def _page_outputs(self, pages: list[Page], shared: str, templates: Templates) -> list[Output]:
         """A page kept from the preview's last plan (see pages.Planned) keeps its output when the templates did too."""

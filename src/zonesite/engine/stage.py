@@ -19,10 +19,13 @@ class Stage:
 
     The folder is new, or the site before the previous one (`kept`: its files by path, with their keys), brought up
     to date: then only what differs is written, each file replaced rather than changed, since it may be a hard
-    link to a file of the published site."""
+    link to a file of the published site.
 
-    def __init__(self, root: Path, previous: Path, kept: dict[str, str] | None = None):
-        self.root, self.previous, self.kept = root, previous, kept or {}
+    `twin`: a folder each file placed is linked into as well, by the process that places it (the first site's copy, see
+    staged_output)."""
+
+    def __init__(self, root: Path, previous: Path, kept: dict[str, str] | None = None, twin: Path | None = None):
+        self.root, self.previous, self.kept, self.twin = root, previous, kept or {}, twin
         self.name = str(root)
         self.folders: set[str] = set()  # made already: a big site has a folder per page
 
@@ -37,6 +40,8 @@ class Stage:
         folder = posixpath.dirname(normal)
         if folder not in self.folders:
             os.makedirs(os.path.dirname(path), exist_ok=True)
+            if self.twin is not None:
+                os.makedirs(os.path.join(self.twin, folder), exist_ok=True)
             self.folders.add(folder)
         if relative in self.kept:
             with suppress(FileNotFoundError):
@@ -48,12 +53,36 @@ class Stage:
         return self.kept.get(relative) == key
 
     def write(self, relative: str, data: str | bytes) -> None:
-        with open(self._place(relative), "wb") as stream:
+        path = self._place(relative)
+        with open(path, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        self._twin(path)
 
     def link(self, source: Path, relative: str) -> None:
         """Place a file that already exists elsewhere (a cached PDF) without copying it when possible."""
-        _link_or_copy(source, self.target(relative))
+        path = self._place(relative)
+        _link_or_copy(source, path)
+        self._twin(path)
+
+    def _twin(self, path: str) -> None:
+        """The file just placed at `path`, linked at the same place in the twin (a file placed again replaces it)."""
+        if self.twin is None:
+            return
+        twin = os.path.join(self.twin, path[len(self.name) + 1:])
+        try:
+            os.link(path, twin)
+        except FileExistsError:
+            os.unlink(twin)
+            os.link(path, twin)
+
+    def placed_tree(self, relative: str) -> None:
+        """A folder made whole in the staging folder by another program (the search index): linked into the twin."""
+        made = inside(self.root, relative)
+        if self.twin is not None and made.is_dir():
+            twin = inside(self.twin, relative)
+            shutil.rmtree(twin, ignore_errors=True)
+            twin.mkdir(parents=True)
+            _link_tree(str(made), str(twin))
 
     def clear_tree(self, relative: str) -> None:
         """A folder made whole (the search index) is made again from nothing."""
@@ -66,6 +95,7 @@ class Stage:
             return False
         self.clear_tree(relative)
         shutil.copytree(old, self.target(relative), dirs_exist_ok=True, copy_function=_link_or_copy)
+        self.placed_tree(relative)
         return True
 
     def reuse(self, relative: str) -> bool:
@@ -73,7 +103,9 @@ class Stage:
         old = self.previous / relative
         if not old.is_file():
             return False
-        _link_or_copy(old, self.target(relative))
+        path = self._place(relative)
+        _link_or_copy(old, path)
+        self._twin(path)
         return True
 
     def keep_only(self, paths: set[str]) -> None:
@@ -130,17 +162,20 @@ def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
         stage = Stage(spare, out_dir, kept)
     else:
         shutil.rmtree(spare, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server's user
-        stage = Stage(staging, out_dir)
+        # The first site made is kept too, as the site the next build starts from: each file linked into a second
+        # folder by the process that writes it, while the others write theirs (after the swap, alone, the links of a
+        # thousand documents' site took a quarter to nearly a second). The first edit then does not pay for them.
+        copied = not out_dir.exists() and sys.platform.startswith("linux")
+        stage = Stage(_staging(out_dir), out_dir, twin=_staging(out_dir) if copied else None)
     try:
         yield stage
     except BaseException:
-        shutil.rmtree(stage.root, ignore_errors=True)
+        _remove(stage.root, stage.twin)
         raise
     if out_dir.exists() and _exchange(stage.root, out_dir):
         if stage.root != spare:  # it now holds the previous site: the next build starts from it
             os.rename(stage.root, spare)
+        _remove(stage.twin)
         return
     old = out_dir.with_name(f".{out_dir.name}.old")
     shutil.rmtree(old, ignore_errors=True)
@@ -149,17 +184,23 @@ def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
         os.rename(out_dir, old)
     os.rename(stage.root, out_dir)
     shutil.rmtree(old, ignore_errors=True)
-    if first and sys.platform.startswith("linux"):
-        _keep_copy(out_dir, spare)
+    if first and stage.twin is not None:  # renamed whole: the copy is there complete or not at all
+        os.rename(stage.twin, spare)
+    else:
+        _remove(stage.twin)
 
 
-def _keep_copy(out_dir: Path, spare: Path) -> None:
-    """The first site made, linked file by file as the site the next build starts from: the cold build pays for
-    the links, not the first edit. Made under a staging name and renamed whole, so it is there complete or not at all."""
+def _staging(out_dir: Path) -> Path:
+    """A new folder beside the site, under a name a killed build's leftovers are known by (see _recover)."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
-    _link_tree(str(out_dir), str(staging))
-    os.chmod(staging, 0o777 & ~_umask())
-    os.rename(staging, spare)
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server's user
+    return staging
+
+
+def _remove(*folders: Path | None) -> None:
+    for folder in folders:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _link_tree(source: str, target: str) -> None:

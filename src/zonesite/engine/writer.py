@@ -113,6 +113,7 @@ def write_site(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], fa
             if tree.make is not None:
                 stage.clear_tree(tree.path)
                 tree.make(stage.root)
+                stage.placed_tree(tree.path)
                 written.made.append(tree.path)
         stage.write(MANIFEST, _json(facts))
     return written

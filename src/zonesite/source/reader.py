@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -51,7 +52,8 @@ class Kept:
 
 
 def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Path] | None = None,
-              persist: bool = True, kept_from: Kept | None = None, tree: tuple | None = None) -> tuple[Site, Problems]:
+              persist: bool = True, kept_from: Kept | None = None, tree: tuple | None = None,
+              meanwhile: Callable[[], None] | None = None) -> tuple[Site, Problems]:
     """Every zone, valid or not: the caller decides what errors stop; problems of every file are collected.
 
     The unit of work is the document: one whose files (and the zone's other files, which it may show) did not change
@@ -62,7 +64,10 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
 
     `kept_from`: what the last read kept, replaced by this read's. The preview passes the same one on every save with
     the content's `tree` (unchanged.look's): a zone folder whose names, sizes and times are the same is not scanned
-    again, and a zone none of whose files changed is the same object, with the fingerprints it keeps."""
+    again, and a zone none of whose files changed is the same object, with the fingerprints it keeps.
+
+    `meanwhile`: what the caller will need next and does not depend on what is read (the templates), done by this
+    process while worker processes read, if any do."""
     problems = Problems()
     if not content_dir.is_dir():
         problems.error(content_dir, 0, "content.not_found")
@@ -101,7 +106,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
                 found[(scan.slug, stem)] = kept[key] = known[key]
             else:
                 todo.append((key, scan.slug, stem, {lang: Path(path) for lang, path in by_lang.items()}))
-    for (key, slug, stem, by_lang), result in zip(todo, _read_documents(todo, config, cache.folder / HTML)):
+    for (key, slug, stem, by_lang), result in zip(todo, _read_documents(todo, config, cache.folder / HTML, meanwhile)):
         found[(slug, stem)] = kept[key] = result
         if read is not None:
             read.extend(by_lang.values())
@@ -295,13 +300,18 @@ def _scanned_file(scan: ZoneScan, path: str, name: str, stats: tuple[int, int], 
         _sort_document_file(path, name, config, scan.documents, scan.problems)
 
 
-def _read_documents(todo: list[tuple], config: Config, html_folder: Path) -> list[tuple[Document | None, Problems]]:
-    """Read on every core when there are many: a cold build of a thousand documents is mostly Markdown."""
+def _read_documents(todo: list[tuple], config: Config, html_folder: Path,
+                    meanwhile: Callable[[], None] | None = None) -> list[tuple[Document | None, Problems]]:
+    """Read on every core when there are many: a cold build of a thousand documents is mostly Markdown. This process
+    waits for the workers' results: `meanwhile` is done then, once they are forked (it then costs no time of its own)."""
     if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return [read_document(slug, stem, by_lang, config, html_folder) for _, slug, stem, by_lang in todo]
     with worker_pool(os.cpu_count() or 1) as pool:
-        return list(pool.map(read_document, *zip(*((slug, stem, by_lang, config, html_folder)
-                                                    for _, slug, stem, by_lang in todo)), chunksize=8))
+        results = pool.map(read_document, *zip(*((slug, stem, by_lang, config, html_folder)
+                                                 for _, slug, stem, by_lang in todo)), chunksize=8)
+        if meanwhile is not None:
+            meanwhile()
+        return list(results)
 
 
 def read_document(zone: str, stem: str, by_lang: dict[str, Path], config: Config,
