@@ -5,15 +5,19 @@ from __future__ import annotations
 import gc
 import json
 import os
+import queue
+import shutil
+import threading
+import time
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tests.conftest import DOCUMENT, ZONE_YAML
-from zonesite.commands.serve import Preview, settle, yield_to_saves
+from zonesite.commands.serve import ContentTree, Preview, settle, watch_sources, yield_to_saves
 from zonesite.engine.cache import Cache
 from zonesite.engine.workers import worker_pool
-from zonesite.engine.fingerprint import Fingerprints, fingerprint
+from zonesite.engine.fingerprint import Fingerprints, fingerprint, tree_signature
 from zonesite.outputs.pdf import build_pdfs, jobs
 from zonesite.pipeline import PREVIEW_PROBLEMS
 
@@ -299,3 +303,57 @@ def test_warming_up_changes_nothing_the_preview_shows(make_site):
     assert preview.refresh()[0] == []
     assert preview.pipeline.kept.zones == zones
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == pages
+
+
+def test_the_content_tree_kept_between_saves_is_the_folder_as_it_is(tmp_path):
+    """Told the paths that changed, the kept signature is the one a full scan gives: after an edit, a new file in a
+    sub-folder, a new zone folder and a removed one. A zone folder not named is not scanned again."""
+    content = tmp_path / "content"
+    for name in ("a/x.nl.md", "b/y.nl.md", "b/y/kaart.png"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("eerste", encoding="utf-8")
+    tree = ContentTree(content)
+    assert tree.signature() == tree_signature(content)
+
+    def changed(name: str, text: str | None) -> None:
+        path = content / name
+        if text is None:
+            shutil.rmtree(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            os.utime(path, ns=(0, path.stat().st_mtime_ns + 1_000_000))  # a save in the same instant still counts
+        tree.forget([str(path)])
+        assert tree.signature() == tree_signature(content), name
+
+    changed("a/x.nl.md", "tweede, langer")
+    changed("b/y/kaart.png", "een andere kaart")
+    changed("c/z.nl.md", "nieuw")
+    changed("a", None)
+    (content / "b/y.nl.md").write_text("niet gemeld", encoding="utf-8")
+    tree.forget([str(content / "c/z.nl.md")])
+    assert tree.signature() != tree_signature(content)  # b was kept as it was ...
+    tree.forget(None)
+    assert tree.signature() == tree_signature(content)  # ... until every folder is scanned again
+
+
+def test_the_watcher_names_the_paths_of_a_save_as_the_content_tree_expects(make_site):
+    """The paths the watcher passes on lead the tree to scan again the zone saved in, and only that one."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    seen: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_sources, args=(preview, seen.put, stop), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the watches are set
+        saved(root / "content/tweede/nieuw.nl.md", "Een zin in het eerste hoofdstuk.", "Een andere zin.")
+        paths = seen.get(timeout=10)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert paths and set(preview.tree.zones) == {"testzone", "tweede"}
+    preview.tree.forget(paths)
+    assert set(preview.tree.zones) == {"testzone"}
+    preview.refresh(changed=paths)
+    assert "Een andere zin." in (root.parent / "preview/nl/tweede/nieuw/index.html").read_text(encoding="utf-8")

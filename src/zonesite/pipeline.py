@@ -74,8 +74,8 @@ class Pipeline:
         history = read_history(self.content_dir, self.config.history_trailers, self.cache)
         return inputs_key(self.config, self.content_dir, self.preview, flags, history)
 
-    def look(self, out_dir: Path, *flags: object) -> Look:
-        return look(self.config, self.content_dir, self.cache, out_dir, preview=self.preview, flags=flags)
+    def look(self, out_dir: Path, *flags: object, tree: tuple | None = None) -> Look:
+        return look(self.config, self.content_dir, self.cache, out_dir, preview=self.preview, flags=flags, tree=tree)
 
     def build(self, out_dir: Path, *, with_pdf: bool = True, with_search: bool = True, progress: bool = False,
               seen: Look | None = None) -> BuildResult:

@@ -74,11 +74,13 @@ def inputs_key(config: Config, content_dir: Path, preview: bool, flags: tuple, h
                        files_fingerprint(root / "templates", root / "assets"), sorted(history.items()))
 
 
-def look(config: Config, content_dir: Path, cache: Cache, out_dir: Path, *, preview: bool, flags: tuple) -> Look:
+def look(config: Config, content_dir: Path, cache: Cache, out_dir: Path, *, preview: bool, flags: tuple,
+         tree: tuple | None = None) -> Look:
+    """`tree`: the content's tree_signature, when the caller keeps it (the preview, see serve.ContentTree)."""
     started = time.perf_counter()
     previous = read_manifest(out_dir)
     history = read_history(content_dir, config.history_trailers, cache)
-    tree = tree_signature(content_dir)
+    tree = tree_signature(content_dir) if tree is None else tree
     inputs = inputs_key(config, content_dir, preview, flags, history, tree)
     seen = Look(inputs, previous, history, started, tree=tree)
     known = cache.get_object("problems", inputs) if previous.get("inputs") == inputs else None
