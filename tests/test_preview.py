@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tests.conftest import DOCUMENT, ZONE_YAML
-from zonesite.commands.serve import ContentTree, Preview, settle, watch_sources, yield_to_saves
+from zonesite.commands.serve import ContentTree, Preview, in_loop, settle, watch_sources, yield_to_saves
 from zonesite.engine.cache import Cache
 from zonesite.engine.workers import worker_pool
 from zonesite.engine.fingerprint import Fingerprints, fingerprint, tree_signature
@@ -357,3 +357,31 @@ def test_the_watcher_names_the_paths_of_a_save_as_the_content_tree_expects(make_
     assert set(preview.tree.zones) == {"testzone"}
     preview.refresh(changed=paths)
     assert "Een andere zin." in (root.parent / "preview/nl/tweede/nieuw/index.html").read_text(encoding="utf-8")
+
+
+def test_the_reload_is_sent_before_the_rebuild_goes_on():
+    """What runs in the server's loop has run, in the loop's thread, when in_loop returns."""
+    from tornado.ioloop import IOLoop
+
+    started, ran = threading.Event(), []
+    loops: list[IOLoop] = []
+
+    def serve_loop() -> None:
+        loop = IOLoop()
+        loops.append(loop)
+        loop.add_callback(started.set)
+        loop.start()
+
+    server = threading.Thread(target=serve_loop, daemon=True)
+    server.start()
+    assert started.wait(10)
+    try:
+        def reload() -> None:
+            time.sleep(0.05)
+            ran.append(threading.current_thread())
+
+        in_loop(loops[0], reload)
+        assert ran == [server]
+    finally:
+        loops[0].add_callback(loops[0].stop)
+        server.join(timeout=10)

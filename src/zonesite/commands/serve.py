@@ -278,6 +278,21 @@ def watch_sources(preview: Preview, on_change, stop: threading.Event | None = No
             on_change({path for _, path in changes} if changes else None)
 
 
+def in_loop(loop, call, timeout: float = 1.0) -> None:
+    """Run `call` in the server's loop and wait until it ran: going on, this thread would keep the interpreter, and the
+    loop wait up to its switch interval (5 ms) before sending the browser its reload. Not longer than `timeout`."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            call()
+        finally:
+            done.set()
+
+    loop.add_callback(run)
+    done.wait(timeout)
+
+
 def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir: Path | None = None,
           cache_dir: Path | None = None, host: str = "127.0.0.1", lang: str = DEFAULT) -> None:
     # Imported before the threads start (the watcher's, the background work's): a process forked while another thread
@@ -334,7 +349,7 @@ def serve(config_path: Path, content_dir: Path | None, port: int | None, out_dir
         began = time.perf_counter()
         files, found = preview.refresh(changed=paths)
         took = time.perf_counter() - began
-        loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        in_loop(loop, lambda: LiveReloadHandler.reload_waiters("*"))
         # The line, after the reload and in the loop that sends it: said here, it held the interpreter (a thousand
         # problems compared with those shown) while the loop waited for it to send the reload.
         errors = [p for p in found if p.severity == ERROR]
