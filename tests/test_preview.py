@@ -10,10 +10,11 @@ import shutil
 import threading
 import time
 import weakref
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from tests.conftest import DOCUMENT, ZONE_YAML
+from zonesite.commands import serve
 from zonesite.commands.serve import ContentTree, Preview, in_loop, settle, watch_sources, yield_to_saves
 from zonesite.engine.cache import Cache
 from zonesite.engine.workers import worker_pool
@@ -385,3 +386,35 @@ def test_the_reload_is_sent_before_the_rebuild_goes_on():
     finally:
         loops[0].add_callback(loops[0].stop)
         server.join(timeout=10)
+
+
+class _InThread:
+    """A worker pool that renders no PDF: the slow refresh's validation alone is looked at."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, *args):
+        done: Future = Future()
+        done.set_result(0)
+        return done
+
+
+def test_the_slow_refresh_keeps_the_zones_the_next_save_did_not_change(make_site, monkeypatch):
+    """After the background work's validation, a save in one zone reads that zone again, and keeps the other as it
+    was, with its problems (not gathered again, nor put into words again for the overlay)."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    other = preview.pipeline.kept.results["tweede"]
+    monkeypatch.setattr(serve, "worker_pool", lambda *args, **kwargs: _InThread())
+    monkeypatch.setattr(preview, "refresh", lambda **kwargs: ([], []))  # the slow refresh's build: not looked at here
+    preview.refresh_slow_parts()
+    saved(root / "content/testzone/test.nl.md", "Een zin in het eerste hoofdstuk.", "Een andere zin.")
+    Preview.refresh(preview, changed=[str(root / "content/testzone/test.nl.md")])
+    scan, _, problems = preview.pipeline.kept.results["tweede"]
+    assert scan is other[0] and problems is other[2]
+    assert preview.pipeline.kept.results["testzone"][0] is not other[0]
+    assert "Een andere zin." in (root.parent / "preview/nl/testzone/test/index.html").read_text(encoding="utf-8")

@@ -60,17 +60,22 @@ class Preview:
                 self.config_read = read
                 if config != self.pipeline.config:
                     self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=self.lang)
-                if self.tree.folder != self.pipeline.content_dir:
-                    self.tree = ContentTree(self.pipeline.content_dir)
-                self.tree.forget(None if slow else changed)  # the slow refresh looks at everything once more
+                tree = self.content_tree(None if slow else changed)  # the slow refresh looks at everything once more
                 self.pipeline.overlay_pdf = self.pdf_state  # written with the problems: the report is not written twice
-                seen = self.pipeline.look(self.out_dir, slow, slow, tree=self.tree.signature())
+                seen = self.pipeline.look(self.out_dir, slow, slow, tree=tree)
                 result = self.pipeline.build(self.out_dir, with_pdf=slow, with_search=slow, seen=seen)
             except ContentError as error:
                 problems = Problems(list(error.problems))
                 self.write_report(problems, self.pdf_state)
                 return [], problems.items
             return result.rendered, result.problems.items
+
+    def content_tree(self, changed: Iterable[str] | None) -> tuple:
+        """The content folder's tree_signature, the zone folders holding `changed` scanned again (None: all)."""
+        if self.tree.folder != self.pipeline.content_dir:
+            self.tree = ContentTree(self.pipeline.content_dir)
+        self.tree.forget(changed)
+        return self.tree.signature()
 
     def warm_up(self) -> None:
         """The first build read the documents in worker processes: one read here prepares in this process what
@@ -102,7 +107,9 @@ class Preview:
         with self.lock:
             pipeline = self.pipeline
             try:
-                site, problems = pipeline.validate()
+                # With the tree, as a save reads: read without it, every zone was new to the next save, which made
+                # them all again (50 ms, and the overlay's thousand problems put into words again).
+                site, problems = pipeline.validate(self.content_tree(None))
             except ContentError:
                 return 0, []
         if problems.errors:
