@@ -107,8 +107,8 @@ class Preview:
         with self.lock:
             pipeline = self.pipeline
             try:
-                # With the tree, as a save reads: read without it, every zone was new to the next save, which made
-                # them all again (50 ms, and the overlay's thousand problems put into words again).
+                # With the tree, as a save reads: read without it, every zone was new to the next save, which
+                # gathered them all again (20-25 ms of CPU on 1,000 documents, the first save after the start).
                 site, problems = pipeline.validate(self.content_tree(None))
             except ContentError:
                 return 0, []
