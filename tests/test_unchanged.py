@@ -12,9 +12,12 @@ import jinja2
 
 from zonesite.config import load_config
 from zonesite.engine import fingerprint
+from zonesite.engine.cache import Cache
 from zonesite.messages import Message
 from zonesite.outputs.templates import Templates
-from zonesite.problems import Problem
+from zonesite.problems import Problem, compact
+
+from tests.conftest import DOCUMENT, TRANSLATION, ZONE_YAML
 
 PROJECT = Path(__file__).resolve().parent.parent
 # What a build with nothing to do must not import: the model's reader, the renderers, the PDF and Word libraries.
@@ -277,3 +280,26 @@ def test_importing_the_renderer_compiles_only_the_patterns_a_plain_text_needs():
     assert result.returncode == 0, result.stderr
     at_import, after_links = map(int, result.stdout.split())
     assert at_import <= 6 and after_links > at_import  # a link and a footnote compile theirs when first met
+
+
+def test_the_problems_a_build_keeps_hold_each_message_once_and_read_back_the_same(make_site):
+    """A build's thousands of warnings are a few messages: kept for the next build, each is pickled once, not once per
+    file (a third of the time to write and to read them back)."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/testzone/test.fr.md": TRANSLATION,
+                      **{f"content/testzone/ongebruikt-{number}.txt": "niemand toont dit" for number in range(3)}})
+    first = build(root)
+    assert first.returncode == 0, first.stderr
+    cache = Cache(root.parent / "cache")
+    (kept,) = [cache.get_object("problems", name.removesuffix(".pickle")) for name in cache.names("problems")]
+    unused = [problem for problem in kept if problem.message.id == "content.unused_file"]
+    assert len(unused) == 3 and len({id(problem.message) for problem in unused}) == 1
+    again = build(root)  # nothing changed: the problems are read back from the cache and printed as they were
+    assert again.returncode == 0 and "(0 rendered" in again.stdout and again.stderr == first.stderr
+
+
+def test_compacting_problems_keeps_them_equal_and_a_message_with_a_list_as_it_is():
+    listed = Message("document.bad_file_name", (("languages", ["nl", "fr"]),))
+    items = [Problem(Path(f"{name}.md"), 0, Message.of("content.unused_file")) for name in "ab"] + [Problem(Path("c.md"), 1, listed)]
+    kept = compact(items)
+    assert kept == items and kept[0].message is kept[1].message and kept[2].message is listed
