@@ -303,3 +303,33 @@ def test_compacting_problems_keeps_them_equal_and_a_message_with_a_list_as_it_is
     items = [Problem(Path(f"{name}.md"), 0, Message.of("content.unused_file")) for name in "ab"] + [Problem(Path("c.md"), 1, listed)]
     kept = compact(items)
     assert kept == items and kept[0].message is kept[1].message and kept[2].message is listed
+
+
+def test_files_fingerprint_lists_what_path_rglob_lists_in_the_order_of_sorted_paths(tmp_path):
+    """Listed by strings instead of Paths, for speed: the same files (hidden ones, links to files; not what a link to a
+    folder holds), in the same order, so the same fingerprint as the listing by Paths it replaces."""
+    import hashlib
+
+    def by_paths(*paths: Path, pattern: str = "*") -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            files = sorted(p for p in path.rglob(pattern) if p.is_file()) if path.is_dir() else [path] if path.is_file() else []
+            for file in files:
+                digest.update(str(file.relative_to(path.parent)).encode() + b"\0" + file.read_bytes())
+        return digest.hexdigest()
+
+    top = tmp_path / "templates"
+    for number, name in enumerate(("a/b.html", "a-b/x.html", "a.b", ".hidden", "deep/er/c.py", "deep/d.py", "z.py")):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text(f"{number}", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "e.py").write_text("e", encoding="utf-8")
+    (top / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (top / "file-link.py").symlink_to(top / "z.py")
+    single = tmp_path / "site_config.yaml"
+    single.write_text("x: 1", encoding="utf-8")
+    for paths, pattern in (((top,), "*"), ((top,), "*.py"), ((top, single, tmp_path / "missing"), "*")):
+        assert fingerprint.files_fingerprint(*paths, pattern=pattern) == by_paths(*paths, pattern=pattern)
+    before = fingerprint.files_fingerprint(top)
+    (top / "a-b" / "x.html").write_text("changed", encoding="utf-8")
+    assert fingerprint.files_fingerprint(top) != before
