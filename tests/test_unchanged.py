@@ -83,18 +83,38 @@ def test_a_build_with_one_document_edited_collects_garbage_rarely(make_site):
     assert threshold > 700 and collections <= 25, collections  # 44 with the threshold raised for the build only
 
 
+def _run_with_exit_hook(root: Path, prelude: str, *args: str) -> subprocess.CompletedProcess:
+    """The command line's entry point with an exit hook that prints how many objects the collector still tracks."""
+    at_exit = (f"{prelude}import atexit, gc, sys; atexit.register(lambda: print('exit hook', len(gc.get_objects()), "
+               "file=sys.stderr)); from zonesite.cli import run; run()")
+    line = [sys.executable, "-c", at_exit, "build", "--no-pdf", "--no-search", *args, "--config", str(root / "site_config.yaml"),
+            "--cache", str(root.parent / "cache"), "--out", str(root.parent / "out")]
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a pipe is written
+    return subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=300, env=buffered)
+
+
 def test_the_command_line_leaves_the_interpreter_no_model_to_collect(make_site):
     """The interpreter's last collection, as it ends, walked every object the build still held: a sixth of a build
-    with one edit on a thousand documents. What a command made is set aside first; at exit, after the build, the
-    collector is left to look at the few objects made since (the exit hooks' own)."""
+    with one edit on a thousand documents. What a command made is set aside first; at exit, after a build that started
+    worker processes (here: that imported multiprocessing), the collector is left to look at the few objects made since
+    (the exit hooks' own)."""
     root = make_site()
-    at_exit = ("import atexit, gc, sys; atexit.register(lambda: print(len(gc.get_objects()), file=sys.stderr)); "
-               "from zonesite.cli import run; run()")
-    line = [sys.executable, "-c", at_exit, "build", "--no-pdf", "--no-search", "-q", "--config", str(root / "site_config.yaml"),
-            "--cache", str(root.parent / "cache"), "--out", str(root.parent / "out")]
-    result = subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=300)
+    result = _run_with_exit_hook(root, "import multiprocessing; ", "-q")
     assert result.returncode == 0, result.stderr
-    assert int(result.stderr.split()[-1]) < 1_000  # tens of thousands when the build's objects are left to it
+    assert int(result.stderr.split("exit hook")[-1]) < 1_000  # tens of thousands when the build's objects are left to it
+
+
+def test_a_command_without_workers_ends_at_once_with_its_output_whole(make_site):
+    """A build that started no worker process nor thread ends without the interpreter's teardown (no exit hook runs),
+    after its output is flushed: every line printed, the exit code the command's."""
+    root = make_site()
+    built = _run_with_exit_hook(root, "", "--lang", "en")
+    assert built.returncode == 0 and "exit hook" not in built.stderr, built.stderr
+    assert built.stdout.startswith("built ") and "rendered" in built.stdout and built.stdout.endswith("\n"), built.stdout
+    document = root / "content/testzone/test.nl.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\n[een link](nergens.nl.md)\n", encoding="utf-8")
+    failed = _run_with_exit_hook(root, "", "--lang", "en")  # an error: the message on stderr, exit code 2
+    assert failed.returncode == 2 and "nergens.nl.md" in failed.stderr and "exit hook" not in failed.stderr, failed.stderr
 
 
 def test_library_versions_are_those_importlib_reports():
