@@ -117,3 +117,41 @@ def test_a_catalogue_that_cannot_be_read_is_one_error_not_one_per_string(make_si
                          encoding="utf-8")
     result = run(root, "check")
     assert result.returncode == 2 and f"'{first_key}'" in result.stderr and "fr.yaml" in result.stderr, result.stderr
+
+
+COMMAND_LINES = (["build", "--no-pdf", "-q", "--out", "x"], ["check", "--lang", "fr"], ["serve", "--port", "8001"],
+                 ["new", "zone", "mechelen", "--names", "nl=M"], ["new", "--start", "2026-01-01", "--zone", "gent"],
+                 ["translate", "a.nl.md", "--to", "fr"], ["translations", "--stamp", "a.fr.md"], ["import", "a.docx", "--zone", "gent"],
+                 ["verify", "a.pdf", "--site", "s"], ["publish", "d", "--rollback"],
+                 ["build", "--port", "1"], ["check", "extra"], ["new", "--start", "31-01-2026"], ["import", "a.docx"],
+                 ["serve", "--port", "acht"], ["build", "-x"])
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=" ".join)
+def test_the_parser_of_the_named_command_alone_reads_a_command_line_as_the_whole_parser_does(argv, capsys):
+    """A command line that names its command is parsed by that command's parser alone (the other eight cost time):
+    the same arguments, or the same mistake, said the same way with the same exit code."""
+    from zonesite import cli
+
+    def parsed(command: str | None) -> tuple:
+        try:
+            return ("args", vars(cli._parser("en", command).parse_args(argv)))
+        except SystemExit as stop:
+            return ("exit", stop.code, capsys.readouterr().err)
+
+    assert parsed(argv[0]) == parsed(None)
+
+
+def test_the_command_line_builds_the_parser_of_its_command_only_when_it_asks_for_no_help(monkeypatch):
+    from zonesite import cli
+
+    asked: list = []
+    real = cli._parser
+    monkeypatch.setattr(cli, "_parser", lambda lang, command=None: asked.append(command) or real(lang, command))
+    monkeypatch.setattr(cli, "_run", lambda args, lang: 0)
+    for argv in (["build", "-q"], ["-q"], ["check", "--help"], ["--help"], ["bogus"]):
+        try:
+            cli.main(argv)
+        except SystemExit:
+            pass
+    assert asked == ["build", "build", None, None, None]

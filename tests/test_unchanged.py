@@ -12,9 +12,12 @@ import jinja2
 
 from zonesite.config import load_config
 from zonesite.engine import fingerprint
+from zonesite.engine.cache import Cache
 from zonesite.messages import Message
 from zonesite.outputs.templates import Templates
-from zonesite.problems import Problem
+from zonesite.problems import Problem, compact
+
+from tests.conftest import DOCUMENT, TRANSLATION, ZONE_YAML
 
 PROJECT = Path(__file__).resolve().parent.parent
 # What a build with nothing to do must not import: the model's reader, the renderers, the PDF and Word libraries.
@@ -80,18 +83,38 @@ def test_a_build_with_one_document_edited_collects_garbage_rarely(make_site):
     assert threshold > 700 and collections <= 25, collections  # 44 with the threshold raised for the build only
 
 
+def _run_with_exit_hook(root: Path, prelude: str, *args: str) -> subprocess.CompletedProcess:
+    """The command line's entry point with an exit hook that prints how many objects the collector still tracks."""
+    at_exit = (f"{prelude}import atexit, gc, sys; atexit.register(lambda: print('exit hook', len(gc.get_objects()), "
+               "file=sys.stderr)); from zonesite.cli import run; run()")
+    line = [sys.executable, "-c", at_exit, "build", "--no-pdf", "--no-search", *args, "--config", str(root / "site_config.yaml"),
+            "--cache", str(root.parent / "cache"), "--out", str(root.parent / "out")]
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a pipe is written
+    return subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=300, env=buffered)
+
+
 def test_the_command_line_leaves_the_interpreter_no_model_to_collect(make_site):
     """The interpreter's last collection, as it ends, walked every object the build still held: a sixth of a build
-    with one edit on a thousand documents. What a command made is set aside first; at exit, after the build, the
-    collector is left to look at the few objects made since (the exit hooks' own)."""
+    with one edit on a thousand documents. What a command made is set aside first; at exit, after a build that started
+    worker processes (here: that imported multiprocessing), the collector is left to look at the few objects made since
+    (the exit hooks' own)."""
     root = make_site()
-    at_exit = ("import atexit, gc, sys; atexit.register(lambda: print(len(gc.get_objects()), file=sys.stderr)); "
-               "from zonesite.cli import run; run()")
-    line = [sys.executable, "-c", at_exit, "build", "--no-pdf", "--no-search", "-q", "--config", str(root / "site_config.yaml"),
-            "--cache", str(root.parent / "cache"), "--out", str(root.parent / "out")]
-    result = subprocess.run(line, capture_output=True, text=True, cwd=root, timeout=300)
+    result = _run_with_exit_hook(root, "import multiprocessing; ", "-q")
     assert result.returncode == 0, result.stderr
-    assert int(result.stderr.split()[-1]) < 1_000  # tens of thousands when the build's objects are left to it
+    assert int(result.stderr.split("exit hook")[-1]) < 1_000  # tens of thousands when the build's objects are left to it
+
+
+def test_a_command_without_workers_ends_at_once_with_its_output_whole(make_site):
+    """A build that started no worker process nor thread ends without the interpreter's teardown (no exit hook runs),
+    after its output is flushed: every line printed, the exit code the command's."""
+    root = make_site()
+    built = _run_with_exit_hook(root, "", "--lang", "en")
+    assert built.returncode == 0 and "exit hook" not in built.stderr, built.stderr
+    assert built.stdout.startswith("built ") and "rendered" in built.stdout and built.stdout.endswith("\n"), built.stdout
+    document = root / "content/testzone/test.nl.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\n[een link](nergens.nl.md)\n", encoding="utf-8")
+    failed = _run_with_exit_hook(root, "", "--lang", "en")  # an error: the message on stderr, exit code 2
+    assert failed.returncode == 2 and "nergens.nl.md" in failed.stderr and "exit hook" not in failed.stderr, failed.stderr
 
 
 def test_library_versions_are_those_importlib_reports():
@@ -277,3 +300,56 @@ def test_importing_the_renderer_compiles_only_the_patterns_a_plain_text_needs():
     assert result.returncode == 0, result.stderr
     at_import, after_links = map(int, result.stdout.split())
     assert at_import <= 6 and after_links > at_import  # a link and a footnote compile theirs when first met
+
+
+def test_the_problems_a_build_keeps_hold_each_message_once_and_read_back_the_same(make_site):
+    """A build's thousands of warnings are a few messages: kept for the next build, each is pickled once, not once per
+    file (a third of the time to write and to read them back)."""
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, "content/testzone/test.nl.md": DOCUMENT,
+                      "content/testzone/test.fr.md": TRANSLATION,
+                      **{f"content/testzone/ongebruikt-{number}.txt": "niemand toont dit" for number in range(3)}})
+    first = build(root)
+    assert first.returncode == 0, first.stderr
+    cache = Cache(root.parent / "cache")
+    (kept,) = [cache.get_object("problems", name.removesuffix(".pickle")) for name in cache.names("problems")]
+    unused = [problem for problem in kept if problem.message.id == "content.unused_file"]
+    assert len(unused) == 3 and len({id(problem.message) for problem in unused}) == 1
+    again = build(root)  # nothing changed: the problems are read back from the cache and printed as they were
+    assert again.returncode == 0 and "(0 rendered" in again.stdout and again.stderr == first.stderr
+
+
+def test_compacting_problems_keeps_them_equal_and_a_message_with_a_list_as_it_is():
+    listed = Message("document.bad_file_name", (("languages", ["nl", "fr"]),))
+    items = [Problem(Path(f"{name}.md"), 0, Message.of("content.unused_file")) for name in "ab"] + [Problem(Path("c.md"), 1, listed)]
+    kept = compact(items)
+    assert kept == items and kept[0].message is kept[1].message and kept[2].message is listed
+
+
+def test_files_fingerprint_lists_what_path_rglob_lists_in_the_order_of_sorted_paths(tmp_path):
+    """Listed by strings instead of Paths, for speed: the same files (hidden ones, links to files; not what a link to a
+    folder holds), in the same order, so the same fingerprint as the listing by Paths it replaces."""
+    import hashlib
+
+    def by_paths(*paths: Path, pattern: str = "*") -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            files = sorted(p for p in path.rglob(pattern) if p.is_file()) if path.is_dir() else [path] if path.is_file() else []
+            for file in files:
+                digest.update(str(file.relative_to(path.parent)).encode() + b"\0" + file.read_bytes())
+        return digest.hexdigest()
+
+    top = tmp_path / "templates"
+    for number, name in enumerate(("a/b.html", "a-b/x.html", "a.b", ".hidden", "deep/er/c.py", "deep/d.py", "z.py")):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text(f"{number}", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "e.py").write_text("e", encoding="utf-8")
+    (top / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (top / "file-link.py").symlink_to(top / "z.py")
+    single = tmp_path / "site_config.yaml"
+    single.write_text("x: 1", encoding="utf-8")
+    for paths, pattern in (((top,), "*"), ((top,), "*.py"), ((top, single, tmp_path / "missing"), "*")):
+        assert fingerprint.files_fingerprint(*paths, pattern=pattern) == by_paths(*paths, pattern=pattern)
+    before = fingerprint.files_fingerprint(top)
+    (top / "a-b" / "x.html").write_text("changed", encoding="utf-8")
+    assert fingerprint.files_fingerprint(top) != before

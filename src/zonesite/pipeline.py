@@ -29,7 +29,7 @@ from .outputs.pdf import jobs as pdf_jobs
 from .outputs.search import BUNDLE, build_index, existing_index
 from .outputs.templates import KIND as TEMPLATES_KIND
 from .outputs.templates import Templates
-from .problems import ContentError, Problem, Problems
+from .problems import ContentError, Problem, Problems, compact
 from .source.history import History, read_history
 from .source import reader
 from .source.reader import read_site
@@ -121,7 +121,7 @@ class Pipeline:
         self.cache.prune(media.KIND)
         # Pickled as they are: thousands of warnings converted to JSON and back cost more than all else a build with
         # nothing changed does.
-        self.cache.put_object("problems", inputs, problems.items, on_disk=not self.preview)
+        self.cache.put_object("problems", inputs, compact(problems.items), on_disk=not self.preview)
         self.cache.prune("problems")  # only the latest build's: the next one compares with it
         result.pages, result.rendered, result.reused = len(pages), written.made, written.reused
         if (out_dir / BUNDLE / "pagefind-entry.json").is_file():

@@ -132,6 +132,7 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     world = (config, today, currency, pdfs, history)
     before = planned.zones if planned is not None and planned.world == world else {}
     kept: dict[tuple[str, int], tuple[Zone, tuple, list[Page]]] = {}
+    addresses: dict[str, dict[str, str]] = {}
     for lang in config.languages:
         views = Views(config, documents, lang)
         shared = planned.shared.setdefault(lang, {}) if planned is not None else {}
@@ -145,7 +146,8 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
             if last is not None and last[0] is zone and last[1] == related:
                 zone_pages = last[2]
             else:
-                zone_pages = _zone_pages(config, zone, lang, shared, pdfs, history, currency, related, hashed, every)
+                zone_pages = _zone_pages(config, zone, lang, shared, pdfs, history, currency, related, hashed, every,
+                                         addresses)
             kept[(lang, id(zone))] = (zone, related, zone_pages)
             pages.extend(zone_pages)
         for key, template in (("themes", "themes.html"), ("about", "prose.html"), ("accessibility", "prose.html"),
@@ -191,8 +193,10 @@ def _related(doc: Document, currency: dict, views: Views) -> tuple[str, ...]:
 
 
 def _zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict, history: dict[str, History],
-                currency: dict, related: tuple, hashed: Fingerprints, every: Callable) -> list[Page]:
-    """A zone's page and its documents' pages in one language."""
+                currency: dict, related: tuple, hashed: Fingerprints, every: Callable,
+                addresses: dict[str, dict[str, str]]) -> list[Page]:
+    """A zone's page and its documents' pages in one language. `addresses`: where each document's page goes in every
+    language, by the document's key; worked out for its first page, and the same dict for its pages in the others."""
     views = shared["views"]
     pages = [Page(urls.zone(lang, zone), "zone.html", lang,
                   lambda shared=shared: {**shared, "zone": zone, "structured_data": _zone_data(config, zone, lang)},
@@ -200,16 +204,20 @@ def _zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict,
                   hashed(urls.zone(lang, zone), zone.fingerprint, [currency[doc.key] for doc in zone.documents]))]
     zone_facts = zone.facts_fingerprint
     for doc, names in zip(zone.documents, related):
+        key = doc.key
         pdf = pdfs.get((doc.zone, doc.slug, lang))
-        shown = views[doc.key]
+        shown = views[key]
         dates = history_of(history, shown.version)
         context = lambda shown=shown, pdf=pdf, dates=dates: {  # noqa: E731
             **shared, "zone": zone, "view": shown, "pdf": pdf, "history": dates,
             "structured_data": structured.document(config, shown, zone, pdf, dates)}
-        inputs = hashed(urls.document(lang, doc), zone_facts, doc.fingerprint, shown.version.source_text_hash,
-                        shown.source.source_text_hash, pdf, currency[doc.key], list(names), dates)
-        pages.append(Page(urls.document(lang, doc), "document.html", lang, context,
-                          every(lambda l, d=doc: urls.document(l, d)), inputs))
+        alternates = addresses.get(key)
+        if alternates is None:
+            alternates = addresses[key] = every(lambda l, d=doc: urls.document(l, d))
+        path = alternates[lang]
+        inputs = hashed(path, zone_facts, doc.fingerprint, shown.version.source_text_hash,
+                        shown.source.source_text_hash, pdf, currency[key], list(names), dates)
+        pages.append(Page(path, "document.html", lang, context, alternates, inputs))
     return pages
 
 
