@@ -396,14 +396,19 @@ class _PlainPass(_Pass):
     positions = False
 
     def lined(self) -> bool:
-        """Find the line of every heading and table; False when the source does not account for them all."""
+        """Find the line of every heading and table; False when the source does not account for them all, or when
+        the HTML has an element whose line only the positions give (a link, an image, code, a bold line). The HTML
+        is searched once for all of them: `run` walks the headings and tables found."""
+        self.elements = elements = list(_PLAIN_ELEMENT.finditer(self.html))
+        if any(match.lastindex is None for match in elements):
+            return False
         text = "\n" + self.body  # every line starts after a newline
-        levels = [int(level) for level in _PLAIN_HEADING.findall(self.html)]
+        levels = [int(match[1]) for match in elements if match[1]]
         found = [(match.start(), len(match[1])) for match in _ATX.finditer(text)]
         if [level for _, level in found] != levels or "\r" in self.body:
             return False  # a Setext heading, or a heading inside a block quote or a definition
         self.heading_lines = iter(_line_numbers(text, [position for position, _ in found]))
-        tables = self.html.count("<table>")
+        tables = len(elements) - len(levels)
         if not tables:
             return True
         positions = [match.start() for match in _compiled(_DELIMITER).finditer(text)]
@@ -421,7 +426,7 @@ class _PlainPass(_Pass):
     def run(self) -> None:
         """Headings and tables found by one pattern, in their order (a text has dozens of headings)."""
         html, lines = self.html, self.heading_lines
-        for match in _PLAIN_ELEMENT.finditer(html):
+        for match in self.elements:
             level = match[1]
             if level is None:
                 self.table(match)
@@ -440,9 +445,8 @@ class _PlainPass(_Pass):
 
 
 _PLAIN_PARSER = MarkdownIt("zero").enable_many(RULES[:-1])  # without "sourcepos"
-_NEEDS_POSITIONS = re.compile("<(?:a |img |pre>|p><strong>)")
-_PLAIN_HEADING = re.compile(r"<h([1-6])>")
-_PLAIN_ELEMENT = re.compile(r"<h([1-6])>|<table>\n")
+# A heading (its level), a table, or an element that needs the positions (no group).
+_PLAIN_ELEMENT = re.compile(r"<(?:h([1-6])>|(table)>\n|a |img |pre>|p><strong>)")
 _ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
 _DELIMITER = r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)"  # every line markdown-it could take for a table's second
 _NESTED = r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])"
@@ -461,7 +465,7 @@ def _line_numbers(text: str, positions: list[int]) -> list[int]:
 def _parse(body: str) -> Parsed:
     html = _PLAIN_PARSER.render(body)
     walk = _PlainPass(body, html)
-    if _NEEDS_POSITIONS.search(html) or not walk.lined():
+    if not walk.lined():
         walk = _Pass(body, _PARSER.render(body))
     walk.run()
     html = walk.result()
