@@ -403,24 +403,22 @@ class _PlainPass(_Pass):
         if any(match.lastindex is None for match in elements):
             return False
         text = "\n" + self.body  # every line starts after a newline
+        marks = list(_ATX_OR_DELIMITER.finditer(text))  # the source's headings, and the lines that may be a table's second
+        headings, delimiters = [], []
+        for match, line in zip(marks, _line_numbers(text, [match.start() for match in marks])):
+            (headings if match[1] else delimiters).append((match, line))
         levels = [int(match[1]) for match in elements if match[1]]
-        found = [(match.start(), len(match[1])) for match in _ATX.finditer(text)]
-        if [level for _, level in found] != levels or "\r" in self.body:
+        if [len(match[1]) for match, _ in headings] != levels or "\r" in self.body:
             return False  # a Setext heading, or a heading inside a block quote or a definition
-        self.heading_lines = iter(_line_numbers(text, [position for position, _ in found]))
-        tables = len(elements) - len(levels)
+        self.heading_lines = iter([line for _, line in headings])
+        tables = [match.start() for match in elements if match[2]]
         if not tables:
             return True
-        positions = [match.start() for match in _compiled(_DELIMITER).finditer(text)]
-        if len(positions) != tables or any(_compiled(_NESTED).match(text, text.rfind("\n", 0, at) + 1) for at in positions):
+        if len(delimiters) != len(tables) or any(_compiled(_NESTED).match(text, text.rfind("\n", 0, match.start()) + 1)
+                                                 for match, _ in delimiters):
             return False  # a line that only looks like one, or a table in a block quote or on a list item's line
-        rows, start = [], 0
-        for _ in range(tables):
-            start = self.html.index("<table>", start)
-            end = self.html.index("</table>", start)
-            rows.append(self.html.count("<tr>", start, end) - 1)  # the body's rows
-            start = end
-        self.table_lines = iter((line - 1, line + 1 + count) for line, count in zip(_line_numbers(text, positions), rows))
+        rows = [self.html.count("<tr>", start, self.html.index("</table>", start)) - 1 for start in tables]  # body rows
+        self.table_lines = iter([(line - 1, line + 1 + count) for (_, line), count in zip(delimiters, rows)])
         return True
 
     def run(self) -> None:
@@ -447,8 +445,8 @@ class _PlainPass(_Pass):
 _PLAIN_PARSER = MarkdownIt("zero").enable_many(RULES[:-1])  # without "sourcepos"
 # A heading (its level), a table, or an element that needs the positions (no group).
 _PLAIN_ELEMENT = re.compile(r"<(?:h([1-6])>|(table)>\n|a |img |pre>|p><strong>)")
-_ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
-_DELIMITER = r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)"  # every line markdown-it could take for a table's second
+# An ATX heading (its marks), or a line markdown-it could take for a table's second (no group).
+_ATX_OR_DELIMITER = re.compile(r"\n(?: {0,3}(#{1,6})(?=[ \t\n]|$)|[ \t]*[|:-][|: \t-]*(?=\n|$))")
 _NESTED = r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])"
 
 
