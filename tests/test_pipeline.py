@@ -391,6 +391,23 @@ def test_the_templates_are_compiled_while_worker_processes_read_the_content(make
     assert "Test" in (tmp_path / "site/nl/testzone/test/index.html").read_text(encoding="utf-8")
 
 
+def test_the_workers_that_read_the_content_use_the_configuration_they_were_forked_with(make_site, tmp_path, monkeypatch):
+    """Sent with each task, the configuration was pickled once per task and unpickled in the worker."""
+    from zonesite.config import Config, load_config
+    from zonesite.pipeline import Pipeline
+
+    monkeypatch.setattr(reader, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    config = load_config(make_site() / "site_config.yaml")
+
+    def refuse(self, protocol):
+        raise AssertionError("the configuration was pickled")
+
+    monkeypatch.setattr(Config, "__reduce_ex__", refuse, raising=False)
+    Pipeline(config, config.root / "content", tmp_path / "cache").build(tmp_path / "site", with_pdf=False)
+    assert "Test" in (tmp_path / "site/nl/testzone/test/index.html").read_text(encoding="utf-8")
+
+
 def test_templates_that_fail_while_the_content_is_read_leave_the_content_errors_to_be_reported_first(make_site, tmp_path,
                                                                                                         monkeypatch):
     """Prepared ahead or not, a build stops at the content's errors before it needs the assets."""

@@ -28,6 +28,13 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
+def can_fork() -> bool:
+    """Whether workers can start as copies of this process (not on Windows)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def worker_pool(workers: int, fork: bool = False, fresh: bool = False) -> ProcessPoolExecutor:
     """`fork`: the workers start as copies of this process, with everything it holds (Linux and macOS). `fresh`: as new
     interpreters, which share none of its memory: while a copy lives, each page this process writes to is copied first.

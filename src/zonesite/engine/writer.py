@@ -21,7 +21,7 @@ from .cache import write_atomically
 from .manifest import MANIFEST, read_manifest
 from .progress import Progress
 from .stage import Stage, inside, staged_output
-from .workers import worker_pool
+from .workers import can_fork, worker_pool
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
@@ -133,7 +133,7 @@ def _make_all(stage: Stage, groups: list[list[Output]], progress: bool, prepare:
     bar = Progress(len(groups), "files", enabled=progress and len(groups) > 100, every=500)
     workers = os.cpu_count() or 1
     # fork copies only the calling thread: with other threads running (the preview's watcher), stay in this process
-    parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and _can_fork()
+    parallel = len(groups) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1 and can_fork()
     _WORK = (stage, groups, _shared_count() if parallel else _Count(), workers if parallel else 1)
     if parallel and prepare:
         prepare()
@@ -213,12 +213,6 @@ def _json(manifest: dict) -> str:
     """One line: json's fast encoder works only without indentation (with it, writing the manifest of a big site cost
     a tenth of a build with one document edited)."""
     return json.dumps(manifest, sort_keys=True)
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _write_in_place(out_dir: Path, outputs: list[Output], trees: list[TreeOutput], previous: dict[str, str],

@@ -396,32 +396,35 @@ class _PlainPass(_Pass):
     positions = False
 
     def lined(self) -> bool:
-        """Find the line of every heading and table; False when the source does not account for them all."""
+        """Find the line of every heading and table; False when the source does not account for them all, or when
+        the HTML has an element whose line only the positions give (a link, an image, code, a bold line). The HTML
+        is searched once for all of them: `run` walks the headings and tables found."""
+        self.elements = elements = list(_PLAIN_ELEMENT.finditer(self.html))
+        if any(match.lastindex is None for match in elements):
+            return False
         text = "\n" + self.body  # every line starts after a newline
-        levels = [int(level) for level in _PLAIN_HEADING.findall(self.html)]
-        found = [(match.start(), len(match[1])) for match in _ATX.finditer(text)]
-        if [level for _, level in found] != levels or "\r" in self.body:
+        marks = list(_ATX_OR_DELIMITER.finditer(text))  # the source's headings, and the lines that may be a table's second
+        headings, delimiters = [], []
+        for match, line in zip(marks, _line_numbers(text, [match.start() for match in marks])):
+            (headings if match[1] else delimiters).append((match, line))
+        levels = [int(match[1]) for match in elements if match[1]]
+        if [len(match[1]) for match, _ in headings] != levels or "\r" in self.body:
             return False  # a Setext heading, or a heading inside a block quote or a definition
-        self.heading_lines = iter(_line_numbers(text, [position for position, _ in found]))
-        tables = self.html.count("<table>")
+        self.heading_lines = iter([line for _, line in headings])
+        tables = [match.start() for match in elements if match[2]]
         if not tables:
             return True
-        positions = [match.start() for match in _compiled(_DELIMITER).finditer(text)]
-        if len(positions) != tables or any(_compiled(_NESTED).match(text, text.rfind("\n", 0, at) + 1) for at in positions):
+        if len(delimiters) != len(tables) or any(_compiled(_NESTED).match(text, text.rfind("\n", 0, match.start()) + 1)
+                                                 for match, _ in delimiters):
             return False  # a line that only looks like one, or a table in a block quote or on a list item's line
-        rows, start = [], 0
-        for _ in range(tables):
-            start = self.html.index("<table>", start)
-            end = self.html.index("</table>", start)
-            rows.append(self.html.count("<tr>", start, end) - 1)  # the body's rows
-            start = end
-        self.table_lines = iter((line - 1, line + 1 + count) for line, count in zip(_line_numbers(text, positions), rows))
+        rows = [self.html.count("<tr>", start, self.html.index("</table>", start)) - 1 for start in tables]  # body rows
+        self.table_lines = iter([(line - 1, line + 1 + count) for (_, line), count in zip(delimiters, rows)])
         return True
 
     def run(self) -> None:
         """Headings and tables found by one pattern, in their order (a text has dozens of headings)."""
         html, lines = self.html, self.heading_lines
-        for match in _PLAIN_ELEMENT.finditer(html):
+        for match in self.elements:
             level = match[1]
             if level is None:
                 self.table(match)
@@ -440,11 +443,10 @@ class _PlainPass(_Pass):
 
 
 _PLAIN_PARSER = MarkdownIt("zero").enable_many(RULES[:-1])  # without "sourcepos"
-_NEEDS_POSITIONS = re.compile("<(?:a |img |pre>|p><strong>)")
-_PLAIN_HEADING = re.compile(r"<h([1-6])>")
-_PLAIN_ELEMENT = re.compile(r"<h([1-6])>|<table>\n")
-_ATX = re.compile(r"\n {0,3}(#{1,6})(?=[ \t\n]|$)")
-_DELIMITER = r"\n[ \t]*[|:-][|: \t-]*(?=\n|$)"  # every line markdown-it could take for a table's second
+# A heading (its level), a table, or an element that needs the positions (no group).
+_PLAIN_ELEMENT = re.compile(r"<(?:h([1-6])>|(table)>\n|a |img |pre>|p><strong>)")
+# An ATX heading (its marks), or a line markdown-it could take for a table's second (no group).
+_ATX_OR_DELIMITER = re.compile(r"\n(?: {0,3}(#{1,6})(?=[ \t\n]|$)|[ \t]*[|:-][|: \t-]*(?=\n|$))")
 _NESTED = r"\s*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])"
 
 
@@ -461,7 +463,7 @@ def _line_numbers(text: str, positions: list[int]) -> list[int]:
 def _parse(body: str) -> Parsed:
     html = _PLAIN_PARSER.render(body)
     walk = _PlainPass(body, html)
-    if _NEEDS_POSITIONS.search(html) or not walk.lined():
+    if not walk.lined():
         walk = _Pass(body, _PARSER.render(body))
     walk.run()
     html = walk.result()
