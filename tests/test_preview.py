@@ -338,6 +338,29 @@ def test_the_content_tree_kept_between_saves_is_the_folder_as_it_is(tmp_path):
     assert tree.signature() == tree_signature(content)  # ... until every folder is scanned again
 
 
+def test_the_content_tree_scans_everything_again_while_the_content_holds_a_link(tmp_path, monkeypatch):
+    """The watcher follows links and may name a file saved in one zone by the path of a link in another: while the
+    content holds a link, a save has every zone scanned again. Paths are taken from the root, as the watcher names
+    them, even for a content folder given relative to the working folder."""
+    content = tmp_path / "content"
+    for name in ("gent/plan/kaart.png", "lier/x.nl.md"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("eerste", encoding="utf-8")
+    (content / "lier/gedeeld").symlink_to("../gent/plan")
+    monkeypatch.chdir(tmp_path)
+    tree = ContentTree(Path("content"))
+    assert tree.signature() == tree_signature(content)
+    (content / "gent/plan/kaart.png").write_text("een andere, grotere kaart", encoding="utf-8")
+    tree.forget([str(content / "lier/gedeeld/kaart.png")])  # the saved file, named through the link
+    assert tree.signature() == tree_signature(content)
+    (content / "lier/gedeeld").unlink()
+    tree.forget([str(content / "lier/gedeeld")])
+    assert tree.signature() == tree_signature(content)
+    (content / "lier/x.nl.md").write_text("tweede, langer", encoding="utf-8")
+    tree.forget([str(content / "gent/plan/kaart.png")])  # no link left: only the zone named is scanned again
+    assert tree.signature() != tree_signature(content)
+
+
 def test_the_watcher_names_the_paths_of_a_save_as_the_content_tree_expects(make_site):
     """The paths the watcher passes on lead the tree to scan again the zone saved in, and only that one."""
     root = two_zones(make_site)

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import traceback
+from stat import S_ISLNK
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,13 +55,14 @@ class Preview:
         whole content folder is looked at. Returns the files written and the problems found.
         """
         with self.lock:
+            self.tree.forget(None if slow else changed)  # first: a configuration that fails to load keeps them too
             try:
                 read = _signature(self.pipeline.config.sources)
                 config = self.pipeline.config if read == self.config_read else load_config(self.config_path)
                 self.config_read = read
                 if config != self.pipeline.config:
                     self.pipeline = Pipeline(config, self.content_dir_of(config), self.cache_dir, preview=True, lang=self.lang)
-                tree = self.content_tree(None if slow else changed)  # the slow refresh looks at everything once more
+                tree = self.content_tree()
                 self.pipeline.overlay_pdf = self.pdf_state  # written with the problems: the report is not written twice
                 seen = self.pipeline.look(self.out_dir, slow, slow, tree=tree)
                 result = self.pipeline.build(self.out_dir, with_pdf=slow, with_search=slow, seen=seen)
@@ -70,11 +72,10 @@ class Preview:
                 return [], problems.items
             return result.rendered, result.problems.items
 
-    def content_tree(self, changed: Iterable[str] | None) -> tuple:
-        """The content folder's tree_signature, the zone folders holding `changed` scanned again (None: all)."""
+    def content_tree(self) -> tuple:
+        """The content folder's tree_signature, the zone folders the watcher saw change scanned again."""
         if self.tree.folder != self.pipeline.content_dir:
             self.tree = ContentTree(self.pipeline.content_dir)
-        self.tree.forget(changed)
         return self.tree.signature()
 
     def warm_up(self) -> None:
@@ -109,7 +110,8 @@ class Preview:
             try:
                 # With the tree, as a save reads: read without it, every zone was new to the next save, which
                 # gathered them all again (20-25 ms of CPU on 1,000 documents, the first save after the start).
-                site, problems = pipeline.validate(self.content_tree(None))
+                self.tree.forget(None)
+                site, problems = pipeline.validate(self.content_tree())
             except ContentError:
                 return 0, []
         if problems.errors:
@@ -133,15 +135,17 @@ class ContentTree:
     """The content folder's tree_signature, kept between saves: a save lists the folder and scans again only the zone
     folders the watcher saw change (every file of 1,000 documents, stat by stat, was a fifth of a save). A zone folder
     added, removed or renamed shows in the listing; a path the watcher names outside the zone folders, or no list of
-    paths at all, has every folder scanned again."""
+    paths at all, has every folder scanned again. So has any save while the content holds a link: the watcher follows
+    links and may name a file by the link's path, in another zone than the one that changed."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.inside = os.path.join(str(folder), "")  # the watcher names paths as the folder was given to it
+        self.inside = os.path.join(os.path.abspath(folder), "")  # the watcher names paths from the root
         self.zones: dict[str, tuple] = {}  # each zone folder's entries, named from the content folder as tree_signature does
+        self.linked = False  # the content holds a link (see above)
 
     def forget(self, paths: Iterable[str] | None) -> None:
-        if paths is None:
+        if paths is None or self.linked:
             self.zones.clear()
             return
         for path in paths:
@@ -160,7 +164,10 @@ class ContentTree:
             children = []
         entries, zones = [], {}
         for entry in children:
-            stat = entry.stat(follow_symlinks=False)
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except OSError:  # gone since the folder was listed, as tree_signature does
+                continue
             entries.append((entry.name, stat.st_size, stat.st_mtime_ns, stat.st_mode))
             if entry.is_dir(follow_symlinks=False):
                 zone = self.zones.get(entry.name)
@@ -169,6 +176,7 @@ class ContentTree:
                 zones[entry.name] = zone
                 entries.extend(zone)
         self.zones = zones
+        self.linked = any(S_ISLNK(mode) for *_, mode in entries)
         return tuple(entries)
 
 

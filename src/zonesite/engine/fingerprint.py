@@ -89,7 +89,10 @@ def _scan(directory: str, prefix: str, entries: list[tuple[str, int, int, int]])
     except OSError:
         return
     for entry in children:
-        stat = entry.stat(follow_symlinks=False)
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except OSError:  # gone since the folder was listed (an editor's temporary file): as if never there
+            continue
         entries.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns, stat.st_mode))
         if entry.is_dir(follow_symlinks=False):
             _scan(entry.path, f"{prefix}{entry.name}/", entries)
