@@ -77,6 +77,25 @@ class Publisher(NamedTuple):
     address: tuple[str, ...] = ()
 
 
+class NumberSymbols(NamedTuple):
+    """How a locale writes a figure (1.234.567,89), from Babel: kept with the configuration, so that checking the
+    totals of a table needs neither Babel's import nor its locale data, but for a figure written otherwise."""
+
+    locale: str
+    group: str
+    decimal: str
+    grouping: tuple[int, int]  # digits in the first group and in each other
+
+
+def number_symbols(locale: str) -> NumberSymbols:
+    """The symbols of `locale` (nl_BE); Babel's UnknownLocaleError or ValueError when Babel does not know it."""
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    parsed = Locale.parse(locale)
+    return NumberSymbols(locale, get_group_symbol(parsed), get_decimal_symbol(parsed), parsed.decimal_formats[None].grouping)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -106,6 +125,8 @@ class Config:
     sources: tuple[Path, ...] = field(default=(), repr=False, compare=False)
     # The language of the tool's own messages; not in repr, so not in any fingerprint: it changes no output.
     messages_language: str = field(default="nl", repr=False)
+    # Language -> how its locale writes figures; made from the locale in `strings` and Babel's version, both fingerprinted.
+    numbers: dict[str, NumberSymbols] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -208,7 +229,7 @@ def _read_config(path: Path, open_signing_key: bool, seen: dict[Path, bytes]) ->
     if not isinstance(port, int) or not 0 < port < 65536:
         check.fail(("serve", "port"), "config.port")
     locales_dir = root / (check.text(("locales_dir",), required=False) or "locales")
-    strings = _load_strings(locales_dir, languages, problems, seen)
+    strings, lines = _load_strings(locales_dir, languages, problems, seen)
     statuses = labelled("statuses")
     terms = None
     if check.get(("term_base",)) is not None:
@@ -234,6 +255,7 @@ def _read_config(path: Path, open_signing_key: bool, seen: dict[Path, bytes]) ->
         pdf_signing=signing,
         serve_port=port if isinstance(port, int) else 8000,
         strings=strings,
+        numbers=_numbers(locales_dir, strings, lines, problems),
         terms=terms,
         locales_dir=locales_dir,
         publisher=_publisher(check, languages),
@@ -432,9 +454,9 @@ def _server(check: Checker) -> ServerConfig:
 
 
 def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems,
-                  seen: dict[Path, bytes]) -> dict[str, dict[str, str]]:
-    """One YAML catalogue of interface strings per language; every key must exist in every language. A catalogue
-    that cannot be read is one error: not also an error for each of its strings."""
+                  seen: dict[Path, bytes]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, int]]]:
+    """One YAML catalogue of interface strings per language, and the line of each; every key must exist in every
+    language. A catalogue that cannot be read is one error: not also an error for each of its strings."""
     catalogues: dict[str, dict[str, str]] = {}
     lines: dict[str, dict[str, int]] = {}
     unreadable: set[str] = set()
@@ -467,5 +489,23 @@ def _load_strings(folder: Path, languages: tuple[str, ...], problems: Problems,
     for lang in [code for code in languages if code not in unreadable]:
         for key in sorted(every_key - set(catalogues[lang])):
             problems.error(folder / f"{lang}.yaml", 0, "config.string_missing", key=key, lang=lang)
-    return catalogues
+    return catalogues, lines
+
+
+def _numbers(folder: Path, strings: dict[str, dict[str, str]], lines: dict[str, dict[str, int]],
+             problems: Problems) -> dict[str, NumberSymbols]:
+    """Each language's number symbols, from the locale its strings name; a locale Babel does not know is an error
+    here, where the editor wrote it, not a failure while the pages are made."""
+    from babel import UnknownLocaleError
+
+    numbers: dict[str, NumberSymbols] = {}
+    for lang, texts in strings.items():
+        if "locale" not in texts:
+            continue  # reported as a missing string
+        try:
+            numbers[lang] = number_symbols(texts["locale"])
+        except (UnknownLocaleError, ValueError):
+            problems.error(folder / f"{lang}.yaml", lines.get(lang, {}).get("locale", 0), "config.locale_unknown",
+                           locale=texts["locale"])
+    return numbers
 

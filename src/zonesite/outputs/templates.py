@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel import Locale
-from babel.dates import format_date
-from babel.units import format_unit
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from .. import __version__
@@ -23,7 +22,11 @@ from .changes import describe
 from .pages import Page
 from .policy import content_security_policy
 
+if TYPE_CHECKING:
+    from babel import Locale
+
 KIND = "templates"  # the cache's folder of compiled templates
+DATES = "dates.jsonl"  # beside them: every date Babel wrote, one [locale, pattern, date, text] a line
 
 
 class Templates:
@@ -35,11 +38,12 @@ class Templates:
         self.config, self.folder, self.preview = config, folder, preview
         self.locales: dict[str, Locale] = {}
         self.dates: dict[tuple[dt.date, str], str] = {}
+        self.kept_dates = KeptDates(_compiled(compiled) if compiled is not None else None)
         self.fragments: dict[tuple, tuple[tuple[str, ...], dict[tuple[str, ...], str]]] = {}  # see _shared
         self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
-            bytecode_cache=_compiled(compiled) if compiled is not None else None,
+            bytecode_cache=FileSystemBytecodeCache(str(self.kept_dates.folder)) if compiled is not None else None,
             autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -61,12 +65,15 @@ class Templates:
                 self.env.get_template(name)
             except TemplateError:
                 pass
-        for lang in self.config.languages:
-            self.locale(lang)
+        if not self.kept_dates.known:  # a first build writes every date: not in each worker again
+            for lang in self.config.languages:
+                self.locale(lang)
 
     def locale(self, lang: str) -> Locale:
         """Babel reads a locale's data on each call given its name: a site's pages format thousands of dates."""
         if lang not in self.locales:
+            from babel import Locale
+
             self.locales[lang] = Locale.parse(self.config.text(lang, "locale"))
         return self.locales[lang]
 
@@ -79,11 +86,20 @@ class Templates:
         written = self.dates.get((value, lang))
         if written is None:
             pattern = self.config.text(lang, "date_pattern_first_day" if value.day == 1 else "date_pattern")
-            written = self.dates[value, lang] = format_date(value, format=pattern, locale=self.locale(lang))
+            key = (self.config.text(lang, "locale"), pattern, value.isoformat())
+            written = self.kept_dates.known.get(key)
+            if written is None:
+                from babel.dates import format_date
+
+                written = format_date(value, format=pattern, locale=self.locale(lang))
+                self.kept_dates.add(key, written)
+            self.dates[value, lang] = written
         return written
 
     def filesize(self, size: int, lang: str) -> str:
         """A file's size as readers of the language write it: "1,2 MB" and "12 kB" in Dutch, "1,2 Mo" in French."""
+        from babel.units import format_unit
+
         locale = self.locale(lang)
         if size >= 1_000_000:
             return format_unit(size / 1_000_000, "digital-megabyte", length="short", format="#,##0.0", locale=locale)
@@ -135,7 +151,7 @@ class Templates:
         return html
 
 
-def _compiled(folder: Path) -> FileSystemBytecodeCache:
+def _compiled(folder: Path) -> Path:
     """Jinja checks a compiled template against its source, not against the options it was compiled with, which are
     in this code: each version of the generator keeps its own, and removes the others'."""
     current = folder / code_fingerprint()[:16]
@@ -143,4 +159,40 @@ def _compiled(folder: Path) -> FileSystemBytecodeCache:
     for other in folder.iterdir():
         if other != current:
             shutil.rmtree(other, ignore_errors=True)
-    return FileSystemBytecodeCache(str(current))
+    return current
+
+
+class KeptDates:
+    """The dates Babel wrote, kept beside the compiled templates of this version of the generator (and so of Babel):
+    a build that writes only dates written before neither imports Babel nor reads its locale data, a tenth of a build
+    with one document edited. Each new date is one line appended in one write, so the worker processes that render
+    pages add theirs side by side; a line that cannot be read is a date written again."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.known: dict[tuple[str, str, str], str] = {}
+        if folder is not None:
+            try:
+                lines = (folder / DATES).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                lines = []
+            for line in lines:
+                try:
+                    locale, pattern, day, text = json.loads(line)
+                except (ValueError, TypeError):
+                    continue
+                self.known[locale, pattern, day] = text
+
+    def add(self, key: tuple[str, str, str], text: str) -> None:
+        self.known[key] = text
+        if self.folder is None:
+            return
+        line = (json.dumps([*key, text], ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            descriptor = os.open(self.folder / DATES, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(descriptor, line)
+            finally:
+                os.close(descriptor)
+        except OSError:
+            pass  # a date not kept is written again by the next build

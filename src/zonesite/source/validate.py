@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from babel import Locale
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
-
-from ..config import Config
+from ..config import Config, NumberSymbols
 from ..model import FILE, IMAGE, Document, DocumentLink, EditorNote, Heading, Media, Objective, Site
 from ..problems import WARNING, Problem, Problems
 from . import markdown
@@ -52,7 +48,7 @@ def check_text(path: Path, body_line: int, parsed: markdown.Parsed, config: Conf
     _check_blocks(path, parsed, body_line, found.problems)
     _check_links(path, body_line, parsed, found, config)
     if lang == config.default_language:  # translations repeat the official figures
-        _check_totals(path, body_line, parsed.table_rows(), config.text(lang, "locale"), found.problems)
+        _check_totals(path, body_line, parsed.table_rows(), config.numbers[lang], found.problems)
     return found
 
 
@@ -183,47 +179,43 @@ def _image_size(path: Path) -> tuple[int, int] | None:
 _FIGURE = re.compile(r"-?\d[\d.,]*")  # only what looks like a figure is a number
 
 
-@dataclass(frozen=True)
-class _Symbols:
-    """A locale's number symbols, read from Babel once: Babel looks them up again on every call, which was most
-    of the time of checking totals. `grouped` is a figure written exactly as Babel writes it (1.234.567,89)."""
-
-    locale: Locale
-    group: str
-    decimal: str
-    grouped: re.Pattern[str]
-
-
 @lru_cache(maxsize=None)
-def _symbols(locale: str) -> _Symbols:
-    parsed = Locale.parse(locale)
-    group, decimal = get_group_symbol(parsed), get_decimal_symbol(parsed)
-    first, rest = parsed.decimal_formats[None].grouping
-    g, d = re.escape(group), re.escape(decimal)
-    grouped = rf"-?[1-9]\d{{0,{first - 1}}}(?:{g}\d{{{first}}})*{g}\d{{{first}}}(?:{d}\d+)?" if first == rest else "(?!)"
-    return _Symbols(parsed, group, decimal, re.compile(grouped))
+def _grouped(symbols: NumberSymbols) -> re.Pattern[str]:
+    """A figure written exactly as Babel writes it in the locale (1.234.567,89)."""
+    first, rest = symbols.grouping
+    g, d = re.escape(symbols.group), re.escape(symbols.decimal)
+    return re.compile(rf"-?[1-9]\d{{0,{first - 1}}}(?:{g}\d{{{first}}})*{g}\d{{{first}}}(?:{d}\d+)?" if first == rest else "(?!)")
 
 
 @lru_cache(maxsize=65536)
-def _number(text: str, locale: str) -> Decimal | None:
+def _number(text: str, symbols: NumberSymbols) -> Decimal | None:
     """The figure in a cell as Babel's strict `parse_decimal` reads it, or None; tables repeat their figures, so
     each cell's text is parsed once per build. Figures without a group separator, and figures grouped the way
     Babel formats them, are read here with the same result; anything else goes to Babel itself."""
     text = text.replace(" ", "").replace("\u00a0", "").replace("€", "")
     if not _FIGURE.fullmatch(text):
         return None
-    symbols = _symbols(locale)
     try:
         if symbols.group not in text:  # Babel's strict check only looks at figures with a group separator
             return Decimal(text.replace(symbols.decimal, "."))
-        if symbols.grouped.fullmatch(text):
+        if _grouped(symbols).fullmatch(text):
             return Decimal(text.replace(symbols.group, "").replace(symbols.decimal, "."))
-        return parse_decimal(text, locale=symbols.locale, strict=True)
+    except InvalidOperation:
+        return None
+    return _babel_number(text, symbols.locale)
+
+
+def _babel_number(text: str, locale: str) -> Decimal | None:
+    """Babel's own strict reading, for the rare figure grouped otherwise: only it needs Babel's import and data."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        return parse_decimal(text, locale=locale, strict=True)
     except (InvalidOperation, NumberFormatError):
         return None
 
 
-def _check_totals(path: Path, body_line: int, tables: tuple, locale: str, problems: Problems) -> None:
+def _check_totals(path: Path, body_line: int, tables: tuple, locale: NumberSymbols, problems: Problems) -> None:
     """A row labelled TOTAAL must equal the column sums above it; 'TOTAAL X' with one value, the sum of that row."""
     for table in tables:
         rows, last_total = [], None
@@ -233,7 +225,7 @@ def _check_totals(path: Path, body_line: int, tables: tuple, locale: str, proble
                 last_total = _check_row(path, body_line + line, cells, locale, rows, last_total, problems)
 
 
-def _check_row(path: Path, line: int, cells: list[str], locale: str, rows: list, last_total, problems: Problems):
+def _check_row(path: Path, line: int, cells: list[str], locale: NumberSymbols, rows: list, last_total, problems: Problems):
     """One body row: kept for the sums below it, or compared when it is a total; gives the last total's values."""
     values = [_number(cell, locale) for cell in cells]
     if not (cells and _TOTAL.match(cells[0])):
