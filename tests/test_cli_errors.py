@@ -119,6 +119,18 @@ def test_a_catalogue_that_cannot_be_read_is_one_error_not_one_per_string(make_si
     assert result.returncode == 2 and f"'{first_key}'" in result.stderr and "fr.yaml" in result.stderr, result.stderr
 
 
+def test_a_locale_babel_does_not_know_is_named_with_its_file_and_line(make_site):
+    root = make_site()
+    catalogue = root / "locales/fr.yaml"
+    lines = catalogue.read_text(encoding="utf-8").splitlines()
+    number = next(index for index, line in enumerate(lines, 1) if line.startswith("locale:"))
+    lines[number - 1] = "locale: fr_XX_oops"
+    catalogue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(root, "check")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"fr.yaml:{number}: unknown locale 'fr_XX_oops'" in result.stderr, result.stderr
+
+
 COMMAND_LINES = (["build", "--no-pdf", "-q", "--out", "x"], ["check", "--lang", "fr"], ["serve", "--port", "8001"],
                  ["new", "zone", "mechelen", "--names", "nl=M"], ["new", "--start", "2026-01-01", "--zone", "gent"],
                  ["translate", "a.nl.md", "--to", "fr"], ["translations", "--stamp", "a.fr.md"], ["import", "a.docx", "--zone", "gent"],

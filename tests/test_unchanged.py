@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from zonesite.config import load_config
 from zonesite.engine import fingerprint
@@ -22,7 +24,7 @@ from tests.conftest import DOCUMENT, TRANSLATION, ZONE_YAML
 PROJECT = Path(__file__).resolve().parent.parent
 # What a build with nothing to do must not import: the model's reader, the renderers, the PDF and Word libraries.
 HEAVY = ("zonesite.pipeline", "zonesite.source.validate", "zonesite.outputs.pdf", "zonesite.commands.new", "jinja2",
-         "markdown_it", "pikepdf", "weasyprint", "babel", "importlib.metadata")
+         "markdown_it", "pikepdf", "weasyprint", "babel", "importlib.metadata", "yaml")
 
 
 def build(root: Path, *python: str) -> subprocess.CompletedProcess:
@@ -45,7 +47,7 @@ def test_a_build_with_nothing_changed_imports_none_of_the_renderers(make_site):
 # whose server has no brotli; signal: the workers, which a build of a few files does not start).
 UNUSED_BY_AN_EDIT = ("pikepdf", "PIL", "weasyprint", "markdown_it", "importlib.metadata", "urllib.request",
                      "multiprocessing", "concurrent.futures", "zonesite.outputs.signing", "logging", "csv", "slugify",
-                     "text_unidecode", "subprocess", "isal", "signal")
+                     "text_unidecode", "subprocess", "isal", "signal", "babel")
 
 
 def test_a_build_with_one_document_edited_imports_only_what_it_uses(make_site):
@@ -190,6 +192,51 @@ def test_compiled_templates_are_kept_between_runs_and_follow_their_source(tmp_pa
     assert [path.name for path in compiled.iterdir()] == [fingerprint.code_fingerprint()[:16]]
     (folder / "page.html").write_text("<p>{{ word }}!</p>", encoding="utf-8")
     assert render() == "<p>een!</p>" and len(compiles) == 2
+
+
+def test_dates_are_kept_beside_the_compiled_templates_and_written_as_babel_writes_them(tmp_path, monkeypatch):
+    from babel.dates import format_date
+
+    config = load_config(PROJECT / "site_config.yaml")
+    compiled = tmp_path / "cache" / "templates"
+    days = [dt.date(2021, 1, 1), dt.date(2024, 12, 31), dt.date(2025, 3, 9)]
+    first = Templates(config, PROJECT / "templates", compiled=compiled)
+    written = {(day, lang): first.date(day, lang) for day in days for lang in config.languages}
+    for (day, lang), text in written.items():
+        pattern = config.text(lang, "date_pattern_first_day" if day.day == 1 else "date_pattern")
+        assert text == format_date(day, format=pattern, locale=config.text(lang, "locale"))
+    kept = next(compiled.iterdir()) / "dates.jsonl"
+    with kept.open("a", encoding="utf-8") as file:
+        file.write('["nl_BE", "d MMMM y"')  # a line cut short: a build that stopped while writing it
+    monkeypatch.setattr("babel.dates.format_date", lambda *args, **kwargs: pytest.fail("Babel asked again"))
+    again = Templates(config, PROJECT / "templates", compiled=compiled)  # a new run
+    assert {(day, lang): again.date(day, lang) for day in days for lang in config.languages} == written
+    with pytest.raises(pytest.fail.Exception):
+        again.date(dt.date(2022, 5, 17), config.default_language)  # a date never written: Babel's
+
+
+def test_the_catalogues_are_kept_parsed_in_the_cache_by_their_bytes(tmp_path, monkeypatch):
+    import yaml
+
+    from zonesite import messages
+
+    folder = tmp_path / "catalogues"
+    folder.mkdir()
+    (folder / "nl.yaml").write_text('groet: "dag {naam}"\n', encoding="utf-8")
+    monkeypatch.setattr(messages, "CATALOGUES", folder)
+    monkeypatch.setattr(messages, "_kept", [])
+    messages.keep_in(tmp_path / "cache")
+    assert messages.say("nl", "groet", naam="An") == "dag An"
+    parse = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *args, **kwargs: pytest.fail("parsed again"))
+    messages.keep_in(tmp_path / "cache")  # a new run
+    assert messages.say("nl", "groet", naam="An") == "dag An"
+    (folder / "nl.yaml").write_text('groet: "hallo {naam}"\n', encoding="utf-8")
+    monkeypatch.setattr(yaml, "load", parse)
+    messages.keep_in(tmp_path / "cache")
+    assert messages.say("nl", "groet", naam="An") == "hallo An"
+    assert len(list((tmp_path / "cache" / messages.KIND).iterdir())) == 1  # the old text's entry is gone
+    messages.catalogue.cache_clear()
 
 
 def test_a_mistake_in_a_template_is_named_with_its_file_and_line(make_site):

@@ -20,6 +20,7 @@ from . import unchanged  # noqa: E402 - imported under that threshold
 from .config import Config, configured_language, load_config
 from .engine.cache import Cache
 from .engine.manifest import MANIFEST
+from . import messages
 from .messages import DEFAULT, LANGUAGES, Message, say
 from .problems import ERROR, ContentError, Problem, ToolError
 from .source.text import SourceError
@@ -133,9 +134,12 @@ def language(argv: list[str]) -> str:
     early.add_argument("--config", type=Path, default=Path("site_config.yaml"))
     early.add_argument("--cache", type=Path)
     known, _ = early.parse_known_args(argv)
+    cache = known.cache or unchanged.default_cache_of(known.config.resolve().parent)
+    if not argv or argv[0] in ("build", "check", "serve") or argv[0].startswith("-"):  # the commands that keep a cache
+        messages.keep_in(cache)
     if known.lang in LANGUAGES:
         return known.lang
-    return configured_language(known.config, known.cache or unchanged.default_cache_of(known.config.resolve().parent)) or DEFAULT
+    return configured_language(known.config, cache) or DEFAULT
 
 
 def run() -> None:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
 from ..engine.cache import Cache
 from ..engine.fingerprint import fingerprint
 from .text import SourceError, split_front_matter
@@ -28,7 +26,6 @@ COMMIT = "\x1e"  # starts each commit in the log's output
 FIELD = "\x1f"
 TRAILER = "\x1d"  # between the trailers of one commit
 KIND = "history"  # the cache's folder of computed edits
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: much faster
 
 
 class Edit(NamedTuple):
@@ -226,9 +223,12 @@ def _compare(old: str | None, new: str | None) -> Edit:
 
 
 def _mapping(front: str) -> dict | None:
-    """The front matter's values, or None for an old version the site can no longer read."""
+    """The front matter's values, or None for an old version the site can no longer read. PyYAML is imported here,
+    where a change is compared, not by every build: one with nothing to do reads no YAML at all."""
+    import yaml
+
     try:
-        data = yaml.load(front, Loader=LOADER)
+        data = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when present: much faster
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import yaml
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..messages import Message
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 5_000_000
 
@@ -41,25 +43,33 @@ def read_text(path: Path, seen: dict[Path, bytes] | None = None) -> str:
 _STR = "tag:yaml.org,2002:str"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """LibYAML's parser when present (several times faster, and it keeps the line of every node too) with PyYAML's
-    safe types. PyYAML resolves the type of every value in Python; a plain value whose first character starts no
-    implicit type (a number, a date, true, null…), and a quoted one, is text without that (the safe loader has no
-    path resolvers)."""
+@cache
+def _loader() -> type:
+    """PyYAML's loader of this module, made on the first YAML parsed: a build with nothing to do parses none, and
+    importing PyYAML was a sixth of its time."""
+    import yaml
 
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        """PyYAML's BaseResolver.resolve for a scalar, without its steps that do nothing here (it is called for
-        every value of every front matter)."""
-        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
-            return super().resolve(kind, value, implicit)
-        if implicit[0]:
-            for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
-                if pattern.match(value):
-                    return tag
-            for tag, pattern in self.yaml_implicit_resolvers.get(None, ()):
-                if pattern.match(value):
-                    return tag
-        return _STR
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        """LibYAML's parser when present (several times faster, and it keeps the line of every node too) with PyYAML's
+        safe types. PyYAML resolves the type of every value in Python; a plain value whose first character starts no
+        implicit type (a number, a date, true, null…), and a quoted one, is text without that (the safe loader has no
+        path resolvers)."""
+
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+            """PyYAML's BaseResolver.resolve for a scalar, without its steps that do nothing here (it is called for
+            every value of every front matter)."""
+            if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            if implicit[0]:
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+                for tag, pattern in self.yaml_implicit_resolvers.get(None, ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+
+    return _Loader
 
 
 class YamlData(NamedTuple):
@@ -78,7 +88,9 @@ class YamlData(NamedTuple):
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> YamlData:
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         lines: dict[tuple, int] = {}
@@ -96,6 +108,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlData:
 
 
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dict[tuple, int], seen: set[int]) -> Any:
+    import yaml
+
     # An alias makes the composer hand out the same node twice: refusing that refuses "billion laughs" too.
     if id(node) in seen:
         raise SourceError(node.start_mark.line + 1, "yaml.alias")
@@ -133,6 +147,8 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, lines: dic
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode):
         raise SourceError(node.start_mark.line + 1, "yaml.key_plain")
     if node.tag == _STR:  # most values: what the constructor would give, without its bookkeeping
