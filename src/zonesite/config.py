@@ -98,6 +98,8 @@ def number_symbols(locale: str) -> NumberSymbols:
 
 @dataclass(frozen=True)
 class Config:
+    """site_config.yaml and the interface strings, validated."""
+
     path: Path
     root: Path  # folder of the config file; relative paths start here
     languages: tuple[str, ...]

@@ -183,6 +183,9 @@ class Version:
 
 @dataclass(frozen=True)
 class Document:
+    """A document of a zone with its language versions, as read and validated. (A dataclass without a docstring has
+    one made from its signature at import, a cost every command pays.)"""
+
     zone: str
     slug: str
     type: str
@@ -217,6 +220,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Zone:
+    """A zone as its zone.yaml describes it, with its documents."""
+
     slug: str
     path: Path
     names: dict[str, str]

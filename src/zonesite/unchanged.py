@@ -25,6 +25,8 @@ from .source.history import History, read_history
 
 @dataclass
 class BuildResult:
+    """What a build made, reused and found: its summary line, and what a build with nothing changed shows again."""
+
     out_dir: Path
     problems: Problems
     rendered: list[str] = field(default_factory=list)

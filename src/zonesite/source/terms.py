@@ -53,6 +53,8 @@ class Term(NamedTuple):
 
 @dataclass(frozen=True)
 class TermBase:
+    """The term base: each term's rendering in every language of the site, the source language first."""
+
     path: Path
     languages: tuple[str, ...]  # the first is the source language
     terms: tuple[Term, ...]
