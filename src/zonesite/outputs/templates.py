@@ -38,12 +38,13 @@ class Templates:
         self.config, self.folder, self.preview = config, folder, preview
         self.locales: dict[str, Locale] = {}
         self.dates: dict[tuple[dt.date, str], str] = {}
-        self.kept_dates = KeptDates(_compiled(compiled) if compiled is not None else None)
+        current = _compiled(compiled) if compiled is not None else None  # this version's folder of the cache
+        self.kept_dates = KeptDates(current)
         self.fragments: dict[tuple, tuple[tuple[str, ...], dict[tuple[str, ...], str]]] = {}  # see _shared
         self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
-            bytecode_cache=FileSystemBytecodeCache(str(self.kept_dates.folder)) if compiled is not None else None,
+            bytecode_cache=FileSystemBytecodeCache(str(current)) if current is not None else None,
             autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
