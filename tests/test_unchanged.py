@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from zonesite import cli
 from zonesite.config import load_config
 from zonesite.engine import fingerprint
 from zonesite.engine.cache import Cache
@@ -232,10 +233,29 @@ def test_the_catalogues_are_kept_parsed_in_the_cache_by_their_bytes(tmp_path, mo
     messages.keep_in(tmp_path / "cache")  # a new run
     assert messages.say("nl", "groet", naam="An") == "dag An"
     (folder / "nl.yaml").write_text('groet: "hallo {naam}"\n', encoding="utf-8")
+    (folder / "fr.yaml").write_text('groet: "bonjour {naam}"\n', encoding="utf-8")
     monkeypatch.setattr(yaml, "load", parse)
     messages.keep_in(tmp_path / "cache")
+    assert messages.say("fr", "groet", naam="An") == "bonjour An"
     assert messages.say("nl", "groet", naam="An") == "hallo An"
-    assert len(list((tmp_path / "cache" / messages.KIND).iterdir())) == 1  # the old text's entry is gone
+    kept = sorted(path.name.split("-")[0] for path in (tmp_path / "cache" / messages.KIND).iterdir())
+    assert kept == ["fr", "nl"]  # the old Dutch text's entry is gone, the French one stays beside the new Dutch one
+    messages.catalogue.cache_clear()
+
+
+def test_help_and_a_mistyped_configuration_keep_no_catalogue(tmp_path, monkeypatch, capsys):
+    """Only a build, check or preview of a site that is there keeps the catalogues: no folder made elsewhere."""
+    from zonesite import messages
+
+    monkeypatch.setattr(messages, "_kept", [])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site_config.yaml").write_text("", encoding="utf-8")
+    for asks_help in (["--help"], ["check", "--help"], ["-q", "-h"]):
+        with pytest.raises(SystemExit):
+            cli.main(asks_help)
+    (tmp_path / "site_config.yaml").unlink()
+    assert cli.main(["check", "--config", str(tmp_path / "typo" / "site_config.yaml")]) == 2
+    assert list(tmp_path.iterdir()) == []
     messages.catalogue.cache_clear()
 
 

@@ -135,8 +135,10 @@ def language(argv: list[str]) -> str:
     early.add_argument("--cache", type=Path)
     known, _ = early.parse_known_args(argv)
     cache = known.cache or unchanged.default_cache_of(known.config.resolve().parent)
-    if not argv or argv[0] in ("build", "check", "serve") or argv[0].startswith("-"):  # the commands that keep a cache
-        messages.keep_in(cache)
+    builds = not argv or argv[0] in ("build", "check", "serve") or argv[0].startswith("-")
+    builds = builds and "-h" not in argv and "--help" not in argv
+    # The commands that keep a cache, for a site that is there: help and a mistyped --config make no folder.
+    messages.keep_in(cache if builds and known.config.is_file() else None)
     if known.lang in LANGUAGES:
         return known.lang
     return configured_language(known.config, cache) or DEFAULT

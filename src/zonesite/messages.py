@@ -22,10 +22,10 @@ KIND = "messages"  # the cache's folder of parsed catalogues
 _kept: list[Cache] = []  # where catalogues are kept parsed: the cache of the site being built, once it is known
 
 
-def keep_in(folder: Path) -> None:
+def keep_in(folder: Path | None) -> None:
     """Keep the catalogues parsed in the cache `folder`, each under the digest of its bytes: a build with nothing to
-    do spent a sixth of its time importing PyYAML and parsing one, and needs no other YAML."""
-    _kept[:] = [Cache(folder)]
+    do spent a sixth of its time importing PyYAML and parsing one, and needs no other YAML. None: kept nowhere."""
+    _kept[:] = [Cache(folder)] if folder is not None else []
     catalogue.cache_clear()
 
 
@@ -44,7 +44,9 @@ def catalogue(lang: str) -> dict[str, str]:
     if _kept:
         try:
             _kept[0].put_object(KIND, key, parsed)
-            _kept[0].prune(KIND)
+            for name in _kept[0].names(KIND):  # this language's older versions; the other languages' stay
+                if name.startswith(f"{lang}-") and name != f"{key}.pickle":
+                    _kept[0].drop_object(KIND, name.removesuffix(".pickle"))
         except OSError:
             pass  # a cache that cannot be written: parsed again next time
     return parsed

@@ -66,9 +66,8 @@ class Templates:
                 self.env.get_template(name)
             except TemplateError:
                 pass
-        if not self.kept_dates.known:  # a first build writes every date: not in each worker again
-            for lang in self.config.languages:
-                self.locale(lang)
+        for lang in self.config.languages:  # sizes of files are written by Babel on every build, dates on the first
+            self.locale(lang)
 
     def locale(self, lang: str) -> Locale:
         """Babel reads a locale's data on each call given its name: a site's pages format thousands of dates."""
