@@ -22,7 +22,7 @@ from .model import Site
 from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
-from .outputs.pages import Page, Planned, plan
+from .outputs.pages import Page, Planned, Stored, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.pdf import jobs as pdf_jobs
@@ -36,6 +36,8 @@ from .source.reader import read_site
 from .unchanged import BuildResult, Look, inputs_key, look
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
+PLAN = "plan"  # the cache's kind of the plan a build keeps for the next (see pages.Stored)
+PLAN_SHARDS = "0123456789abcdef"  # kept in 16 files, by the first digit of a zone's key
 SUMS = "SHA256SUMS"  # the published list of every PDF's checksum, for `sha256sum -c` at the site's root
 
 
@@ -106,7 +108,10 @@ class Pipeline:
             self._shown_pdfs = pdfs
         result.pdfs = len(pdfs)
         self._fingerprints.start()
-        pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned)
+        stored = None if self.preview else self._stored_plan()
+        pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned, stored)
+        if stored is not None:
+            self._store_plan(stored)
         outputs = self._outputs(site, pages, pdfs, problems, history)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         brotli_server = self.config.server.brotli
@@ -128,6 +133,27 @@ class Pipeline:
             result.indexed = existing_index(out_dir)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _stored_plan(self) -> Stored:
+        """The plan the last build kept (see pages.Stored), for this code and configuration."""
+        base = fingerprint(code_fingerprint(), self.config.fingerprint)
+        before: dict[str, tuple] = {}
+        for shard in PLAN_SHARDS:
+            before.update(self.cache.get_object(PLAN, f"{base}-{shard}") or {})
+        return Stored(before)
+
+    def _store_plan(self, stored: Stored) -> None:
+        """The shards whose zones changed (an edit changes its zone's key: the shard of the old key and of the new
+        one); the others stay as they are. Writing the whole plan cost more than was saved by not planning."""
+        base = fingerprint(code_fingerprint(), self.config.fingerprint)
+        changed = {key[0] for key in stored.before.keys() ^ stored.now.keys()}
+        for shard in changed:
+            entries = {key: pages for key, pages in stored.now.items() if key[0] == shard}
+            if entries:
+                self.cache.put_object(PLAN, f"{base}-{shard}", entries)
+            else:
+                self.cache.drop_object(PLAN, f"{base}-{shard}")
+        self.cache.prune(PLAN)
 
     def _still_shown(self, site: Site) -> dict:
         """The preview's fast refresh shows the PDFs it showed, for the documents it still shows: PDFs rendered in the
