@@ -29,7 +29,7 @@ import lxml.html
 import pytest
 import yaml
 
-from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+from tests.conftest import DOCUMENT, TRANSLATION, ZONE_YAML, translation_of
 from zonesite.engine.cache import Cache
 from zonesite.source import reader
 from zonesite.source.reader import SHARDS
@@ -923,6 +923,44 @@ def test_an_edit_of_a_theme_a_date_a_zone_name_or_a_title_shows_on_every_page_as
         assert run(root, "build", "--no-pdf", "--no-search", out=fresh, cache=tmp_path / f"fresh-cache-{number}").returncode == 0
         assert snapshot(out) == snapshot(fresh), f"step {number}: not a fresh build's output"
         assert shown in (out / page).read_text(encoding="utf-8"), f"step {number}: {page} does not show {shown!r}"
+
+def test_zones_kept_from_the_plan_before_show_every_kind_of_edit_as_a_fresh_build(make_site, tmp_path):
+    """A build keeps each zone's pages in the cache and gets them back, unplanned, for a zone made from the same.
+    Two zones, one naming the other's document: after each kind of edit (a text, the title another zone's page shows,
+    a zone's name, a translation, a theme, a removed document, a changed template, a page gone from the site), the
+    site is byte for byte a fresh build, and shows the change where it is listed."""
+    other = "content/anderezone/opvolger.nl.md"
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT, "content/testzone/test.fr.md": TRANSLATION,
+                      "content/anderezone/zone.yaml": "name: {nl: Anderezone, fr: Autre zone}\n",
+                      other: DOCUMENT.replace("title: Testdocument", "title: Opvolger\nreplaces: testzone/test")
+                                     .replace("start: 2021-01-01", "start: 2026-01-01").replace("end: 2025-12-31", "end: 2030-12-31"),
+                      "content/anderezone/weg.nl.md": DOCUMENT.replace("Testdocument", "Verdwijnt")})
+    out = tmp_path / "out"
+
+    def gone() -> None:  # a page of a zone that did not change, missing from the site and from the one kept beside it
+        shutil.rmtree(tmp_path / ".out.previous")
+        (out / "nl/anderezone/opvolger/index.html").unlink()
+        edit(root / TEST_DOC, "Een andere zin.", "Nog een andere zin.")
+
+    steps = [(lambda: None, "nl/testzone/test/index.html", "Opvolger"),
+             (lambda: edit(root / TEST_DOC, "Een zin in het eerste hoofdstuk.", "Een andere zin."), "nl/testzone/test/index.html", "Een andere zin."),
+             (lambda: edit(root / other, "title: Opvolger", "title: Nieuwe opvolger"), "nl/testzone/test/index.html", "Nieuwe opvolger"),
+             (lambda: edit(root / "content/anderezone/zone.yaml", "Anderezone", "Hernoemde zone"), "nl/anderezone/index.html", "Hernoemde zone"),
+             (lambda: edit(root / "content/testzone/test.fr.md", "Une phrase", "Une autre phrase"), "fr/testzone/test/index.html", "Une autre phrase"),
+             (lambda: edit(root / other, "themes: [drugs]", "themes: [drugs, verkeer]"), "nl/themas/index.html", "Verkeersveiligheid"),
+             (lambda: (root / "content/anderezone/weg.nl.md").unlink(), "nl/anderezone/index.html", "Nieuwe opvolger"),
+             (lambda: edit(root / "templates/document.html", "{{ t('doc_currency') }}", "{{ t('doc_currency') }}:"), "nl/anderezone/opvolger/index.html", "</dt>"),
+             (gone, "nl/anderezone/opvolger/index.html", "Nieuwe opvolger")]
+    for number, (step, page, shown) in enumerate(steps):
+        step()
+        assert run(root, "build", "--no-pdf", "--no-search", out=out).returncode == 0
+        fresh = tmp_path / f"fresh-{number}"
+        assert run(root, "build", "--no-pdf", "--no-search", out=fresh, cache=tmp_path / f"fresh-cache-{number}").returncode == 0
+        assert snapshot(out) == snapshot(fresh), f"step {number}: not a fresh build's output"
+        assert shown in (out / page).read_text(encoding="utf-8"), f"step {number}: {page} does not show {shown!r}"
+    assert not (out / "nl/anderezone/weg").exists()
+    assert len(list((tmp_path / "cache/plan").iterdir())) > 1, "no plan kept in the cache"
+
 
 # --- the sitemap and the translation's facts ----------------------------------------------------
 
