@@ -521,23 +521,26 @@ def test_build_without_search_keeps_the_search_bundle(make_site):
 def test_the_cache_does_not_grow_with_each_edit(make_site):
     """Three edits later, the cache holds as many files as after the first build: old PDFs and HTML are pruned.
     What was read is kept in at most 64 files by each entry's key (a document's or a zone file's, made of its files'
-    sizes and times): how many of them hold an entry differs from build to build, so they are counted apart."""
+    sizes and times), the plan in at most 16 by each zone's and language's key: how many of them hold an entry differs
+    from build to build, so they are counted apart."""
     root = make_site()
     cache = root.parent / "cache"
 
-    def files() -> tuple[list[str], list[str]]:
+    def files() -> tuple[list[str], list[str], list[str]]:
         names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
-        return [n for n in names if not n.startswith("read/")], [n for n in names if n.startswith("read/")]
+        return ([n for n in names if not n.startswith(("read/", "plan/"))], [n for n in names if n.startswith("read/")],
+                [n for n in names if n.startswith("plan/")])
 
     assert run(root, "build").returncode == 0
-    first, read = files()
-    assert first and read
+    first, read, plan = files()
+    assert first and read and plan
     for number in range(3):
         with (root / TEST_DOC).open("a", encoding="utf-8") as file:
             file.write(f"\nWijziging {number}.\n")
         assert run(root, "build").returncode == 0
-    now, read = files()
+    now, read, plan = files()
     assert len(now) == len(first), set(now) ^ set(first)
+    assert 1 <= len(plan) <= 2, plan  # one zone in two languages
     entries = {(p.parent.name, p.name.split(".")[0]) for p in (root / "content").rglob("*.md")}  # a document each
     entries |= {p.parent.name for p in (root / "content").glob("*/zone.yaml")}  # and a zone file each
     assert 1 <= len(read) <= min(len(entries), len(SHARDS)), read

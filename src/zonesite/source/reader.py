@@ -200,10 +200,13 @@ class ZoneScan:
     linked: bool = False  # a symbolic link inside: what it leads to is not in the tree_signature, so scanned each time
     _keys: tuple[str, dict[str, str], str] | None = None  # see keys
 
-    def signature(self, by_lang: dict[str, str]) -> tuple:
-        """A document depends on its own files and on the zone's other files (images and annexes it may show)."""
-        return (tuple((lang, os.path.basename(path), self.stats[path]) for lang, path in sorted(by_lang.items())),
-                tuple((path, self.stats[path]) for path in self.others))
+    def signature(self, by_lang: dict[str, str], others: str) -> str:
+        """A document depends on its own files and on the zone's other files (images and annexes it may show, `others`:
+        see _keyed). Texts joined by NUL, which no name holds, each list after its length: a build keys every document,
+        and the text of nested tuples cost twice as much as hashing it."""
+        own = (f"{lang}\0{os.path.basename(path)}\0{self.stats[path][0]}\0{self.stats[path][1]}"
+               for lang, path in sorted(by_lang.items()))
+        return "\0".join((str(len(by_lang)), *own, others))
 
     def keys(self, base: str) -> dict[str, str]:
         """Each document's key, by its stem: made once per scan (the preview keeps a scan while its folder is the same)."""
@@ -216,10 +219,17 @@ class ZoneScan:
     def _keyed(self, base: str) -> tuple[str, dict[str, str], str]:
         if self._keys is None or self._keys[0] != base:
             zone_file = self.zone_file or str(self.folder / "zone.yaml")
-            self._keys = (base, {stem: fingerprint(base, self.slug, stem, self.signature(by_lang))
+            others = "\0".join((str(len(self.others)), *(f"{path}\0{self.stats[path][0]}\0{self.stats[path][1]}"
+                                                          for path in self.others)))
+            start = f"{base}\0{self.slug}\0"
+            self._keys = (base, {stem: _hashed(f"{start}{stem}\0{self.signature(by_lang, others)}")
                                  for stem, by_lang in self.documents.items()},
                           fingerprint(base, zone_file, self.stats.get(zone_file)))
         return self._keys
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _scan_zone(folder: Path, root: Path, config: Config, part: list | None = None) -> ZoneScan:
