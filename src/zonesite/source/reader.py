@@ -111,8 +111,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         if read is not None:
             read.extend(by_lang.values())
     if persist:  # only a build prunes the HTML; the preview keeps it all (its PDFs, made in the background, may read it)
-        for doc, _ in found.values():
-            _keep_html(doc, cache)
+        _keep_html([doc for doc, _ in found.values() if doc], cache)
     before, made, results = memory.zones, {}, {}
     for scan in scans:
         last = memory.results.get(scan.slug)
@@ -419,11 +418,12 @@ class _TextFiles:
 _TEXTS = _TextFiles()
 
 
-def _keep_html(doc: Document | None, cache: Cache) -> None:
-    """The HTML files the model points at are used by this build: the cache keeps them."""
-    for version in doc.versions.values() if doc else ():
-        if version.rendered.stored:
-            cache.use(HTML, os.path.basename(version.rendered.stored))
+def _keep_html(documents: list[Document], cache: Cache) -> None:
+    """The HTML files the model points at are used by this build: the cache keeps them. Each file once: it holds the
+    texts of all the documents one process read."""
+    files = {version.rendered.stored for doc in documents for version in doc.versions.values()}
+    for path in files - {None, ""}:
+        cache.use(HTML, os.path.basename(path))
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], config: Config,
