@@ -37,7 +37,7 @@ from .unchanged import BuildResult, Look, inputs_key, look
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
 PLAN = "plan"  # the cache's kind of the plan a build keeps for the next (see pages.Stored)
-PLAN_SHARDS = "0123456789abcdef"  # kept in 16 files, by the first digit of a zone's key
+PLAN_SHARDS = "0123456789abcdef"  # kept in 16 files, by the first digit of a zone's keys
 SUMS = "SHA256SUMS"  # the published list of every PDF's checksum, for `sha256sum -c` at the site's root
 
 
@@ -144,8 +144,8 @@ class Pipeline:
         return Stored(before, shared=shared)
 
     def _store_plan(self, stored: Stored) -> None:
-        """The shards whose zones changed (an edit changes its zone's key: the shard of the old key and of the new
-        one); the others stay as they are. Writing the whole plan cost more than was saved by not planning."""
+        """The shards whose zones changed (an edit changes its zone's keys, all in its zone's shard); the others stay as
+        they are. Writing the whole plan cost more than was saved by not planning."""
         base = fingerprint(code_fingerprint(), self.config.fingerprint)
         changed = {key[0] for key in stored.before.keys() ^ stored.now.keys()}
         for shard in changed:

@@ -89,8 +89,9 @@ class Planned:
 @dataclass
 class Stored:
     """A build's plan kept for the next build (in the cache): the pages of each zone in one language, as (path, template,
-    alternates, inputs, output key), by the key of everything they are made from (see _zone_key). A zone whose key is the same
-    gets its pages back without being planned: it is planned again only when one of its pages is rendered."""
+    alternates, output key), by the key of everything they are made from (see _zone_key). A zone whose key is the same
+    gets its pages back without being planned: it is planned again only when one of its pages is rendered. A key's
+    first digit is its zone's: the cache keeps the plan in a file per first digit, and an edit rewrites its zone's."""
 
     before: dict[str, tuple] = field(default_factory=dict)  # the last build's
     now: dict[str, tuple] = field(default_factory=dict)  # this build's: what the next one gets
@@ -110,7 +111,7 @@ class Page:
     inputs: str = ""  # fingerprint of the data the page shows
     in_sitemap: bool = True
     absolute_links: bool = False  # a 404 page is served at any address, so relative links would break
-    key: str = ""  # its output's key (see page_key), when the plan kept it (see Stored)
+    key: str = ""  # its output's key (see page_key) when the plan kept it (see Stored), which keeps no `inputs`
 
 
 def history_of(history: dict[str, History], version: Version) -> History | None:
@@ -253,7 +254,7 @@ def _stored_zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs
         pages = _planned_zone(config, zone, lang, shared, pdfs, history, currency, every)
         for page in pages:
             page.key = page_key(stored.shared, page)
-        stored.now[key] = tuple((page.path, page.template, page.alternates, page.inputs, page.key) for page in pages)
+        stored.now[key] = tuple((page.path, page.template, page.alternates, page.key) for page in pages)
         return pages
     stored.now[key] = known
     planned: list[list[Page]] = []  # the zone's pages with their data, once one of them is rendered
@@ -263,8 +264,8 @@ def _stored_zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs
             planned.append(_planned_zone(config, zone, lang, shared, pdfs, history, currency, every))
         return planned[0][index].context()
 
-    return [Page(path, template, lang, lambda index=index: context(index), alternates, inputs, key=key)
-            for index, (path, template, alternates, inputs, key) in enumerate(known)]
+    return [Page(path, template, lang, lambda index=index: context(index), alternates, key=key)
+            for index, (path, template, alternates, key) in enumerate(known)]
 
 
 def page_key(shared: str, page: Page) -> str:
@@ -289,7 +290,8 @@ def _zone_key(world: str, zone: Zone, lang: str) -> str:
     page's fingerprint took a tenth of a build with one edit. The configuration and the code are the key of what is
     stored (see Stored)."""
     texts = (version.source_text_hash for doc in zone.documents for version in doc.versions.values())
-    return hashlib.sha256("\0".join((world, lang, zone.fingerprint, *texts)).encode("utf-8")).hexdigest()
+    place = hashlib.sha256(zone.slug.encode("utf-8")).hexdigest()[0]  # the same for every key of the zone: see Stored
+    return place + hashlib.sha256("\0".join((world, lang, zone.fingerprint, *texts)).encode("utf-8")).hexdigest()
 
 
 def _zone_data(config: Config, zone: Zone, lang: str) -> dict:
