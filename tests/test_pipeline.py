@@ -930,8 +930,8 @@ def test_an_edit_of_a_theme_a_date_a_zone_name_or_a_title_shows_on_every_page_as
 def test_zones_kept_from_the_plan_before_show_every_kind_of_edit_as_a_fresh_build(make_site, tmp_path):
     """A build keeps each zone's pages in the cache and gets them back, unplanned, for a zone made from the same.
     Two zones, one naming the other's document: after each kind of edit (a text, the title another zone's page shows,
-    a zone's name, a translation, a theme, a removed document, a changed template, a page gone from the site), the
-    site is byte for byte a fresh build, and shows the change where it is listed."""
+    a zone's name, a translation, a theme, a removed document, a changed template, a page gone from the site, a
+    commit), the site is byte for byte a fresh build, and shows the change where it is listed."""
     other = "content/anderezone/opvolger.nl.md"
     root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT, "content/testzone/test.fr.md": TRANSLATION,
                       "content/anderezone/zone.yaml": "name: {nl: Anderezone, fr: Autre zone}\n",
@@ -939,6 +939,13 @@ def test_zones_kept_from_the_plan_before_show_every_kind_of_edit_as_a_fresh_buil
                                      .replace("start: 2021-01-01", "start: 2026-01-01").replace("end: 2025-12-31", "end: 2030-12-31"),
                       "content/anderezone/weg.nl.md": DOCUMENT.replace("Testdocument", "Verdwijnt")})
     out = tmp_path / "out"
+    who = {"GIT_AUTHOR_NAME": "Redactie", "GIT_AUTHOR_EMAIL": "r@test.example.be", "GIT_COMMITTER_NAME": "Redactie",
+           "GIT_COMMITTER_EMAIL": "r@test.example.be", "GIT_AUTHOR_DATE": "2026-03-02T12:00:00+01:00",
+           "GIT_COMMITTER_DATE": "2026-03-02T12:00:00+01:00"}
+
+    def commit() -> None:  # the dates the pages of the edited document show
+        for line in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Tekst"]):
+            subprocess.run(["git", *line], cwd=root, env={**os.environ, **who}, check=True, capture_output=True)
 
     def gone() -> None:  # a page of a zone that did not change, missing from the site and from the one kept beside it
         shutil.rmtree(tmp_path / ".out.previous")
@@ -953,7 +960,8 @@ def test_zones_kept_from_the_plan_before_show_every_kind_of_edit_as_a_fresh_buil
              (lambda: edit(root / other, "themes: [drugs]", "themes: [drugs, verkeer]"), "nl/themas/index.html", "Verkeersveiligheid"),
              (lambda: (root / "content/anderezone/weg.nl.md").unlink(), "nl/anderezone/index.html", "Nieuwe opvolger"),
              (lambda: edit(root / "templates/document.html", "{{ t('doc_currency') }}", "{{ t('doc_currency') }}:"), "nl/anderezone/opvolger/index.html", "</dt>"),
-             (gone, "nl/anderezone/opvolger/index.html", "Nieuwe opvolger")]
+             (gone, "nl/anderezone/opvolger/index.html", "Nieuwe opvolger"),
+             (commit, "nl/testzone/test/index.html", "2 maart 2026")]
     for number, (step, page, shown) in enumerate(steps):
         step()
         assert run(root, "build", "--no-pdf", "--no-search", out=out).returncode == 0

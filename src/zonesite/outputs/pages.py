@@ -146,9 +146,9 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     general = cache(lambda lang: general_objectives(config, site, lang))
     documents = {doc.key: doc for doc in site.documents}
     world = (config, today, currency, pdfs, history)
-    # What any zone's pages show of the others, their PDFs and dates: the listing names every document's title and
-    # currency (a replaced document names the title of the one that replaces it).
-    stored_world = fingerprint(stored.shared, with_pdfs, sorted(history.items())) if stored is not None else ""
+    # What any zone's pages show of the others: the listing names every document's title and currency (a replaced
+    # document names the title of the one that replaces it).
+    stored_world = fingerprint(stored.shared, listing) if stored is not None else ""
     before = planned.zones if planned is not None and planned.world == world else {}
     kept: dict[tuple[str, int], tuple[Zone, tuple, list[Page]]] = {}
     addresses: dict[str, dict[str, str]] = {}
@@ -248,7 +248,7 @@ def _stored_zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs
                        currency: dict, every: Callable, stored: Stored, world: str) -> list[Page]:
     """A zone's pages in one language as the last build planned them, when they are made from the same: without their
     data, which the zone's pages planned again give, once, to whichever of them is rendered. Else planned."""
-    key = _zone_key(world, zone, lang)
+    key = _zone_key(config, world, zone, lang, pdfs, history)
     known = stored.before.get(key)
     if known is None:
         pages = _planned_zone(config, zone, lang, shared, pdfs, history, currency, every)
@@ -283,13 +283,18 @@ def _planned_zone(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dic
     return _zone_pages(config, zone, lang, shared, pdfs, history, currency, related, Fingerprints(), every, {})
 
 
-def _zone_key(world: str, zone: Zone, lang: str) -> str:
-    """Everything a zone's pages in one language are made from: what they show of the whole site (`world`: the listing
-    of every zone and document with their currency, the PDFs and the dates), the zone and its documents, and their
-    texts, which the zone's fingerprint leaves out. Strings joined, then hashed: one per zone and language, where each
-    page's fingerprint took a tenth of a build with one edit. The configuration and the code are the key of what is
-    stored (see Stored)."""
-    texts = (version.source_text_hash for doc in zone.documents for version in doc.versions.values())
+def _zone_key(config: Config, world: str, zone: Zone, lang: str, pdfs: dict, history: dict[str, History]) -> str:
+    """Everything a zone's pages in one language are made from: what they show of the whole site (`world`, see plan),
+    the zone and its documents, their texts, which the zone's fingerprint leaves out, and their PDFs and dates (a
+    build that makes a PDF, or a commit, changes its zone's key, not every zone's). Strings joined, then hashed: one
+    per zone and language, where each page's fingerprint took a tenth of a build with one edit. The configuration and
+    the code are the key of what is stored (see Stored)."""
+    texts = [version.source_text_hash for doc in zone.documents for version in doc.versions.values()]
+    source = config.default_language
+    made = [(pdfs.get((doc.zone, doc.slug, lang)), history_of(history, doc.versions.get(lang) or doc.versions[source]))
+            for doc in zone.documents] if pdfs or history else []
+    if any(pdf or dates for pdf, dates in made):
+        texts.append(repr(made))
     place = hashlib.sha256(zone.slug.encode("utf-8")).hexdigest()[0]  # the same for every key of the zone: see Stored
     return place + hashlib.sha256("\0".join((world, lang, zone.fingerprint, *texts)).encode("utf-8")).hexdigest()
 
