@@ -29,7 +29,7 @@ import lxml.html
 import pytest
 import yaml
 
-from tests.conftest import DOCUMENT, ZONE_YAML, translation_of
+from tests.conftest import DOCUMENT, TRANSLATION, ZONE_YAML, translation_of
 from zonesite.engine.cache import Cache
 from zonesite.source import reader
 from zonesite.source.reader import SHARDS
@@ -521,23 +521,26 @@ def test_build_without_search_keeps_the_search_bundle(make_site):
 def test_the_cache_does_not_grow_with_each_edit(make_site):
     """Three edits later, the cache holds as many files as after the first build: old PDFs and HTML are pruned.
     What was read is kept in at most 64 files by each entry's key (a document's or a zone file's, made of its files'
-    sizes and times): how many of them hold an entry differs from build to build, so they are counted apart."""
+    sizes and times), the plan in at most 16 by each zone's and language's key: how many of them hold an entry differs
+    from build to build, so they are counted apart."""
     root = make_site()
     cache = root.parent / "cache"
 
-    def files() -> tuple[list[str], list[str]]:
+    def files() -> tuple[list[str], list[str], list[str]]:
         names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
-        return [n for n in names if not n.startswith("read/")], [n for n in names if n.startswith("read/")]
+        return ([n for n in names if not n.startswith(("read/", "plan/"))], [n for n in names if n.startswith("read/")],
+                [n for n in names if n.startswith("plan/")])
 
     assert run(root, "build").returncode == 0
-    first, read = files()
-    assert first and read
+    first, read, plan = files()
+    assert first and read and plan
     for number in range(3):
         with (root / TEST_DOC).open("a", encoding="utf-8") as file:
             file.write(f"\nWijziging {number}.\n")
         assert run(root, "build").returncode == 0
-    now, read = files()
+    now, read, plan = files()
     assert len(now) == len(first), set(now) ^ set(first)
+    assert len(plan) == 1, plan  # one zone: its keys in both languages start with its digit
     entries = {(p.parent.name, p.name.split(".")[0]) for p in (root / "content").rglob("*.md")}  # a document each
     entries |= {p.parent.name for p in (root / "content").glob("*/zone.yaml")}  # and a zone file each
     assert 1 <= len(read) <= min(len(entries), len(SHARDS)), read
@@ -923,6 +926,52 @@ def test_an_edit_of_a_theme_a_date_a_zone_name_or_a_title_shows_on_every_page_as
         assert run(root, "build", "--no-pdf", "--no-search", out=fresh, cache=tmp_path / f"fresh-cache-{number}").returncode == 0
         assert snapshot(out) == snapshot(fresh), f"step {number}: not a fresh build's output"
         assert shown in (out / page).read_text(encoding="utf-8"), f"step {number}: {page} does not show {shown!r}"
+
+def test_zones_kept_from_the_plan_before_show_every_kind_of_edit_as_a_fresh_build(make_site, tmp_path):
+    """A build keeps each zone's pages in the cache and gets them back, unplanned, for a zone made from the same.
+    Two zones, one naming the other's document: after each kind of edit (a text, the title another zone's page shows,
+    a zone's name, a translation, a theme, a removed document, a changed template, a page gone from the site, a
+    commit), the site is byte for byte a fresh build, and shows the change where it is listed."""
+    other = "content/anderezone/opvolger.nl.md"
+    root = make_site({"content/testzone/zone.yaml": ZONE_YAML, TEST_DOC: DOCUMENT, "content/testzone/test.fr.md": TRANSLATION,
+                      "content/anderezone/zone.yaml": "name: {nl: Anderezone, fr: Autre zone}\n",
+                      other: DOCUMENT.replace("title: Testdocument", "title: Opvolger\nreplaces: testzone/test")
+                                     .replace("start: 2021-01-01", "start: 2026-01-01").replace("end: 2025-12-31", "end: 2030-12-31"),
+                      "content/anderezone/weg.nl.md": DOCUMENT.replace("Testdocument", "Verdwijnt")})
+    out = tmp_path / "out"
+    who = {"GIT_AUTHOR_NAME": "Redactie", "GIT_AUTHOR_EMAIL": "r@test.example.be", "GIT_COMMITTER_NAME": "Redactie",
+           "GIT_COMMITTER_EMAIL": "r@test.example.be", "GIT_AUTHOR_DATE": "2026-03-02T12:00:00+01:00",
+           "GIT_COMMITTER_DATE": "2026-03-02T12:00:00+01:00"}
+
+    def commit() -> None:  # the dates the pages of the edited document show
+        for line in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Tekst"]):
+            subprocess.run(["git", *line], cwd=root, env={**os.environ, **who}, check=True, capture_output=True)
+
+    def gone() -> None:  # a page of a zone that did not change, missing from the site and from the one kept beside it
+        shutil.rmtree(tmp_path / ".out.previous")
+        (out / "nl/anderezone/opvolger/index.html").unlink()
+        edit(root / TEST_DOC, "Een andere zin.", "Nog een andere zin.")
+
+    steps = [(lambda: None, "nl/testzone/test/index.html", "Opvolger"),
+             (lambda: edit(root / TEST_DOC, "Een zin in het eerste hoofdstuk.", "Een andere zin."), "nl/testzone/test/index.html", "Een andere zin."),
+             (lambda: edit(root / other, "title: Opvolger", "title: Nieuwe opvolger"), "nl/testzone/test/index.html", "Nieuwe opvolger"),
+             (lambda: edit(root / "content/anderezone/zone.yaml", "Anderezone", "Hernoemde zone"), "nl/anderezone/index.html", "Hernoemde zone"),
+             (lambda: edit(root / "content/testzone/test.fr.md", "Une phrase", "Une autre phrase"), "fr/testzone/test/index.html", "Une autre phrase"),
+             (lambda: edit(root / other, "themes: [drugs]", "themes: [drugs, verkeer]"), "nl/themas/index.html", "Verkeersveiligheid"),
+             (lambda: (root / "content/anderezone/weg.nl.md").unlink(), "nl/anderezone/index.html", "Nieuwe opvolger"),
+             (lambda: edit(root / "templates/document.html", "{{ t('doc_currency') }}", "{{ t('doc_currency') }}:"), "nl/anderezone/opvolger/index.html", "</dt>"),
+             (gone, "nl/anderezone/opvolger/index.html", "Nieuwe opvolger"),
+             (commit, "nl/testzone/test/index.html", "2 maart 2026")]
+    for number, (step, page, shown) in enumerate(steps):
+        step()
+        assert run(root, "build", "--no-pdf", "--no-search", out=out).returncode == 0
+        fresh = tmp_path / f"fresh-{number}"
+        assert run(root, "build", "--no-pdf", "--no-search", out=fresh, cache=tmp_path / f"fresh-cache-{number}").returncode == 0
+        assert snapshot(out) == snapshot(fresh), f"step {number}: not a fresh build's output"
+        assert shown in (out / page).read_text(encoding="utf-8"), f"step {number}: {page} does not show {shown!r}"
+    assert not (out / "nl/anderezone/weg").exists()
+    assert len(list((tmp_path / "cache/plan").iterdir())) > 1, "no plan kept in the cache"
+
 
 # --- the sitemap and the translation's facts ----------------------------------------------------
 

@@ -22,7 +22,7 @@ from .model import Site
 from .outputs import feeds, media, nginx, opendata, urls
 from .outputs.assets import Assets
 from .outputs.compress import compress_tree, encodings, is_text
-from .outputs.pages import Page, Planned, plan
+from .outputs.pages import Page, Planned, Stored, page_key, plan
 from .outputs.pdf import KIND as PDF_KIND
 from .outputs.pdf import PdfFile, build_pdfs, renderer_problems
 from .outputs.pdf import jobs as pdf_jobs
@@ -36,6 +36,8 @@ from .source.reader import read_site
 from .unchanged import BuildResult, Look, inputs_key, look
 
 PREVIEW_PROBLEMS = "_preview/problems.json"  # what the preview's overlay shows
+PLAN = "plan"  # the cache's kind of the plan a build keeps for the next (see pages.Stored)
+PLAN_SHARDS = "0123456789abcdef"  # kept in 16 files, by the first digit of a zone's keys
 SUMS = "SHA256SUMS"  # the published list of every PDF's checksum, for `sha256sum -c` at the site's root
 
 
@@ -106,8 +108,12 @@ class Pipeline:
             self._shown_pdfs = pdfs
         result.pdfs = len(pdfs)
         self._fingerprints.start()
-        pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned)
-        outputs = self._outputs(site, pages, pdfs, problems, history)
+        shared = self._pages_key()
+        stored = None if self.preview else self._stored_plan(shared)
+        pages = plan(self.config, site, pdfs, history, self._fingerprints, self._planned, stored)
+        if stored is not None:
+            self._store_plan(stored)
+        outputs = self._outputs(site, pages, pdfs, problems, history, shared)
         search_key = fingerprint(sorted(o.key for o, page in zip(outputs, pages) if page.template == "document.html"))
         brotli_server = self.config.server.brotli
         index = (lambda site_root: _search_index(site_root, brotli_server)) if with_search else None
@@ -128,6 +134,27 @@ class Pipeline:
             result.indexed = existing_index(out_dir)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _stored_plan(self, shared: str) -> Stored:
+        """The plan the last build kept (see pages.Stored), for this code and configuration; `shared`: see _pages_key."""
+        base = fingerprint(code_fingerprint(), self.config.fingerprint)
+        before: dict[str, tuple] = {}
+        for shard in PLAN_SHARDS:
+            before.update(self.cache.get_object(PLAN, f"{base}-{shard}") or {})
+        return Stored(before, shared=shared)
+
+    def _store_plan(self, stored: Stored) -> None:
+        """The shards whose zones changed (an edit changes its zone's keys, all in its zone's shard); the others stay as
+        they are. Writing the whole plan cost more than was saved by not planning."""
+        base = fingerprint(code_fingerprint(), self.config.fingerprint)
+        changed = {key[0] for key in stored.before.keys() ^ stored.now.keys()}
+        for shard in changed:
+            entries = {key: pages for key, pages in stored.now.items() if key[0] == shard}
+            if entries:
+                self.cache.put_object(PLAN, f"{base}-{shard}", entries)
+            else:
+                self.cache.drop_object(PLAN, f"{base}-{shard}")
+        self.cache.prune(PLAN)
 
     def _still_shown(self, site: Site) -> dict:
         """The preview's fast refresh shows the PDFs it showed, for the documents it still shows: PDFs rendered in the
@@ -167,14 +194,22 @@ class Pipeline:
                                                                    info.get("signer"))
         return kept
 
-    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems, history: dict[str, History]) -> list[Output]:
-        """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs."""
-        config, root = self.config, self.config.root
-        assets, templates = self._prepared()
-        names = self._templates[0]
-        templates.forget_shared()
+    def _pages_key(self) -> str:
+        """What every page is made from: the code, the templates, the configuration, the names of the assets."""
+        self._prepared()
+        root = self.config.root
         keyed = self._fingerprints  # the configuration is the same object from save to save: compared at once
-        shared = keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), config.fingerprint, self.preview, names)
+        return keyed("pages", code_fingerprint(), files_fingerprint(root / "templates"), self.config.fingerprint,
+                     self.preview, self._templates[0])
+
+    def _outputs(self, site: Site, pages: list[Page], pdfs: dict, problems: Problems, history: dict[str, History],
+                 shared: str) -> list[Output]:
+        """Pages first (in the order of `pages`), then every other file; each with the fingerprint of its inputs.
+        `shared`: see _pages_key."""
+        config = self.config
+        assets, templates = self._prepared()
+        templates.forget_shared()
+        keyed = self._fingerprints
         outputs = self._page_outputs(pages, shared, templates)
         for asset in assets:
             outputs.append(Output(asset.path, keyed(("asset", asset.path), asset.data), make=lambda asset=asset: asset.data))
@@ -234,7 +269,7 @@ class Pipeline:
             if last is not None and last[0] is page and last[1] == shared and last[2] is templates:
                 output = last[3]
             else:
-                output = Output(page.path, page_key(shared, page), make=lambda page=page: templates.render(page))
+                output = Output(page.path, page.key or page_key(shared, page), make=lambda page=page: templates.render(page))
             if self.preview:
                 made[id(page)] = (page, shared, templates, output)
             outputs.append(output)
@@ -265,15 +300,6 @@ class Pipeline:
             outputs.append(Output(urls.dataset(lang, "json"), fingerprint(model, lang, "json"),
                                   make=lambda lang=lang: opendata.objectives_json(config, site, lang)))
         return outputs
-
-
-def page_key(shared: str, page: Page) -> str:
-    """What a page is made from: what every page shows (`shared`), where it goes, its template and language, the
-    addresses of its other languages and the fingerprint of its data. Texts joined, then hashed: all of them are
-    strings without a NUL, and written out as a tuple they cost a thirtieth of a build with one document edited."""
-    alternates = (f"{lang}={path}" for lang, path in page.alternates.items())
-    text = "\0".join((shared, page.path, page.template, page.lang or "", *alternates, page.inputs))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _search_index(site_root: Path, brotli_server: bool) -> dict[str, int]:

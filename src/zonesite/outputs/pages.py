@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -86,6 +87,18 @@ class Planned:
 
 
 @dataclass
+class Stored:
+    """A build's plan kept for the next build (in the cache): the pages of each zone in one language, as (path, template,
+    alternates, output key), by the key of everything they are made from (see _zone_key). A zone whose key is the same
+    gets its pages back without being planned: it is planned again only when one of its pages is rendered. A key's
+    first digit is its zone's: the cache keeps the plan in a file per first digit, and an edit rewrites its zone's."""
+
+    before: dict[str, tuple] = field(default_factory=dict)  # the last build's
+    now: dict[str, tuple] = field(default_factory=dict)  # this build's: what the next one gets
+    shared: str = ""  # what every page is made from (see pipeline.Pipeline._pages_key), part of each zone's key
+
+
+@dataclass
 class Page:
     """`context` makes the data the template shows, only when the page is rendered (by whichever process renders it):
     planning a page costs its fingerprint, so a build that renders few pages does not gather data for all of them."""
@@ -98,6 +111,7 @@ class Page:
     inputs: str = ""  # fingerprint of the data the page shows
     in_sitemap: bool = True
     absolute_links: bool = False  # a 404 page is served at any address, so relative links would break
+    key: str = ""  # its output's key (see page_key) when the plan kept it (see Stored), which keeps no `inputs`
 
 
 def history_of(history: dict[str, History], version: Version) -> History | None:
@@ -111,9 +125,11 @@ def history_of(history: dict[str, History], version: Version) -> History | None:
 
 
 def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], history: dict[str, History] | None = None,
-         fingerprints: Fingerprints | None = None, planned: Planned | None = None) -> list[Page]:
+         fingerprints: Fingerprints | None = None, planned: Planned | None = None,
+         stored: Stored | None = None) -> list[Page]:
     """Every page of every language; `pdfs` are the official copies by (zone, document, language), `history` the
-    content's git history by file; `fingerprints` and `planned` what the preview keeps between saves."""
+    content's git history by file; `fingerprints` and `planned` what the preview keeps between saves, `stored` what a
+    build keeps for the next one."""
     history = history or {}
     hashed = fingerprints or Fingerprints()
     pages: list[Page] = []
@@ -130,6 +146,9 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
     general = cache(lambda lang: general_objectives(config, site, lang))
     documents = {doc.key: doc for doc in site.documents}
     world = (config, today, currency, pdfs, history)
+    # What any zone's pages show of the others: the listing names every document's title and currency (a replaced
+    # document names the title of the one that replaces it).
+    stored_world = fingerprint(stored.shared, listing) if stored is not None else ""
     before = planned.zones if planned is not None and planned.world == world else {}
     kept: dict[tuple[str, int], tuple[Zone, tuple, list[Page]]] = {}
     addresses: dict[str, dict[str, str]] = {}
@@ -141,6 +160,10 @@ def plan(config: Config, site: Site, pdfs: dict[tuple[str, str, str], Any], hist
                           lambda lang=lang, shared=shared: {**shared, **_home(config, site, lang, today)},
                           every(urls.home), fingerprint(listing, today)))  # the timeline marks the day of the build
         for zone in site.zones:
+            if stored is not None:
+                pages.extend(_stored_zone_pages(config, zone, lang, shared, pdfs, history, currency, every, stored,
+                                                stored_world))
+                continue
             related = tuple(_related(doc, currency, views) for doc in zone.documents)
             last = before.get((lang, id(zone)))
             if last is not None and last[0] is zone and last[1] == related:
@@ -219,6 +242,61 @@ def _zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict,
                         shown.source.source_text_hash, pdf, currency[key], list(names), dates)
         pages.append(Page(path, "document.html", lang, context, alternates, inputs))
     return pages
+
+
+def _stored_zone_pages(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict, history: dict[str, History],
+                       currency: dict, every: Callable, stored: Stored, world: str) -> list[Page]:
+    """A zone's pages in one language as the last build planned them, when they are made from the same: without their
+    data, which the zone's pages planned again give, once, to whichever of them is rendered. Else planned."""
+    key = _zone_key(config, world, zone, lang, pdfs, history)
+    known = stored.before.get(key)
+    if known is None:
+        pages = _planned_zone(config, zone, lang, shared, pdfs, history, currency, every)
+        for page in pages:
+            page.key = page_key(stored.shared, page)
+        stored.now[key] = tuple((page.path, page.template, page.alternates, page.key) for page in pages)
+        return pages
+    stored.now[key] = known
+    planned: list[list[Page]] = []  # the zone's pages with their data, once one of them is rendered
+
+    def context(index: int) -> dict[str, Any]:
+        if not planned:
+            planned.append(_planned_zone(config, zone, lang, shared, pdfs, history, currency, every))
+        return planned[0][index].context()
+
+    return [Page(path, template, lang, lambda index=index: context(index), alternates, key=key)
+            for index, (path, template, alternates, key) in enumerate(known)]
+
+
+def page_key(shared: str, page: Page) -> str:
+    """What a page is made from: what every page shows (`shared`), where it goes, its template and language, the
+    addresses of its other languages and the fingerprint of its data. Texts joined, then hashed: all of them are
+    strings without a NUL, and written out as a tuple they cost a thirtieth of a build with one document edited."""
+    alternates = (f"{lang}={path}" for lang, path in page.alternates.items())
+    text = "\0".join((shared, page.path, page.template, page.lang or "", *alternates, page.inputs))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _planned_zone(config: Config, zone: Zone, lang: str, shared: dict, pdfs: dict, history: dict[str, History],
+                  currency: dict, every: Callable) -> list[Page]:
+    related = tuple(_related(doc, currency, shared["views"]) for doc in zone.documents)
+    return _zone_pages(config, zone, lang, shared, pdfs, history, currency, related, Fingerprints(), every, {})
+
+
+def _zone_key(config: Config, world: str, zone: Zone, lang: str, pdfs: dict, history: dict[str, History]) -> str:
+    """Everything a zone's pages in one language are made from: what they show of the whole site (`world`, see plan),
+    the zone and its documents, their texts, which the zone's fingerprint leaves out, and their PDFs and dates (a
+    build that makes a PDF, or a commit, changes its zone's key, not every zone's). Strings joined, then hashed: one
+    per zone and language, where each page's fingerprint took a tenth of a build with one edit. The configuration and
+    the code are the key of what is stored (see Stored)."""
+    texts = [version.source_text_hash for doc in zone.documents for version in doc.versions.values()]
+    source = config.default_language
+    made = [(pdfs.get((doc.zone, doc.slug, lang)), history_of(history, doc.versions.get(lang) or doc.versions[source]))
+            for doc in zone.documents] if pdfs or history else []
+    if any(pdf or dates for pdf, dates in made):
+        texts.append(repr(made))
+    place = hashlib.sha256(zone.slug.encode("utf-8")).hexdigest()[0]  # the same for every key of the zone: see Stored
+    return place + hashlib.sha256("\0".join((world, lang, zone.fingerprint, *texts)).encode("utf-8")).hexdigest()
 
 
 def _zone_data(config: Config, zone: Zone, lang: str) -> dict:

@@ -111,8 +111,7 @@ def read_site(config: Config, content_dir: Path, cache: Cache, *, read: list[Pat
         if read is not None:
             read.extend(by_lang.values())
     if persist:  # only a build prunes the HTML; the preview keeps it all (its PDFs, made in the background, may read it)
-        for doc, _ in found.values():
-            _keep_html(doc, cache)
+        _keep_html([doc for doc, _ in found.values() if doc], cache)
     before, made, results = memory.zones, {}, {}
     for scan in scans:
         last = memory.results.get(scan.slug)
@@ -200,10 +199,13 @@ class ZoneScan:
     linked: bool = False  # a symbolic link inside: what it leads to is not in the tree_signature, so scanned each time
     _keys: tuple[str, dict[str, str], str] | None = None  # see keys
 
-    def signature(self, by_lang: dict[str, str]) -> tuple:
-        """A document depends on its own files and on the zone's other files (images and annexes it may show)."""
-        return (tuple((lang, os.path.basename(path), self.stats[path]) for lang, path in sorted(by_lang.items())),
-                tuple((path, self.stats[path]) for path in self.others))
+    def signature(self, by_lang: dict[str, str], others: str) -> str:
+        """A document depends on its own files and on the zone's other files (images and annexes it may show, `others`:
+        see _keyed). Texts joined by NUL, which no name holds, each list after its length: a build keys every document,
+        and the text of nested tuples cost twice as much as hashing it."""
+        own = (f"{lang}\0{os.path.basename(path)}\0{self.stats[path][0]}\0{self.stats[path][1]}"
+               for lang, path in sorted(by_lang.items()))
+        return "\0".join((str(len(by_lang)), *own, others))
 
     def keys(self, base: str) -> dict[str, str]:
         """Each document's key, by its stem: made once per scan (the preview keeps a scan while its folder is the same)."""
@@ -216,10 +218,17 @@ class ZoneScan:
     def _keyed(self, base: str) -> tuple[str, dict[str, str], str]:
         if self._keys is None or self._keys[0] != base:
             zone_file = self.zone_file or str(self.folder / "zone.yaml")
-            self._keys = (base, {stem: fingerprint(base, self.slug, stem, self.signature(by_lang))
+            others = "\0".join((str(len(self.others)), *(f"{path}\0{self.stats[path][0]}\0{self.stats[path][1]}"
+                                                          for path in self.others)))
+            start = f"{base}\0{self.slug}\0"
+            self._keys = (base, {stem: _hashed(f"{start}{stem}\0{self.signature(by_lang, others)}")
                                  for stem, by_lang in self.documents.items()},
                           fingerprint(base, zone_file, self.stats.get(zone_file)))
         return self._keys
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _scan_zone(folder: Path, root: Path, config: Config, part: list | None = None) -> ZoneScan:
@@ -409,11 +418,12 @@ class _TextFiles:
 _TEXTS = _TextFiles()
 
 
-def _keep_html(doc: Document | None, cache: Cache) -> None:
-    """The HTML files the model points at are used by this build: the cache keeps them."""
-    for version in doc.versions.values() if doc else ():
-        if version.rendered.stored:
-            cache.use(HTML, os.path.basename(version.rendered.stored))
+def _keep_html(documents: list[Document], cache: Cache) -> None:
+    """The HTML files the model points at are used by this build: the cache keeps them. Each file once: it holds the
+    texts of all the documents one process read."""
+    files = {version.rendered.stored for doc in documents for version in doc.versions.values()}
+    for path in files - {None, ""}:
+        cache.use(HTML, os.path.basename(path))
 
 
 def _zone(scan: ZoneScan, documents: dict[str, tuple[Document | None, Problems]], config: Config,
