@@ -140,7 +140,9 @@ class Pipeline:
         base = fingerprint(code_fingerprint(), self.config.fingerprint)
         before: dict[str, tuple] = {}
         for shard in PLAN_SHARDS:
-            before.update(self.cache.get_object(PLAN, f"{base}-{shard}") or {})
+            kept = self.cache.get_object(PLAN, f"{base}-{shard}")
+            if isinstance(kept, dict):  # anything else in its place (not written by a build): planned again
+                before.update(kept)
         return Stored(before, shared=shared)
 
     def _store_plan(self, stored: Stored) -> None:
