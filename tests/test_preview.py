@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import queue
+import re
 import shutil
 import threading
 import time
@@ -381,6 +382,39 @@ def test_the_watcher_names_the_paths_of_a_save_as_the_content_tree_expects(make_
     assert set(preview.tree.zones) == {"testzone"}
     preview.refresh(changed=paths)
     assert "Een andere zin." in (root.parent / "preview/nl/tweede/nieuw/index.html").read_text(encoding="utf-8")
+
+
+def test_a_fault_while_a_save_is_handled_is_said_and_the_watch_goes_on(make_site, capsys):
+    """A fault of the program in one save: a line naming the log of its details, and the next save is still seen."""
+    root = two_zones(make_site)
+    preview = preview_of(root)
+    seen: queue.Queue = queue.Queue()
+    calls = []
+
+    def on_change(paths) -> None:
+        calls.append(paths)
+        if len(calls) == 1:
+            raise RuntimeError("a fault of the program")
+        seen.put(paths)
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_sources, args=(preview, on_change, stop), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the watches are set
+        saved(root / "content/tweede/nieuw.nl.md", "Een zin in het eerste hoofdstuk.", "Een andere zin.")
+        deadline = time.monotonic() + 10
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        saved(root / "content/tweede/nieuw.nl.md", "Een andere zin.", "Nog een andere zin.")
+        assert seen.get(timeout=10)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    said = capsys.readouterr().err
+    log = Path(re.search(r"the details are in (\S+)\.", said).group(1))
+    assert log.parent == root.parent / "cache" and "RuntimeError: a fault of the program" in log.read_text(encoding="utf-8")
 
 
 def test_the_reload_is_sent_before_the_rebuild_goes_on():

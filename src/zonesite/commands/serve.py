@@ -276,7 +276,8 @@ def _stat(path: Path) -> tuple | None:
 def watch_sources(preview: Preview, on_change, stop: threading.Event | None = None) -> None:
     """One watcher (watchfiles) over the sources; the configuration file is compared on every tick as well,
     because a watch on a file is lost when a tool replaces the file instead of rewriting it. `on_change` gets the
-    paths that changed, or None when only the configuration did. Until `stop` is set."""
+    paths that changed, or None when only the configuration did. Until `stop` is set; a fault while a save is handled
+    does not end the watch."""
     from watchfiles import watch
 
     config = preview.pipeline.config
@@ -290,7 +291,12 @@ def watch_sources(preview: Preview, on_change, stop: threading.Event | None = No
         now = _stat(preview.config_path)
         if changes or now != config_stat:
             config_stat = now
-            on_change({path for _, path in changes} if changes else None)
+            try:
+                on_change({path for _, path in changes} if changes else None)
+            except Exception:  # noqa: BLE001 - a fault of the program: said and logged, the next save is watched for
+                log = _log_traceback(preview.cache_dir)
+                print(say(preview.lang, "serve.save_failed", time=f"{dt.datetime.now():%H:%M:%S}", log=str(log)),
+                      file=sys.stderr, flush=True)
 
 
 def in_loop(loop, call, timeout: float = 1.0) -> None:
