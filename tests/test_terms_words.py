@@ -91,10 +91,11 @@ def test_a_form_is_compiled_only_when_a_text_may_contain_it():
 
 def test_paragraphs_are_found_only_for_a_finding_and_in_the_lines_the_caller_cut(monkeypatch):
     """Most translations use the term base's renderings: their paragraphs are never looked for. When a finding
-    needs them, the lines the reader already cut each text into are used, not cut again."""
-    cut = []
-    paragraphs = terms._paragraphs
-    monkeypatch.setattr(terms, "_paragraphs", lambda lines: cut.append(lines) or paragraphs(lines))
+    needs them, the lines the reader already cut each text into are used, not cut again, as far as the finding's."""
+    cut, looked_at = [], []
+    starts = terms._paragraph_starts
+    monkeypatch.setattr(terms, "_paragraph_starts", lambda lines: cut.append(lines) or starts(looked_at.append(lines)
+                                                                                           or lines))
     source = "Inleiding.\n\nDe korpschef beslist.\n"
     assert term_findings(BASE, source, "Introduction.\n\nLe chef de corps décide.\n", "fr", 5) == []
     assert cut == []
@@ -104,3 +105,83 @@ def test_paragraphs_are_found_only_for_a_finding_and_in_the_lines_the_caller_cut
     assert [finding.line for finding in found] == [7]
     assert len(cut) == 2 and cut[0] is lines[0] and cut[1] is lines[1]
     assert term_findings(BASE, source, translation, "fr", 5) == found
+
+
+def paragraphs_of_every_line(lines: list[str]) -> list[int | None]:
+    """Per line: the index of its blank-line-separated block, None for a blank line (as the check first found them)."""
+    result: list[int | None] = []
+    index, blank = -1, True
+    for line in lines:
+        if not line.strip():
+            result.append(None)
+            blank = True
+            continue
+        if blank:
+            index += 1
+            blank = False
+        result.append(index)
+    return result
+
+
+LINES = st.lists(st.sampled_from(["", " ", "\t", "\x0c", "tekst", " tekst", "korpschef"]), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES, LINES, st.data())
+def test_the_line_near_a_passage_is_the_first_of_the_paragraph_with_the_same_index(source, translation, data):
+    source_body, translation_body = "\n".join(source), "\n".join(translation)
+    offsets = sorted(data.draw(st.lists(st.integers(0, len(source_body)), max_size=4)))
+    near = terms._Near(source_body, translation_body, 3, None)
+    of_source = paragraphs_of_every_line(source_body.split("\n"))
+    of_translation = paragraphs_of_every_line(translation_body.split("\n"))
+    first = {}
+    for number, paragraph in enumerate(of_translation):
+        if paragraph is not None:
+            first.setdefault(paragraph, number)
+    for offset in offsets:
+        assert near(offset) == 3 + first.get(of_source[source_body.count("\n", 0, offset)], 0)
+
+
+def every_used_term_checked(source: str, translation: str) -> list[tuple[int, str]]:
+    """The findings as the check made them before it looked at the translation first: every term the source uses,
+    found by searching every form of the source, then looked for in the translation."""
+    near = terms._Near(source, translation, 5, None)
+    first_use: dict[int, int] = {}
+    for match in terms._source_matches(BASE, source):
+        first_use.setdefault(match.term, match.start)
+    lowered = terms._lowered(translation)
+    found = []
+    for index, offset in first_use.items():
+        term = BASE.terms[index]
+        nl, fr = term.renderings["nl"], term.renderings["fr"]
+        if not any(next(form.spans(translation, lowered), None) for form in terms._forms(fr)):
+            found.append((near(offset), str(terms.Message.of("terms.not_used", source=nl.shown, target=fr.shown))))
+        avoided: dict[int, list[str]] = {}
+        for wrong in fr.avoid:
+            for start, end in terms._form(wrong, False).spans(translation, lowered):
+                used = avoided.setdefault(translation.count("\n", 0, start), [])
+                if " ".join(translation[start:end].split()) not in used:
+                    used.append(" ".join(translation[start:end].split()))
+        found += [(5 + number, str(terms.Message.of("terms.avoided", source=nl.shown, target=fr.shown, used="', '".join(used))))
+                  for number, used in avoided.items()]
+    return sorted(found)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXT, TEXT)
+def test_the_translation_looked_at_first_gives_the_findings_of_every_used_term_checked(source, translation):
+    assert sorted(findings(source, translation)) == every_used_term_checked(source, translation)
+    wanted = {index for index in range(len(BASE.terms)) if index % 3 == len(source) % 3}
+    assert [(m.start, m.end, m.term) for m in terms._source_matches(BASE, source, wanted)] == \
+        [match for match in matches(source) if match[2] in wanted]
+
+
+def test_a_use_inside_a_longer_term_does_not_count_when_only_its_own_term_is_searched():
+    """'burgemeester' inside 'college van burgemeester en schepenen' is not a use of 'burgemeester': when only that term
+    is wanted, the forms of the longer term are searched too."""
+    mayor = next(index for index, term in enumerate(BASE.terms) if term.renderings["nl"].term == "burgemeester")
+    text = "Het college van burgemeester en schepenen. De burgemeester."
+    assert [m.start for m in terms._source_matches(BASE, text, {mayor})] == [text.rindex("burgemeester")]
+    assert [m.start for m in terms._source_matches(BASE, "Het college van burgemeester en schepenen.", {mayor})] == []
+    assert findings("Het college van burgemeester en schepenen beslist.",
+                    "Le collège des bourgmestre et échevins décide.") == []

@@ -9,10 +9,11 @@ terms.yaml lists Dutch terms with their rendering in every other language (see t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from ..messages import KeyPath, Message
 from ..problems import ContentError, Problem, Problems, problem
@@ -68,6 +69,26 @@ class TermBase:
         """Every form of every term in the source language, with the index of its term: listed once, not per text."""
         return tuple((index, form) for index, term in enumerate(self.terms)
                      for form in _forms(term.renderings[self.source_language]))
+
+    @cached_property
+    def source_words(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """The words of every form of source_forms, with the index of its term."""
+        return tuple((index, form.words) for index, form in self.source_forms)
+
+    def containers(self, index: int) -> frozenset[int]:
+        """The places in source_forms of the forms whose matches may hold a match of term `index`: those with every
+        word of one of its forms (its own forms among them). Whether a use of the term counts depends on these alone.
+        Made for a term when a text needs it."""
+        found = self._containers.get(index)
+        if found is None:
+            own = [set(form.words) for form in _forms(self.terms[index].renderings[self.source_language])]
+            found = self._containers[index] = frozenset(
+                place for place, (_, words) in enumerate(self.source_words) if any(needed.issubset(words) for needed in own))
+        return found
+
+    @cached_property
+    def _containers(self) -> dict[int, frozenset[int]]:
+        return {}
 
     def abbreviations(self, lang: str) -> list[tuple[str, str]]:
         """(abbreviation, what it stands for) in one language, sorted: the data of a glossary page."""
@@ -226,6 +247,7 @@ def _key(form: str) -> str:
 # Matching
 
 _WORD = re.compile(r"\w+")
+WORDS_FROM = 24  # forms to look for in a text from which listing its words first costs less
 
 
 def _words(text: str, lowered: str) -> set[str] | None:
@@ -304,11 +326,20 @@ class _Match(NamedTuple):
     term: int  # index in TermBase.terms
 
 
-def _source_matches(terms: TermBase, text: str) -> list[_Match]:
-    """Every use of a listed term in the source; a match inside a longer match does not count."""
-    lowered = _lowered(text)
-    words = _words(text, lowered)
-    found = sorted((start, -end, index) for index, form in terms.source_forms if form.may_be_in(lowered, words)
+def _source_matches(terms: TermBase, text: str, wanted: Iterable[int] | None = None,
+                    lowered: str | None = None, words: set[str] | None = None) -> list[_Match]:
+    """Every use of a listed term in the source (of the terms `wanted` only, when given: the forms that may hold one of
+    their uses are searched, not every form); a match inside a longer match does not count. `lowered` and `words`:
+    _lowered(text) and _words(text, lowered), when the caller has them."""
+    if lowered is None:
+        lowered = _lowered(text)
+        words = _words(text, lowered)
+    if wanted is None:
+        forms: Iterable[tuple[int, _Form]] = terms.source_forms
+    else:
+        wanted = set(wanted)
+        forms = [terms.source_forms[place] for place in sorted(set().union(*(terms.containers(index) for index in wanted)))]
+    found = sorted((start, -end, index) for index, form in forms if form.may_be_in(lowered, words)
                    for start, end in form.spans(text, lowered, words))  # by start, the longer first
     kept: list[_Match] = []
     reach, reach_span = -1, (-1, -1)  # the furthest end of a kept match so far, and that match's span
@@ -316,46 +347,67 @@ def _source_matches(terms: TermBase, text: str) -> list[_Match]:
         end = -end
         if end <= reach and (start, end) != reach_span:
             continue  # inside a longer match, which started no later
-        kept.append(_Match(start, end, index))
+        if wanted is None or index in wanted:
+            kept.append(_Match(start, end, index))
         if end > reach:
             reach, reach_span = end, (start, end)
     return kept
 
 
-def _paragraphs(lines: list[str]) -> list[int | None]:
-    """Per line: the index of its blank-line-separated block, None for a blank line."""
-    result: list[int | None] = []
-    index, blank = -1, True
-    for line in lines:
+def _paragraph_starts(lines: list[str]) -> Iterator[int]:
+    """The index of each line that starts a blank-line-separated block, in order."""
+    blank = True
+    for number, line in enumerate(lines):
         if not line.strip():
-            result.append(None)
             blank = True
-            continue
-        if blank:
-            index += 1
+        elif blank:
             blank = False
-        result.append(index)
-    return result
+            yield number
+
+
+class _Starts:
+    """The lines that start a text's paragraphs, found only as far as they are asked for: a term is mostly first used
+    near the top of a text."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.found: list[int] = []
+        self.more = _paragraph_starts(lines)
+
+    def _next(self) -> bool:
+        start = next(self.more, None)
+        if start is not None:
+            self.found.append(start)
+        return start is not None
+
+    def paragraph(self, line: int) -> int:
+        """The index of the paragraph a line that is not blank belongs to."""
+        while (not self.found or self.found[-1] <= line) and self._next():
+            pass
+        return bisect_right(self.found, line) - 1
+
+    def first_line(self, paragraph: int) -> int | None:
+        while len(self.found) <= paragraph and self._next():
+            pass
+        return self.found[paragraph] if paragraph < len(self.found) else None
 
 
 class _Near:
     """The translation line most likely to hold a source passage: the first of the paragraph with the same index.
-    The paragraphs are found at the first finding (most translations have none), in the lines of the two texts."""
+    The paragraphs are looked for at a finding (most translations have none), in the lines of the two texts."""
 
     def __init__(self, source_body: str, translation_body: str, first_line: int, lines: tuple[list[str], list[str]] | None):
         self.source_body, self.translation_body, self.first_line, self.lines = source_body, translation_body, first_line, lines
-        self.source: list[int | None] | None = None
-        self.first_of_paragraph: dict[int, int] = {}
+        self.starts: tuple[list[str], _Starts, _Starts] | None = None
 
     def __call__(self, offset: int) -> int:
-        if self.source is None:
+        if self.starts is None:
             source, translation = self.lines or (self.source_body.split("\n"), self.translation_body.split("\n"))
-            self.source = _paragraphs(source)
-            for number, paragraph in enumerate(_paragraphs(translation)):
-                if paragraph is not None:
-                    self.first_of_paragraph.setdefault(paragraph, number)
-        paragraph = self.source[self.source_body.count("\n", 0, offset)]
-        return self.first_line + self.first_of_paragraph.get(paragraph, 0)
+            self.starts = source, _Starts(source), _Starts(translation)
+        source, in_source, in_translation = self.starts
+        line = self.source_body.count("\n", 0, offset)
+        if not source[line].strip():
+            return self.first_line  # a blank line is in no paragraph
+        return self.first_line + (in_translation.first_line(in_source.paragraph(line)) or 0)
 
 
 def term_findings(terms: TermBase, source_body: str, translation_body: str, lang: str,
@@ -365,25 +417,43 @@ def term_findings(terms: TermBase, source_body: str, translation_body: str, lang
     if lang not in terms.languages or lang == terms.source_language:
         raise ValueError(f"'{lang}' is not a translation language of the term base ({', '.join(terms.languages[1:])})")
     near = _Near(source_body, translation_body, first_line, lines)
-    first_use: dict[int, int] = {}
-    for match in _source_matches(terms, source_body):
-        first_use.setdefault(match.term, match.start)
-    # The translation is searched for the few forms of the terms its source uses (six in a generated text, seventy in a
-    # real one): a search for each form's needle costs less than listing the words of the text first.
-    lowered = _lowered(translation_body)
-    findings: list[TermFinding] = []
-    for index, offset in first_use.items():
-        term = terms.terms[index]
-        source, target = term.renderings[terms.source_language], term.renderings[lang]
-        if not any(next(form.spans(translation_body, lowered), None) for form in _forms(target)):
-            findings.append(TermFinding(near(offset), Message.of("terms.not_used", source=source.shown, target=target.shown)))
+    # The translation is looked at first, for each term whose forms the source may hold (most are not there at all):
+    # the source's uses are searched for, to place a finding, only for the few terms the translation departs from.
+    lowered = _lowered(source_body)
+    words = _words(source_body, lowered)
+    maybe = dict.fromkeys(index for index, form in terms.source_forms if form.may_be_in(lowered, words)) if words is None \
+        else dict.fromkeys(index for index, needed in terms.source_words if words.issuperset(needed))  # may_be_in, inlined
+    translation = _lowered(translation_body)
+    checked = [form for index in maybe for form in (*_forms(terms.terms[index].renderings[lang]),
+                                                     *(_form(wrong, False) for wrong in terms.terms[index].renderings[lang].avoid))]
+    # A search for each form's needle costs less than listing the words of the text first, for the few forms of a
+    # generated text; not for the hundred of a real one.
+    translation_words = _words(translation_body, translation) if len(checked) > WORDS_FROM else None
+    departs: dict[int, tuple[bool, dict[int, list[str]]]] = {}
+    for index in maybe:
+        target = terms.terms[index].renderings[lang]
+        missing = not any(next(form.spans(translation_body, translation, translation_words), None)
+                          for form in _forms(target))
         avoided: dict[int, list[str]] = {}  # line number in the body -> avoided renderings used there
         for wrong in target.avoid:
-            for start, end in _form(wrong, False).spans(translation_body, lowered):
+            for start, end in _form(wrong, False).spans(translation_body, translation, translation_words):
                 used = avoided.setdefault(translation_body.count("\n", 0, start), [])
                 text = " ".join(translation_body[start:end].split())
                 if text not in used:
                     used.append(text)
+        if missing or avoided:
+            departs[index] = (missing, avoided)
+    first_use: dict[int, int] = {}
+    if departs:
+        for match in _source_matches(terms, source_body, departs, lowered, words):
+            first_use.setdefault(match.term, match.start)
+    findings: list[TermFinding] = []
+    for index, offset in first_use.items():
+        term = terms.terms[index]
+        source, target = term.renderings[terms.source_language], term.renderings[lang]
+        missing, avoided = departs[index]
+        if missing:
+            findings.append(TermFinding(near(offset), Message.of("terms.not_used", source=source.shown, target=target.shown)))
         for number, used in sorted(avoided.items()):
             shown = "', '".join(used)
             findings.append(TermFinding(first_line + number, Message.of("terms.avoided", source=source.shown,
