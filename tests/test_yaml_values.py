@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from zonesite.model import text_hash
 from zonesite.source.reader import _in_progress
-from zonesite.source.text import SourceError, parse_yaml, read_text, split_front_matter
+from zonesite.source.text import SourceError, parse_yaml, read_source, read_text, split_front_matter
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -132,7 +132,7 @@ def test_each_file_of_a_document_is_read_once(make_site, monkeypatch):
 
     root = make_site()
     reads = []
-    monkeypatch.setattr(reader, "read_text", lambda path: reads.append(path.name) or read_text(path))
+    monkeypatch.setattr(reader, "read_source", lambda path: reads.append(path.name) or read_source(path))
     doc, problems = reader.read_document("testzone", "test", {lang: root / f"content/testzone/test.{lang}.md"
                                                                for lang in ("nl", "fr")},
                                          load_config(root / "site_config.yaml"), root.parent / "html")
@@ -140,3 +140,15 @@ def test_each_file_of_a_document_is_read_once(make_site, monkeypatch):
     assert sorted(reads) == ["test.fr.md", "test.nl.md"]
     for lang, version in doc.versions.items():
         assert version.source_text_hash == text_hash(read_text(version.path))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab é€\r\n\ufeff"), max_size=30), bom=st.booleans())
+def test_a_source_comes_with_its_text_in_utf8_whatever_its_bom_and_line_endings(tmp_path_factory, text, bom):
+    """The SHA-256 of a document is that of its text as read (without BOM, with LF line endings), taken from the
+    file's own bytes when they are that text."""
+    path = tmp_path_factory.mktemp("source") / "doc.nl.md"
+    path.write_bytes(("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8"))
+    read, utf8 = read_source(path)
+    assert read == read_text(path) and "\r" not in read
+    assert utf8 == read.encode("utf-8")

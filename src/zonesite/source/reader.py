@@ -22,7 +22,7 @@ from ..problems import Problems
 from . import markdown, validate
 from .terms import term_findings
 from .schema import SLUG, Checker
-from .text import SourceError, parse_yaml, read_text, split_front_matter
+from .text import SourceError, parse_yaml, read_source, read_text, split_front_matter
 
 DOCUMENT_KEYS = {"title", "type", "period", "date", "author", "status", "summary", "themes", "objectives", "editor_notes",
                  "replaces", "replaced_by"}
@@ -525,13 +525,13 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     validate.check_objective_sections(files[default], source["fields"]["objectives"], headings, source_problems)
     sections = {o.id: o.section for o in source["fields"]["objectives"] if o.section}
     versions = {default: _version(source, default, parsed, (), notes, sections, config, source_problems)}
-    texts: dict[Path, str] = {}  # each translation is read once: to see whether it is in progress, then to check it
+    texts: dict[Path, tuple[str, bytes]] = {}  # each translation read once: to see whether it is in progress, then to check it
     in_progress = tuple(lang for lang in config.translations if lang in files and _in_progress(files[lang], texts))
     for lang in config.translations:
         if lang in in_progress:
             continue  # not published and not checked until it is stamped
         translated = _read_front_matter(files[lang], config, problems, translation=True,
-                                        text=texts.get(files[lang])) if lang in files else None
+                                        source=texts.get(files[lang])) if lang in files else None
         if translated:
             _compare_shared(files[lang], shared, translated, problems)
             translated_parsed = markdown.parse(translated["body"])
@@ -548,13 +548,13 @@ def _load_document(zone: str, slug: str, files: dict[str, Path], config: Config,
     return document
 
 
-def _in_progress(path: Path, texts: dict[Path, str] | None = None) -> bool:
+def _in_progress(path: Path, texts: dict[Path, tuple[str, bytes]] | None = None) -> bool:
     """A translation `translate` began: its front matter says `in_progress: true` (stamping removes it). The text read
-    is kept in `texts`, by its path."""
+    is kept in `texts` (with its UTF-8: see read_source), by its path."""
     try:
-        text = read_text(path)
+        text, utf8 = read_source(path)
         if texts is not None:
-            texts[path] = text
+            texts[path] = text, utf8
         front = split_front_matter(text)[0]
         if IN_PROGRESS not in front and "\\" not in front:  # the key is not there, not even escaped: no YAML to parse
             return False
@@ -600,10 +600,10 @@ def _placed(objective: Objective, sections: dict[str, str], positions: dict[str,
 
 
 def _read_front_matter(path: Path, config: Config, problems: Problems, translation: bool,
-                       text: str | None = None) -> dict | None:
-    """`text`: the file's, when it was read already."""
+                       source: tuple[str, bytes] | None = None) -> dict | None:
+    """`source`: the file's text and its UTF-8 (read_source), when it was read already."""
     try:
-        text = read_text(path) if text is None else text
+        text, utf8 = read_source(path) if source is None else source
         front, body, body_line = split_front_matter(text)
         data = parse_yaml(front, line_offset=1)
     except SourceError as error:
@@ -628,7 +628,7 @@ def _read_front_matter(path: Path, config: Config, problems: Problems, translati
         "period": period,
         "date": check.date(("date",), required=False),
     }
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(utf8).hexdigest()
     fields = {
         "title": check.text(("title",)) or "",
         "summary": check.text(("summary",)) or "",
