@@ -57,6 +57,19 @@ def _link(path: str, target: str) -> str:
     return link + (f"#{anchor}" if anchor else "")
 
 
+def test_a_shared_part_without_links_is_rendered_once_for_every_depth(tmp_path):
+    config = load_config(PROJECT / "site_config.yaml")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("{% call shared('title') %}{{ t('nav_home') }}{{ made() }}{% endcall %}", encoding="utf-8")
+    renders: list[str] = []
+    templates = Templates(config, folder)
+    for path in ("nl/index.html", "nl/gent/index.html", "nl/gent/doc/index.html", "fr/index.html", "fr/gent/index.html"):
+        page = Page(path, "page.html", path[:2], lambda path=path: {"made": lambda: renders.append(path) or ""})
+        assert templates.render(page) == config.text(path[:2], "nav_home")
+    assert renders == ["nl/index.html", "fr/index.html"]
+
+
 def test_the_place_of_a_folder_is_its_depth_and_what_it_shares_with_the_targets():
     """What a page's links to some targets depend on; a target outside the site's folders is not placed."""
     known = urls.prefixes(["nl/themas/index.html", "assets/site.css"])
