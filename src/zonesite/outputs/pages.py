@@ -44,6 +44,11 @@ class DocumentView:
     def outdated(self) -> bool:
         return self.is_translation and self.version.translated_from != self.source.source_text_hash
 
+    @property
+    def objectives_in_text(self) -> bool:
+        """Whether an objective links to the heading of the text that describes it: the page says so once."""
+        return any(objective.anchor for objective in self.version.objectives)
+
     @cached_property
     def objective_tree(self) -> list[tuple[Objective, list[tuple[Objective, tuple]]]]:
         """Each objective without a parent, with its children (each with none: the shape a template's recursive loop
@@ -203,7 +208,8 @@ def _home(config: Config, site: Site, lang: str, today: dt.date) -> dict[str, An
     rendered: a build with one text edited does not."""
     from .timeline import build_timeline
 
-    return {"site": site, "timeline": build_timeline(config, site, lang, today), "structured_data": structured.home(config, lang)}
+    return {"site": site, "zones": {zone.slug: zone for zone in site.zones}, "timeline": build_timeline(config, site, lang, today),
+            "structured_data": structured.home(config, lang)}
 
 
 def _related(doc: Document, currency: dict, views: Views) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ class Templates:
         self.dates: dict[tuple[dt.date, str], str] = {}
         current = _compiled(compiled) if compiled is not None else None  # this version's folder of the cache
         self.kept_dates = KeptDates(current)
-        self.fragments: dict[tuple, tuple[tuple[str, ...], dict[tuple[str, ...], str]]] = {}  # see _shared
+        self.fragments: dict[tuple, tuple[tuple[str, ...], frozenset | None, dict[tuple, str]]] = {}  # see _shared
         self.assets = assets if assets is not None else Assets(config.root / "assets")
         self.env = Environment(
             loader=FileSystemLoader(folder),
@@ -131,12 +131,14 @@ class Templates:
         on every page of the language that gives the same values and has the same links to what the part links to,
         rendered once for all of them: a tenth of a page's rendering. The name tells the parts apart; the values are
         what the part shows besides the language, the configuration and links; a document's key stands for what it shows of
-        the document, the same in the whole build (the fragments are forgotten when a build starts)."""
+        the document, the same in the whole build (the fragments are forgotten when a build starts). Pages with the same
+        links to the part's targets are found by the place of their folder (urls.Links.place), without working out
+        those links on every page."""
         if links is None or links.asked is not None:  # absolute links (404), or inside a shared part already
             return caller()
         known = self.fragments.get(key)
-        if known is not None:
-            html = known[1].get(tuple(map(links, known[0])))
+        if known is not None and known[1] is not None:
+            html = known[2].get(links.place(known[1]) if known[1] else ())  # a part without links: one for all
             if html is not None:
                 return html
         links.asked = asked = []
@@ -145,9 +147,9 @@ class Templates:
         finally:
             links.asked = None
         if known is None:
-            known = self.fragments[key] = (tuple(asked), {})
-        if known[0] == tuple(asked):
-            known[1][tuple(map(links, asked))] = html
+            known = self.fragments[key] = (tuple(asked), urls.prefixes(asked), {})
+        if known[1] is not None and known[0] == tuple(asked):  # a part that links elsewhere on some page is not kept
+            known[2][links.place(known[1]) if known[1] else ()] = html
         return html
 
 

@@ -47,10 +47,11 @@ def relative(from_path: str, to_path: str) -> str:
 class Links:
     """The relative links of one page, each worked out once. While a fragment shared by many pages is rendered
     (see templates.py), `asked` lists the targets it links to: the fragment is the same on every page whose links to
-    those targets are the same."""
+    those targets are the same, which `place` tells without working them out."""
 
     def __init__(self, from_path: str):
         self.folder = posixpath.dirname(from_path)
+        self.parts = _parts(self.folder)
         self.made: dict[str, str] = {}
         self.asked: list[str] | None = None
 
@@ -61,6 +62,29 @@ class Links:
         if link is None:
             link = self.made[target] = _link(self.folder, target)
         return link
+
+    def place(self, prefixes: frozenset[tuple[str, ...]]) -> tuple[int, tuple[str, ...]]:
+        """What this page's links to some targets depend on, given every leading part of those targets' paths
+        (`prefixes`, see below): the depth of the page's folder and the longest leading part of it that is one of them.
+        A link climbs out of the folder to the part it shares with the target: all pages with the same place share
+        the same parts with every one of those targets, so they have the same links to them."""
+        parts = self.parts
+        shared = 0
+        while shared < len(parts) and parts[:shared + 1] in prefixes:
+            shared += 1
+        return len(parts), parts[:shared]
+
+
+def prefixes(targets: list[str]) -> frozenset[tuple[str, ...]] | None:
+    """Every leading part of the targets' paths (nl/themas/index.html: nl, nl/themas, nl/themas/index.html), for
+    Links.place; None when a target is not a path inside the site, whose link is worked out the general way."""
+    found: set[tuple[str, ...]] = set()
+    for target in targets:
+        parts = _parts(target.partition("#")[0])
+        if ".." in parts or "" in parts[:1]:
+            return None
+        found.update(parts[:end] for end in range(1, len(parts) + 1))
+    return frozenset(found)
 
 
 def _link(folder: str, to_path: str) -> str:
