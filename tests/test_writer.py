@@ -223,23 +223,23 @@ def test_a_stage_writes_into_new_folders_and_replaces_a_kept_file_rather_than_ch
 
 def test_a_cold_stage_makes_each_folder_once_top_down_without_asking_whether_it_is_there(tmp_path, monkeypatch):
     """A cold build makes a folder per page, twice (the site and its copy): one mkdir each, parents first, and no stat
-    or os.makedirs, which asks about every folder above before making it."""
+    (os.makedirs asks about the folder above each one before making it, and whether it is a folder when it was there)."""
     from zonesite.engine import stage as stage_module
     from zonesite.engine.stage import Stage
 
     (tmp_path / "site").mkdir()
     (tmp_path / "copy").mkdir()
-    made = []
-    mkdir = os.mkdir
+    made, asked = [], []
+    mkdir, stat = os.mkdir, os.stat
     monkeypatch.setattr(stage_module.os, "mkdir", lambda path, *args: made.append(path) or mkdir(path, *args))
-    monkeypatch.setattr(stage_module.os, "makedirs", lambda *args, **kwargs: pytest.fail("os.makedirs asks first"))
-    monkeypatch.setattr(stage_module.os, "stat", lambda *args, **kwargs: pytest.fail("a folder was asked about"))
+    monkeypatch.setattr(stage_module.os, "stat", lambda path, *args, **kwargs: asked.append(path) or stat(path, *args, **kwargs))
     stage = Stage(tmp_path / "site", tmp_path / "previous", twin=tmp_path / "copy")
     for path in ("index.html", "nl/zone/doc/index.html", "nl/zone/doc/index.html.br", "nl/zone/other/index.html", "nl/index.html"):
         stage.write(path, f"made for {path}")
     monkeypatch.undo()
     folders = ["nl", "nl/zone", "nl/zone/doc", "nl/zone/other"]
     assert made == [f"{tmp_path}/{root}/{folder}" for folder in folders for root in ("site", "copy")]
+    assert [path for path in asked if str(tmp_path) in str(path)] == [], "a folder was asked about before it was made"
     for path in ("index.html", "nl/zone/doc/index.html.br", "nl/index.html"):
         assert (tmp_path / "site" / path).read_text(encoding="utf-8") == f"made for {path}"
         assert (tmp_path / "copy" / path).stat().st_ino == (tmp_path / "site" / path).stat().st_ino
