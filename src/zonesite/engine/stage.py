@@ -22,7 +22,12 @@ class Stage:
     link to a file of the published site.
 
     `twin`: a folder each file placed is linked into as well, by the process that places it (the first site's copy, see
-    staged_output)."""
+    staged_output).
+
+    Most of what writing a cold site costs is the kernel's, per folder and file made: on ext4 without a journal, each
+    new inode is looked for past those freed in the last minutes (a site removed before the build), 0.3-0.8 ms each
+    for a thousand documents' 5,900 (pages, compressed copies, folders and the copy's folders). Made in another order
+    (every folder first) they cost the same; the twin's links take no inode."""
 
     def __init__(self, root: Path, previous: Path, kept: dict[str, str] | None = None, twin: Path | None = None):
         self.root, self.previous, self.kept, self.twin = root, previous, kept or {}, twin
