@@ -219,3 +219,56 @@ def test_a_stage_writes_into_new_folders_and_replaces_a_kept_file_rather_than_ch
     assert (published / "nl/index.html").read_text(encoding="utf-8") == "published"
     assert (spare / "nl/index.html").read_text(encoding="utf-8") == "new"
     assert (spare / "nl/zone/doc/index.html").read_bytes() == b"made"
+
+
+def test_a_cold_stage_makes_each_folder_once_top_down_without_asking_whether_it_is_there(tmp_path, monkeypatch):
+    """A cold build makes a folder per page, twice (the site and its copy): one mkdir each, parents first, and no stat
+    (os.makedirs asks about the folder above each one before making it, and whether it is a folder when it was there)."""
+    from zonesite.engine import stage as stage_module
+    from zonesite.engine.stage import Stage
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "copy").mkdir()
+    made, asked = [], []
+    mkdir, stat = os.mkdir, os.stat
+    monkeypatch.setattr(stage_module.os, "mkdir", lambda path, *args: made.append(path) or mkdir(path, *args))
+    monkeypatch.setattr(stage_module.os, "stat", lambda path, *args, **kwargs: asked.append(path) or stat(path, *args, **kwargs))
+    stage = Stage(tmp_path / "site", tmp_path / "previous", twin=tmp_path / "copy")
+    for path in ("index.html", "nl/zone/doc/index.html", "nl/zone/doc/index.html.br", "nl/zone/other/index.html", "nl/index.html"):
+        stage.write(path, f"made for {path}")
+    monkeypatch.undo()
+    folders = ["nl", "nl/zone", "nl/zone/doc", "nl/zone/other"]
+    assert made == [f"{tmp_path}/{root}/{folder}" for folder in folders for root in ("site", "copy")]
+    assert [path for path in asked if str(tmp_path) in str(path)] == [], "a folder was asked about before it was made"
+    for path in ("index.html", "nl/zone/doc/index.html.br", "nl/index.html"):
+        assert (tmp_path / "site" / path).read_text(encoding="utf-8") == f"made for {path}"
+        assert (tmp_path / "copy" / path).stat().st_ino == (tmp_path / "site" / path).stat().st_ino
+
+
+def test_processes_that_make_the_same_new_folders_each_write_their_files(tmp_path):
+    """Each process of a build knows only the folders it made: one finding a folder another made goes on writing."""
+    from zonesite.engine.stage import Stage
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "copy").mkdir()
+    first, second = (Stage(tmp_path / "site", tmp_path / "previous", twin=tmp_path / "copy") for _ in range(2))
+    first.write("nl/zone/a/index.html", "a")
+    second.write("nl/zone/b/index.html", "b")
+    second.write("nl/zone/a/index.html.br", b"a, compressed")
+    assert (tmp_path / "copy/nl/zone/a/index.html.br").read_bytes() == b"a, compressed"
+    assert (tmp_path / "site/nl/zone/b/index.html").read_text(encoding="utf-8") == "b"
+
+
+def test_a_written_file_is_readable_by_all_as_the_umask_allows_and_holds_every_byte(tmp_path):
+    """A web server's user reads the site: a file is made as open() makes one (0666 less the umask), whole."""
+    from zonesite.engine.stage import Stage
+
+    (tmp_path / "site").mkdir()
+    data = os.urandom(3_000_000)
+    mask = os.umask(0o022)
+    try:
+        Stage(tmp_path / "site", tmp_path / "previous").write("data/big.bin", data)
+    finally:
+        os.umask(mask)
+    written = tmp_path / "site/data/big.bin"
+    assert written.read_bytes() == data and written.stat().st_mode & 0o777 == 0o644

@@ -22,12 +22,17 @@ class Stage:
     link to a file of the published site.
 
     `twin`: a folder each file placed is linked into as well, by the process that places it (the first site's copy, see
-    staged_output)."""
+    staged_output).
+
+    Most of what writing a cold site costs is the kernel's, per folder and file made: on ext4 without a journal, each
+    new inode is looked for past those freed in the last minutes (a site removed before the build), 0.3-0.8 ms each
+    for a thousand documents' 5,900 (pages, compressed copies, folders and the copy's folders). Made in another order
+    (every folder first) they cost the same; the twin's links take no inode."""
 
     def __init__(self, root: Path, previous: Path, kept: dict[str, str] | None = None, twin: Path | None = None):
         self.root, self.previous, self.kept, self.twin = root, previous, kept or {}, twin
         self.name = str(root)
-        self.folders: set[str] = set()  # made already: a big site has a folder per page
+        self.folders: set[str] = {""}  # made already (or there): a big site has a folder per page
 
     def target(self, relative: str) -> Path:
         return Path(self._place(relative))
@@ -39,14 +44,25 @@ class Stage:
         path = os.path.join(self.name, normal)
         folder = posixpath.dirname(normal)
         if folder not in self.folders:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            if self.twin is not None:
-                os.makedirs(os.path.join(self.twin, folder), exist_ok=True)
-            self.folders.add(folder)
+            self._make_folders(folder)
         if relative in self.kept:
             with suppress(FileNotFoundError):
                 os.unlink(path)
         return path
+
+    def _make_folders(self, folder: str) -> None:
+        """`folder` and those above it this process did not make yet, from the top down, here and in the twin: one mkdir
+        each, where os.makedirs first asks whether each one is there (a stat per folder of a cold build, twice)."""
+        missing = []
+        while folder not in self.folders:
+            missing.append(folder)
+            folder = posixpath.dirname(folder)
+        roots = (self.name,) if self.twin is None else (self.name, str(self.twin))
+        for folder in reversed(missing):
+            for root in roots:
+                with suppress(FileExistsError):  # made by another process of this build, or kept from the site before
+                    os.mkdir(os.path.join(root, folder))
+            self.folders.add(folder)
 
     def has(self, relative: str, key: str) -> bool:
         """The folder already holds this file as made from these inputs."""
@@ -54,8 +70,7 @@ class Stage:
 
     def write(self, relative: str, data: str | bytes) -> None:
         path = self._place(relative)
-        with open(path, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        _write_file(path, data.encode("utf-8") if isinstance(data, str) else data)
         self._twin(path)
 
     def link(self, source: Path, relative: str) -> None:
@@ -116,6 +131,18 @@ class Stage:
             for folder in path.parents:
                 if folder == self.root or not _remove_if_empty(folder):
                     break
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """A new file with these bytes, by the system's calls alone: Python's file object also asks whether it is a
+    terminal, where it stands and how big its blocks are, three calls per file of no use to a file written whole."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        written = os.write(descriptor, data)
+        while written < len(data):  # a regular file takes it all at once; a full disk raises
+            written += os.write(descriptor, memoryview(data)[written:])
+    finally:
+        os.close(descriptor)
 
 
 def _remove_if_empty(folder: Path) -> bool:

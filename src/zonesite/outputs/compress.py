@@ -29,7 +29,9 @@ def encodings(brotli_server: bool) -> dict[str, callable]:
     # pages), 4 is 9 % smaller in 0.70 ms a page, 5 is 15 % smaller in 1.56 ms. Over the 1,477 text files of a cold
     # build of 1,080 documents (67 MB): brotli 4 sends 14.00 MB in 1.7 s of CPU, 3 sends 14.34 MB (2.5 % more, still
     # 7 % less than gzip's 15.43 MB) in 0.7 s. Brotli at 3: the cold build's largest single step after Markdown and
-    # the templates, halved.
+    # the templates, halved. Measured again (best of 5): quality 2 takes 15 % less CPU (0.45 s against 0.53 s for the
+    # 1,476 files) but sends 2.2 % more of the real site (its sitemap 15 % more, the catalogue 5 %); 1 takes half the
+    # time for 7.4 % more; a smaller window (lgwin 16-18) or the text mode change nothing measurable. 3 stays.
     # gzip, for a server without brotli, at level 2: 1.6 % more bytes than level 3 for a third of its time.
     # Not both: a file created costs more than compressing it (on a virtual machine, 1 ms of the kernel's time for an
     # empty file as for a page): a .gz beside each .br was a third of the files of a cold build, and of its writing.
