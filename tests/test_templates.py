@@ -70,6 +70,19 @@ def test_a_shared_part_without_links_is_rendered_once_for_every_depth(tmp_path):
     assert renders == ["nl/index.html", "fr/index.html"]
 
 
+def test_a_shared_part_that_links_only_to_the_root_differs_by_depth(tmp_path):
+    """A link to the site's root has no folder in common with any page, yet it climbs as many folders as the page is deep."""
+    config = load_config(PROJECT / "site_config.yaml")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("{% call shared('home') %}<a href=\"{{ link('') }}\">{{ link('#top') }}</a>{% endcall %}",
+                                      encoding="utf-8")
+    templates = Templates(config, folder)
+    for path in ("nl/index.html", "nl/gent/doc/index.html", "nl/gent/index.html", "fr/lier/doc/index.html"):
+        page = Page(path, "page.html", path[:2], dict)
+        assert templates.render(page) == f'<a href="{urls.Links(path)("")}">{urls.Links(path)("#top")}</a>', path
+
+
 def test_the_place_of_a_folder_is_its_depth_and_what_it_shares_with_the_targets():
     """What a page's links to some targets depend on; a target outside the site's folders is not placed."""
     known = urls.prefixes(["nl/themas/index.html", "assets/site.css"])

@@ -14,6 +14,10 @@ from pathlib import Path
 from collections.abc import Iterator
 
 
+# Bytes as they are (Windows would turn \n into \r\n), and not inherited by a program the build starts.
+_BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 class Stage:
     """The folder a build writes into; paths are checked so content can never write outside it.
 
@@ -136,7 +140,7 @@ class Stage:
 def _write_file(path: str, data: bytes) -> None:
     """A new file with these bytes, by the system's calls alone: Python's file object also asks whether it is a
     terminal, where it stands and how big its blocks are, three calls per file of no use to a file written whole."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o666)
     try:
         written = os.write(descriptor, data)
         while written < len(data):  # a regular file takes it all at once; a full disk raises

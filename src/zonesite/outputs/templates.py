@@ -138,7 +138,7 @@ class Templates:
             return caller()
         known = self.fragments.get(key)
         if known is not None and known[1] is not None:
-            html = known[2].get(links.place(known[1]) if known[1] else ())  # a part without links: one for all
+            html = known[2].get(links.place(known[1]) if known[0] else ())  # a part without links: one for all
             if html is not None:
                 return html
         links.asked = asked = []
@@ -149,7 +149,7 @@ class Templates:
         if known is None:
             known = self.fragments[key] = (tuple(asked), urls.prefixes(asked), {})
         if known[1] is not None and known[0] == tuple(asked):  # a part that links elsewhere on some page is not kept
-            known[2][links.place(known[1]) if known[1] else ()] = html
+            known[2][links.place(known[1]) if known[0] else ()] = html  # a link to the root differs by depth only
         return html
 
 
