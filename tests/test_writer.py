@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -11,6 +12,7 @@ import pytest
 
 from zonesite.config import load_config
 from zonesite.engine import writer
+from zonesite.engine.manifest import MANIFEST
 from zonesite.engine.writer import Output, write_site
 from zonesite.outputs.pages import Page
 from zonesite.outputs.templates import Templates
@@ -201,6 +203,29 @@ def test_a_first_build_that_fails_leaves_neither_a_site_nor_half_of_its_copy(tmp
     with pytest.raises(RuntimeError):
         write_site(tmp_path / "site", outputs, [])
     assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_files_written_where_the_spare_goes_after_it_was_cleared_do_not_fail_the_build(tmp_path, monkeypatch):
+    """A killed build's search indexer outlives it and goes on writing into the folder it was given, the spare: the
+    next build clears the spare, the indexer writes into it again, and the swap must still publish the new site."""
+    site, spare = tmp_path / "site", tmp_path / ".site.previous"
+    write_site(site, [Output("index.html", "1", make=lambda: "one")], [])
+    (spare / MANIFEST).unlink()  # as a build killed while bringing the spare up to date leaves it
+    clear = shutil.rmtree
+
+    def cleared_then_written_again(path, *args, **kwargs):
+        clear(path, *args, **kwargs)
+        if Path(path) == spare and not spare.exists():
+            (spare / "pagefind").mkdir(parents=True)
+            (spare / "pagefind" / "late.js").write_text("late", encoding="utf-8")
+
+    monkeypatch.setattr(shutil, "rmtree", cleared_then_written_again)
+    write_site(site, [Output("index.html", "2", make=lambda: "two")], [])
+    assert (site / "index.html").read_text(encoding="utf-8") == "two"
+    assert not list(tmp_path.glob(".site.building-*")), "the replaced site was left behind"
+    monkeypatch.setattr(shutil, "rmtree", clear)
+    write_site(site, [Output("index.html", "3", make=lambda: "three")], [])
+    assert (site / "index.html").read_text(encoding="utf-8") == "three"
 
 
 def test_a_stage_writes_into_new_folders_and_replaces_a_kept_file_rather_than_changing_it(tmp_path):

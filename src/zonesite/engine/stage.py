@@ -205,7 +205,7 @@ def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
         raise
     if out_dir.exists() and _exchange(stage.root, out_dir):
         if stage.root != spare:  # it now holds the previous site: the next build starts from it
-            os.rename(stage.root, spare)
+            _keep_as_spare(stage.root, spare)
         _remove(stage.twin)
         return
     old = out_dir.with_name(f".{out_dir.name}.old")
@@ -219,6 +219,21 @@ def staged_output(out_dir: Path, manifest: str) -> Iterator[Stage]:
         os.rename(stage.twin, spare)
     else:
         _remove(stage.twin)
+
+
+def _keep_as_spare(previous: Path, spare: Path) -> None:
+    """The site just replaced becomes the spare. Something may still be there: a killed build's search indexer, a
+    program of its own that outlives it, can write into its folder after the removal above. The site is published
+    already; the spare is only a head start, so if the folder cannot be cleared the previous site is not kept."""
+    try:
+        os.rename(previous, spare)
+        return
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+    try:
+        os.rename(previous, spare)
+    except OSError:
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def _staging(out_dir: Path) -> Path:
